@@ -1,0 +1,25 @@
+// Package discovery finds Lift services through AWS Cloud Map and calls them.
+//
+// A [Resolver] caches the instances of each Cloud Map service. It never polls in
+// the background (Lambda freezes idle environments mid-work): when a caller
+// resolves a service whose refresh interval has passed, exactly one caller asks
+// Cloud Map for the service's revision (DiscoverInstancesRevision) and fetches
+// the instances (DiscoverInstances, HEALTHY_OR_ELSE_ALL) only when the revision
+// changed; every other caller keeps using the cached set. During a Cloud Map
+// outage the cached set is served until it is older than the max-stale bound,
+// then [ErrStale] is returned. Steady state costs at most one revision call per
+// refresh interval per service per process.
+//
+// A [Client] picks an instance (round robin, weighted random or power-of-two
+// least-outstanding), guards each instance with a circuit breaker, retries
+// idempotent calls with jittered backoff inside the caller's deadline, propagates
+// the request id and X-Ray trace header, and invokes Lambda targets through the
+// SDK or HTTP targets through net/http.
+//
+// Build both once at init, for example with [FromEnv], and share them between
+// concurrent invocations:
+//
+//	client, err := discovery.FromEnv(ctx, awsCfg)
+//	...
+//	out, err := client.Invoke(ctx, "orders", payload, discovery.Idempotent())
+package discovery

@@ -1,0 +1,107 @@
+package discovery
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/liftcdk/lift/internal/contract"
+)
+
+// EnvConfig is the discovery configuration the constructs write into a
+// function's environment.
+type EnvConfig struct {
+	Namespace string        // LIFT_DISCOVERY_NAMESPACE, required
+	Targets   []string      // LIFT_DISCOVERY_TARGETS, may be empty
+	Refresh   time.Duration // LIFT_DISCOVERY_REFRESH, default contract.DefaultDiscoveryRefresh
+	MaxStale  time.Duration // LIFT_DISCOVERY_MAX_STALE, default contract.DefaultDiscoveryMaxStale
+}
+
+// ConfigFromEnv reads and validates the LIFT_DISCOVERY_* variables. The error
+// names the variable, its value and the fix.
+func ConfigFromEnv() (EnvConfig, error) {
+	return configFromLookup(os.LookupEnv)
+}
+
+func configFromLookup(lookup func(string) (string, bool)) (EnvConfig, error) {
+	ec := EnvConfig{Refresh: contract.DefaultDiscoveryRefresh, MaxStale: contract.DefaultDiscoveryMaxStale}
+	ns, _ := lookup(contract.EnvDiscoveryNamespace)
+	ec.Namespace = strings.TrimSpace(ns)
+	if ec.Namespace == "" {
+		return ec, fmt.Errorf("%w: %s is not set: connect this function to a Cloud Map namespace with constructs/cloudmap, or set it to the HTTP namespace name",
+			ErrConfig, contract.EnvDiscoveryNamespace)
+	}
+	if v, ok := lookup(contract.EnvDiscoveryTargets); ok {
+		for _, name := range strings.Split(v, ",") {
+			name = strings.TrimSpace(name)
+			if name == "" {
+				continue
+			}
+			if len(name) > 127 || strings.ContainsAny(name, " \t\n/") {
+				return ec, fmt.Errorf("%w: %s=%q: %q is not a Cloud Map service name (comma-separated names, up to 127 characters, no spaces or slashes)",
+					ErrConfig, contract.EnvDiscoveryTargets, v, name)
+			}
+			ec.Targets = append(ec.Targets, name)
+		}
+	}
+	var err error
+	if ec.Refresh, err = durationEnv(lookup, contract.EnvDiscoveryRefresh, ec.Refresh); err != nil {
+		return ec, err
+	}
+	if ec.MaxStale, err = durationEnv(lookup, contract.EnvDiscoveryMaxStale, ec.MaxStale); err != nil {
+		return ec, err
+	}
+	if ec.MaxStale < ec.Refresh {
+		return ec, fmt.Errorf("%w: %s=%v is shorter than %s=%v: the max-stale bound must be at least one refresh interval",
+			ErrConfig, contract.EnvDiscoveryMaxStale, ec.MaxStale, contract.EnvDiscoveryRefresh, ec.Refresh)
+	}
+	return ec, nil
+}
+
+func durationEnv(lookup func(string) (string, bool), name string, def time.Duration) (time.Duration, error) {
+	v, ok := lookup(name)
+	if !ok || strings.TrimSpace(v) == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%w: %s=%q must be a positive Go duration such as %q", ErrConfig, name, v, def.String())
+	}
+	return d, nil
+}
+
+// Options returns the options that apply this configuration.
+func (ec EnvConfig) Options() []Option {
+	return []Option{WithRefreshInterval(ec.Refresh), WithMaxStale(ec.MaxStale)}
+}
+
+// FromEnv builds a Resolver and a Client from the LIFT_DISCOVERY_* variables
+// and cfg: the Cloud Map client (with the host prefix disabled for a custom
+// endpoint) and a Lambda client whose SDK retries are off, so this package's
+// deadline-aware, idempotent-only policy decides. Call it once at init; opts
+// override the environment.
+func FromEnv(ctx context.Context, cfg aws.Config, opts ...Option) (*Client, error) {
+	ec, err := ConfigFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	lc := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.RetryMaxAttempts = 1 })
+	all := append(append(ec.Options(), WithLambdaClient(lc)), opts...)
+	res, err := NewResolver(NewCloudMapClient(cfg), ec.Namespace, all...)
+	if err != nil {
+		return nil, err
+	}
+	c, err := NewClient(res, all...)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ec.Targets {
+		c.state(t) // create the targets' counters at init, off the call path
+	}
+	return c, nil
+}

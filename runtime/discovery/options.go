@@ -1,0 +1,119 @@
+package discovery
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/runtime/metrics"
+)
+
+// Option configures a Resolver, a Client or both (FromEnv passes every option
+// to both; each ignores what does not concern it).
+type Option func(*config)
+
+type config struct {
+	refresh        time.Duration
+	maxStale       time.Duration
+	jitter         float64
+	refreshTimeout time.Duration
+	clock          Clock
+	maxResults     int32
+
+	strategy       Strategy
+	lambda         LambdaAPI
+	httpClient     *http.Client
+	retry          RetryPolicy
+	breaker        BreakerPolicy
+	intn           func(n int) int
+	metrics        *metrics.Writer
+	service        string // Service dimension; default metrics.ServiceDimension()
+}
+
+func defaultConfig() config {
+	return config{
+		refresh:        contract.DefaultDiscoveryRefresh,
+		maxStale:       contract.DefaultDiscoveryMaxStale,
+		jitter:         0.1,
+		refreshTimeout: 2 * time.Second,
+		clock:          systemClock{},
+		maxResults:     1000,
+		strategy:       RoundRobin,
+		httpClient:     &http.Client{Transport: http.DefaultTransport},
+		retry:          DefaultRetryPolicy(),
+		breaker:        DefaultBreakerPolicy(),
+		intn:           rand.IntN,
+	}
+}
+
+func (c *config) validate() error {
+	switch {
+	case c.refresh <= 0:
+		return fmt.Errorf("%w: refresh interval %v must be positive", ErrConfig, c.refresh)
+	case c.maxStale < c.refresh:
+		return fmt.Errorf("%w: max stale %v must be at least the refresh interval %v", ErrConfig, c.maxStale, c.refresh)
+	case c.jitter < 0 || c.jitter > 1:
+		return fmt.Errorf("%w: jitter %v must be within [0, 1]", ErrConfig, c.jitter)
+	case c.maxResults < 1 || c.maxResults > 1000:
+		return fmt.Errorf("%w: max results %d must be within [1, 1000]", ErrConfig, c.maxResults)
+	}
+	return c.retry.validate()
+}
+
+// WithRefreshInterval sets how often a service's revision is polled.
+// Default contract.DefaultDiscoveryRefresh (30s).
+func WithRefreshInterval(d time.Duration) Option { return func(c *config) { c.refresh = d } }
+
+// WithMaxStale bounds how long cached instances are served while Cloud Map is
+// unreachable. Default contract.DefaultDiscoveryMaxStale (15m).
+func WithMaxStale(d time.Duration) Option { return func(c *config) { c.maxStale = d } }
+
+// WithJitter lengthens each refresh interval by a random fraction in [0, f) so
+// a fleet started together does not poll in lockstep. Default 0.1.
+func WithJitter(f float64) Option { return func(c *config) { c.jitter = f } }
+
+// WithRefreshTimeout bounds one refresh (both Cloud Map calls). Default 2s.
+func WithRefreshTimeout(d time.Duration) Option { return func(c *config) { c.refreshTimeout = d } }
+
+// WithClock replaces the wall clock (tests).
+func WithClock(clk Clock) Option { return func(c *config) { c.clock = clk } }
+
+// WithStrategy selects how the Client picks an instance. Default RoundRobin.
+func WithStrategy(s Strategy) Option { return func(c *config) { c.strategy = s } }
+
+// WithLambdaClient sets the client used for Lambda targets (FromEnv builds one
+// from the aws.Config).
+func WithLambdaClient(l LambdaAPI) Option { return func(c *config) { c.lambda = l } }
+
+// WithHTTPClient sets the client used for HTTP targets. Default: a client on
+// http.DefaultTransport whose time limit is the call's context.
+func WithHTTPClient(h *http.Client) Option { return func(c *config) { c.httpClient = h } }
+
+// WithRetryPolicy replaces the retry policy for idempotent calls.
+func WithRetryPolicy(p RetryPolicy) Option { return func(c *config) { c.retry = p } }
+
+// WithBreakerPolicy replaces the per-instance circuit breaker policy.
+func WithBreakerPolicy(p BreakerPolicy) Option { return func(c *config) { c.breaker = p } }
+
+// WithRandSeed makes instance picking and backoff jitter deterministic (tests).
+func WithRandSeed(seed uint64) Option {
+	return func(c *config) {
+		var mu sync.Mutex
+		r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+		c.intn = func(n int) int {
+			mu.Lock()
+			defer mu.Unlock()
+			return r.IntN(n)
+		}
+	}
+}
+
+// WithMetrics sets where metrics go. Default metrics.Default().
+func WithMetrics(w *metrics.Writer) Option { return func(c *config) { c.metrics = w } }
+
+// WithServiceName sets the Service dimension of the metrics. Default: the
+// calling function's service (metrics.ServiceDimension).
+func WithServiceName(name string) Option { return func(c *config) { c.service = name } }
