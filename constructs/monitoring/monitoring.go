@@ -1,0 +1,219 @@
+package monitoring
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Monitoring is what New created. Every resource is exposed.
+type Monitoring struct {
+	// Construct is the scope holding every resource below.
+	Construct constructs.Construct
+	// Alarms by name suffix: the alarm key, then "-<target or node>" where the
+	// alarm is made once per discovery target or cache node.
+	Alarms map[string]awscloudwatch.Alarm
+	// Composite is in ALARM when any alarm is; it carries the actions.
+	// Nil when every alarm is disabled.
+	Composite awscloudwatch.CompositeAlarm
+	Dashboard awscloudwatch.Dashboard
+	// Topic receives the notifications; TopicKey is set when New created the topic.
+	Topic    awssns.ITopic
+	TopicKey awskms.Key
+}
+
+// New creates the alarms, composite alarm, notification topic and dashboard of
+// one service. Invalid props panic at synth with a message naming the prop,
+// its value and the fix, as CDK constructs do.
+func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
+	p := validate(props)
+	root := constructs.NewConstruct(scope, id)
+	stack := awscdk.Stack_Of(root)
+	m := metricSource{service: *p.ServiceName, period: p.Period}
+
+	specs := append(functionSpecs(p, m), runtimeSpecs(p, m)...)
+	if p.Table != nil {
+		specs = append(specs, tableSpecs(p.Table, m)...)
+	}
+	if p.ElastiCache != nil {
+		specs = append(specs, elastiCacheSpecs(p.ElastiCache, m)...)
+	}
+
+	out := &Monitoring{Construct: root, Alarms: map[string]awscloudwatch.Alarm{}}
+	out.Topic, out.TopicKey = topic(root, p)
+	actions := []awscloudwatch.IAlarmAction{awscloudwatchactions.NewSnsAction(out.Topic)}
+	if p.ExtraActions != nil {
+		actions = append(actions, *p.ExtraActions...)
+	}
+
+	prefix := fmt.Sprintf("%s-%s-", *stack.StackName(), *p.ServiceName)
+	var rules []awscloudwatch.IAlarmRule
+	for _, s := range specs {
+		o := override(p, s.key)
+		if o.Disabled != nil && *o.Disabled {
+			continue
+		}
+		name := s.key
+		if s.suffix != "" {
+			name += "-" + s.suffix
+		}
+		alarm := newAlarm(root, prefix+name, name, s, o)
+		if *p.NotifyEachAlarm {
+			for _, a := range actions {
+				alarm.AddAlarmAction(a)
+				alarm.AddOkAction(a)
+			}
+		}
+		out.Alarms[name] = alarm
+		rules = append(rules, alarm)
+	}
+	if len(rules) > 0 {
+		out.Composite = awscloudwatch.NewCompositeAlarm(root, jsii.String("Composite"), &awscloudwatch.CompositeAlarmProps{
+			CompositeAlarmName: jsii.String(prefix + "Composite"),
+			AlarmDescription:   jsii.String("Service " + *p.ServiceName + " is unhealthy: at least one of its alarms is in ALARM. The dashboard shows which."),
+			AlarmRule:          awscloudwatch.AlarmRule_AnyOf(rules...),
+		})
+		for _, a := range actions {
+			out.Composite.AddAlarmAction(a)
+			out.Composite.AddOkAction(a)
+		}
+	}
+	out.Dashboard = dashboard(root, p, *stack.StackName(), out)
+	return out
+}
+
+func newAlarm(scope constructs.Construct, fullName, id string, s spec, o *AlarmOverride) awscloudwatch.Alarm {
+	threshold, periods, datapoints := s.threshold, s.periods, s.datapoints
+	if o.Threshold != nil {
+		threshold = *o.Threshold
+	}
+	if o.EvaluationPeriods != nil {
+		periods = *o.EvaluationPeriods
+		datapoints = min(datapoints, periods)
+	}
+	if o.DatapointsToAlarm != nil {
+		datapoints = *o.DatapointsToAlarm
+	}
+	if datapoints > periods {
+		invalid("Alarms["+s.key+"].DatapointsToAlarm", fmt.Sprint(datapoints),
+			fmt.Sprintf("use at most EvaluationPeriods (%g)", periods))
+	}
+	comparison := awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+	if s.below {
+		comparison = awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD
+	}
+	return awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
+		AlarmName:          jsii.String(fullName),
+		AlarmDescription:   jsii.String(s.description),
+		Metric:             s.metric,
+		Threshold:          jsii.Number(threshold),
+		ComparisonOperator: comparison,
+		EvaluationPeriods:  jsii.Number(periods),
+		DatapointsToAlarm:  jsii.Number(datapoints),
+		// No data means no traffic (or no runtime metric yet), which is not an incident.
+		TreatMissingData: awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+}
+
+// topic returns the existing topic or a new one under a customer-managed key
+// that CloudWatch may use: alarms cannot publish to a topic encrypted with the
+// AWS-managed SNS key.
+func topic(scope constructs.Construct, p *Props) (awssns.ITopic, awskms.Key) {
+	if p.Topic != nil {
+		return p.Topic, nil
+	}
+	key := awskms.NewKey(scope, jsii.String("TopicKey"), &awskms.KeyProps{
+		Description:       jsii.String("Encrypts the alarm topic of service " + *p.ServiceName),
+		EnableKeyRotation: jsii.Bool(true),
+	})
+	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("AllowCloudWatchAlarmsToPublish"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"),
+		Resources:  jsii.Strings("*"), // in a key policy "*" means this key
+	}), nil)
+	t := awssns.NewTopic(scope, jsii.String("Topic"), &awssns.TopicProps{
+		DisplayName: jsii.String("Lift alarms: " + *p.ServiceName),
+		MasterKey:   key,
+		EnforceSSL:  jsii.Bool(true),
+	})
+	return t, key
+}
+
+func override(p *Props, key string) *AlarmOverride {
+	if p.Alarms != nil {
+		if o := (*p.Alarms)[key]; o != nil {
+			return o
+		}
+	}
+	return &AlarmOverride{}
+}
+
+var serviceNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
+
+// validate checks props and returns a copy with defaults filled in; the
+// caller's props are never changed.
+func validate(props *Props) *Props {
+	if props == nil {
+		invalid("props", "nil", "pass &monitoring.Props{ServiceName: ..., Function: ...}")
+	}
+	p := *props
+	if p.ServiceName == nil || !serviceNamePattern.MatchString(*p.ServiceName) {
+		invalid("ServiceName", quoted(p.ServiceName), "use 1-63 letters, digits, '-' or '_', starting with a letter or digit (the function's LIFT_SERVICE)")
+	}
+	if p.Function == nil {
+		invalid("Function", "nil", "pass the service's Lambda function")
+	}
+	if p.Period == nil {
+		p.Period = defaultPeriod()
+	}
+	if p.NotifyEachAlarm == nil {
+		p.NotifyEachAlarm = jsii.Bool(false)
+	}
+	if e := p.ElastiCache; e != nil && e.ServerlessCacheName == nil && (e.NodeIDs == nil || len(*e.NodeIDs) == 0) {
+		invalid("ElastiCache", "without ServerlessCacheName or NodeIDs", "set ServerlessCacheName for a serverless cache or NodeIDs for a replication group")
+	}
+	if p.Alarms != nil {
+		for key, o := range *p.Alarms {
+			if !slices.Contains(alarmKeys, key) {
+				invalid("Alarms", fmt.Sprintf("%q", key), "use one of "+strings.Join(alarmKeys, ", "))
+			}
+			if o == nil {
+				continue
+			}
+			if o.Threshold != nil && (math.IsNaN(*o.Threshold) || math.IsInf(*o.Threshold, 0)) {
+				invalid("Alarms["+key+"].Threshold", fmt.Sprint(*o.Threshold), "use a finite number")
+			}
+			if o.EvaluationPeriods != nil && *o.EvaluationPeriods < 1 {
+				invalid("Alarms["+key+"].EvaluationPeriods", fmt.Sprint(*o.EvaluationPeriods), "use 1 or more")
+			}
+			if o.DatapointsToAlarm != nil && *o.DatapointsToAlarm < 1 {
+				invalid("Alarms["+key+"].DatapointsToAlarm", fmt.Sprint(*o.DatapointsToAlarm), "use 1 or more")
+			}
+		}
+	}
+	return &p
+}
+
+func quoted(s *string) string {
+	if s == nil {
+		return "unset"
+	}
+	return fmt.Sprintf("%q", *s)
+}
+
+// invalid stops synthesis with a message naming the prop, its value and the fix.
+func invalid(prop, value, fix string) {
+	panic(fmt.Sprintf("monitoring: %s is %s: %s", prop, value, fix))
+}

@@ -1,0 +1,232 @@
+package monitoring_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/monitoring"
+	"github.com/liftcdk/lift/internal/contract"
+)
+
+func newStack() (awscdk.Stack, awslambda.Function) {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Shop"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String("us-east-1")},
+	})
+	fn := awslambda.NewFunction(stack, jsii.String("Fn"), &awslambda.FunctionProps{
+		Runtime: awslambda.Runtime_NODEJS_22_X(),
+		Handler: jsii.String("index.handler"),
+		Code:    awslambda.Code_FromInline(jsii.String("exports.handler = async () => ({})")),
+	})
+	return stack, fn
+}
+
+func fullProps(fn awslambda.Function, stack awscdk.Stack) *monitoring.Props {
+	alias := awslambda.NewAlias(stack, jsii.String("Live"), &awslambda.AliasProps{
+		AliasName: jsii.String("live"), Version: fn.CurrentVersion(),
+	})
+	table := awsdynamodb.NewTable(stack, jsii.String("Cache"), &awsdynamodb.TableProps{
+		PartitionKey: &awsdynamodb.Attribute{Name: jsii.String("pk"), Type: awsdynamodb.AttributeType_STRING},
+	})
+	return &monitoring.Props{
+		ServiceName:         jsii.String("orders"),
+		Function:            fn,
+		Timeout:             awscdk.Duration_Seconds(jsii.Number(10)),
+		ReservedConcurrency: jsii.Number(50),
+		ProvisionedAlias:    alias,
+		WarmerTarget:        jsii.String("orders"),
+		CacheTier:           jsii.String(contract.TierDynamoDB),
+		Table:               table,
+		ElastiCache: &monitoring.ElastiCacheProps{
+			ServerlessCacheName: jsii.String("orders-cache"),
+			MaxECPUPerSecond:    jsii.Number(5000),
+			MaxDataStorageGB:    jsii.Number(10),
+		},
+		DiscoveryTargets: jsii.Strings("inventory"),
+	}
+}
+
+func TestEveryAlarmGroup(t *testing.T) {
+	stack, fn := newStack()
+	mon := monitoring.New(stack, jsii.String("Monitoring"), fullProps(fn, stack))
+	tmpl := assertions.Template_FromStack(stack, nil)
+
+	// function 3 + concurrency 1 + provisioned 2, runtime 2 + cache 2 + discovery 2 + warmer 1,
+	// table 2, serverless cache 5.
+	const want = 20
+	if got := len(mon.Alarms); got != want {
+		t.Fatalf("created %d alarms, want %d: %v", got, want, keys(mon.Alarms))
+	}
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(want))
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::CompositeAlarm"), jsii.Number(1))
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(1))
+
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName":          "Shop-orders-ErrorRate",
+		"Threshold":          5,
+		"EvaluationPeriods":  3,
+		"DatapointsToAlarm":  3,
+		"ComparisonOperator": "GreaterThanOrEqualToThreshold",
+		"TreatMissingData":   "notBreaching",
+		"Metrics": assertions.Match_ArrayWith(&[]any{map[string]any{
+			"Expression": "IF(invocations > 0, 100 * errors / invocations, 0)", "Id": "expr_1",
+			"Label": "Error rate (%)", "ReturnData": true,
+		}}),
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName": "Shop-orders-DurationP99",
+		"Metrics": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+			"Expression": "100 * p99 / 10000",
+		})}),
+	})
+	// Runtime metrics come from the contract's namespace and Service dimension.
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName":  "Shop-orders-HealthFailing",
+		"Namespace":  contract.MetricsNamespace,
+		"MetricName": contract.MetricHealthFailed,
+		"Dimensions": []any{map[string]any{"Name": contract.DimService, "Value": "orders"}},
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName":          "Shop-orders-CacheHitRatio",
+		"ComparisonOperator": "LessThanThreshold",
+		"Threshold":          50,
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName":  "Shop-orders-BreakerOpen-inventory",
+		"MetricName": contract.MetricBreakerOpen,
+		"Dimensions": assertions.Match_ArrayWith(&[]any{map[string]any{"Name": contract.DimTarget, "Value": "inventory"}}),
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName":  "Shop-orders-WarmerShortfall",
+		"MetricName": contract.MetricWarmerShortfall,
+		"Dimensions": []any{map[string]any{"Name": contract.DimTarget, "Value": "orders"}},
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName":  "Shop-orders-ProvisionedUtilization",
+		"MetricName": "ProvisionedConcurrencyUtilization",
+		"Statistic":  "Maximum",
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName":  "Shop-orders-ElastiCacheThrottled",
+		"Namespace":  "AWS/ElastiCache",
+		"Dimensions": []any{map[string]any{"Name": "clusterId", "Value": "orders-cache"}},
+	})
+	// Individual alarms stay quiet; the composite notifies, on ALARM and OK.
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName": "Shop-orders-Throttles", "AlarmActions": assertions.Match_Absent(),
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::CompositeAlarm"), map[string]any{
+		"AlarmName":    "Shop-orders-Composite",
+		"AlarmActions": assertions.Match_AnyValue(),
+		"OKActions":    assertions.Match_AnyValue(),
+	})
+	// The new topic is encrypted with a rotating key CloudWatch may use, and enforces TLS.
+	tmpl.HasResourceProperties(jsii.String("AWS::SNS::Topic"), map[string]any{"KmsMasterKeyId": assertions.Match_AnyValue()})
+	tmpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
+		"EnableKeyRotation": true,
+		"KeyPolicy": assertions.Match_ObjectLike(&map[string]any{
+			"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+			})}),
+		}),
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::SNS::TopicPolicy"), map[string]any{
+		"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{
+			"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Effect": "Deny", "Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+			})}),
+		}),
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Dashboard"), map[string]any{"DashboardName": "Shop-orders"})
+}
+
+func TestOverridesAndExistingTopic(t *testing.T) {
+	stack, fn := newStack()
+	topic := awssns.NewTopic(stack, jsii.String("Ops"), nil)
+	mon := monitoring.New(stack, jsii.String("Monitoring"), &monitoring.Props{
+		ServiceName: jsii.String("orders"),
+		Function:    fn,
+		Topic:       topic,
+		Alarms: &map[string]*monitoring.AlarmOverride{
+			monitoring.AlarmThrottles:     {Disabled: jsii.Bool(true)},
+			monitoring.AlarmErrorRate:     {Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(5), DatapointsToAlarm: jsii.Number(4)},
+			monitoring.AlarmColdStartRate: {Disabled: jsii.Bool(true)},
+		},
+		NotifyEachAlarm: jsii.Bool(true),
+	})
+	tmpl := assertions.Template_FromStack(stack, nil)
+	if _, ok := mon.Alarms[monitoring.AlarmThrottles]; ok {
+		t.Fatal("a disabled alarm was created")
+	}
+	if mon.TopicKey != nil {
+		t.Fatal("a key was created for an existing topic")
+	}
+	tmpl.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(0))
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(3)) // error rate, duration, health
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName": "Shop-orders-ErrorRate", "Threshold": 1, "EvaluationPeriods": 5, "DatapointsToAlarm": 4,
+		"AlarmActions": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Ops"))}},
+	})
+}
+
+func TestBadProps(t *testing.T) {
+	cases := []struct {
+		name  string
+		props func(awscdk.Stack, awslambda.Function) *monitoring.Props
+		want  []string
+	}{
+		{"missing service", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
+			return &monitoring.Props{Function: fn}
+		}, []string{"ServiceName", "unset", "letters"}},
+		{"bad service", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
+			return &monitoring.Props{ServiceName: jsii.String("my service"), Function: fn}
+		}, []string{"ServiceName", `"my service"`}},
+		{"missing function", func(awscdk.Stack, awslambda.Function) *monitoring.Props {
+			return &monitoring.Props{ServiceName: jsii.String("orders")}
+		}, []string{"Function", "nil"}},
+		{"unknown alarm", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
+			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn,
+				Alarms: &map[string]*monitoring.AlarmOverride{"Errors": {}}}
+		}, []string{"Alarms", `"Errors"`, monitoring.AlarmErrorRate}},
+		{"datapoints above periods", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
+			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn,
+				Alarms: &map[string]*monitoring.AlarmOverride{monitoring.AlarmThrottles: {EvaluationPeriods: jsii.Number(1), DatapointsToAlarm: jsii.Number(2)}}}
+		}, []string{"Alarms[Throttles].DatapointsToAlarm", "2", "at most EvaluationPeriods (1)"}},
+		{"empty elasticache", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
+			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn, ElastiCache: &monitoring.ElastiCacheProps{}}
+		}, []string{"ElastiCache", "ServerlessCacheName", "NodeIDs"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack, fn := newStack()
+			msg := panicMessage(func() { monitoring.New(stack, jsii.String("M"), tc.props(stack, fn)) })
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not mention %q", msg, w)
+				}
+			}
+		})
+	}
+}
+
+func panicMessage(f func()) (msg string) {
+	defer func() { msg = fmt.Sprint(recover()) }()
+	f()
+	return "<no error>"
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
