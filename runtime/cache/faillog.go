@@ -1,0 +1,30 @@
+package cache
+
+import (
+	"log/slog"
+	"sync/atomic"
+	"time"
+)
+
+// logLimiter logs at most one L2 failure per interval, so an outage under load
+// writes one line per interval with the count of failures it stands for, not
+// one line per request.
+type logLimiter struct {
+	every      time.Duration
+	logger     *slog.Logger
+	tier       string
+	next       atomic.Int64 // unix nanos before which failures are only counted
+	suppressed atomic.Int64
+}
+
+func (l *logLimiter) log(op string, err error) {
+	now := time.Now().UnixNano()
+	next := l.next.Load()
+	if now < next || !l.next.CompareAndSwap(next, now+int64(l.every)) {
+		l.suppressed.Add(1)
+		return
+	}
+	l.logger.Warn("cache tier unavailable, failing open",
+		slog.String("tier", l.tier), slog.String("op", op),
+		slog.String("error", err.Error()), slog.Int64("suppressed", l.suppressed.Swap(0)))
+}

@@ -1,0 +1,111 @@
+package cache
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/maypok86/otter/v2"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/liftcdk/lift/internal/contract"
+)
+
+// entryOverhead approximates otter's per-entry memory (node, hash table slot,
+// slice and string headers, timestamps), so a cache of tiny values is still
+// bounded in real bytes, not only in payload bytes.
+const entryOverhead = 128
+
+// Memory is the in-process tier: a W-TinyLFU cache (otter) bounded in bytes,
+// with a TTL per entry. A Get hit allocates nothing and returns the stored
+// slice itself: callers must not modify it.
+//
+// Otter runs its maintenance (eviction, expiry) in short goroutines of its own.
+// They touch only process memory, so a Lambda freeze in the middle of one is
+// harmless: it resumes on thaw, and no request waits for it.
+type Memory struct {
+	c        *otter.Cache[string, memEntry]
+	maxBytes int64
+	m        tierMetrics
+	flight   singleflight.Group
+}
+
+type memEntry struct {
+	value []byte
+	ttl   time.Duration
+}
+
+// NewMemory returns a memory tier bounded by WithMaxBytes.
+func NewMemory(opts ...Option) (*Memory, error) {
+	o := buildOptions(opts)
+	if o.maxBytes < entryOverhead*2 {
+		return nil, fmt.Errorf("%w: memory tier size %d bytes is too small: set %s (or WithMaxBytes) to at least %d",
+			ErrConfig, o.maxBytes, contract.EnvCacheMemoryBytes, entryOverhead*2)
+	}
+	c, err := otter.New(&otter.Options[string, memEntry]{
+		MaximumWeight: uint64(o.maxBytes),
+		Weigher:       func(k string, e memEntry) uint32 { return weight(k, e.value) },
+		ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[string, memEntry]) time.Duration {
+			return e.Value.ttl
+		}),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cache: memory tier: %w", err)
+	}
+	return &Memory{c: c, maxBytes: o.maxBytes, m: newTierMetrics(&o, contract.TierMemory)}, nil
+}
+
+func weight(key string, value []byte) uint32 {
+	w := int64(len(key)) + int64(len(value)) + entryOverhead
+	if w > 1<<32-1 {
+		return 1<<32 - 1
+	}
+	return uint32(w)
+}
+
+// Get returns the value under key or ErrNotFound. It never blocks.
+func (m *Memory) Get(_ context.Context, key string) ([]byte, error) {
+	e, ok := m.c.GetIfPresent(key)
+	if !ok {
+		m.m.misses.Add(1)
+		return nil, ErrNotFound
+	}
+	m.m.hits.Add(1)
+	return e.value, nil
+}
+
+// Set stores a copy of value for ttl. A value larger than the whole budget
+// fails with ErrValueTooLarge.
+func (m *Memory) Set(_ context.Context, key string, value []byte, ttl time.Duration) error {
+	if ttl <= 0 {
+		return fmt.Errorf("%w: memory set %q: ttl %v", ErrInvalidTTL, key, ttl)
+	}
+	if n := int64(len(key)) + int64(len(value)) + entryOverhead; n > m.maxBytes {
+		return fmt.Errorf("%w: memory set %q: %d bytes with key and overhead, over the %d-byte memory tier",
+			ErrValueTooLarge, key, n, m.maxBytes)
+	}
+	m.c.Set(key, memEntry{value: append(make([]byte, 0, len(value)), value...), ttl: ttl})
+	return nil
+}
+
+// Delete removes key.
+func (m *Memory) Delete(_ context.Context, key string) error {
+	m.c.Invalidate(key)
+	return nil
+}
+
+// GetWithExpiry returns the value and when it expires.
+func (m *Memory) GetWithExpiry(_ context.Context, key string) ([]byte, time.Time, error) {
+	e, ok := m.c.GetEntry(key)
+	if !ok {
+		m.m.misses.Add(1)
+		return nil, time.Time{}, ErrNotFound
+	}
+	m.m.hits.Add(1)
+	return e.Value.value, e.ExpiresAt(), nil
+}
+
+// WeightedSize reports the bytes the memory tier accounts for now.
+func (m *Memory) WeightedSize() uint64 { return m.c.WeightedSize() }
+
+func (m *Memory) flightGroup() *singleflight.Group { return &m.flight }
