@@ -1,0 +1,40 @@
+// Package cloudmap registers Lift functions in AWS Cloud Map so that services
+// find each other by name instead of by hard-coded ARNs.
+//
+// One HTTP namespace ([NewNamespace] or [ImportNamespace]) holds one Cloud Map
+// service per logical service ([Namespace.AddService] or [NewService]). Each
+// function is registered as a non-IP instance ([Service.Register]) whose
+// attributes tell runtime/discovery how to call it: the qualified function ARN,
+// alias, region, weight, protocol and, where the function has one, its URL
+// (the contract.Attr* names). A consumer is wired to a provider with one call,
+// [Connect] (or [Service.Connect]), which sets its environment, lets it
+// discover the provider and lets it invoke exactly the provider's registered
+// qualifiers and nothing else.
+//
+// # Qualified ARNs only
+//
+// An instance always carries a qualified ARN: an alias ARN (preferred: it is
+// stable across deploys, so Cloud Map does not churn and provisioned
+// concurrency lives there) or a published version ARN. An unqualified function
+// (which Lambda resolves to $LATEST) is refused at synth time, and so is the
+// version $LATEST: callers would otherwise run whatever code was uploaded last,
+// bypassing the alias that deployments, provisioned concurrency and rollbacks
+// act on.
+//
+// # Errors
+//
+// Bad props never panic in this package: each construct records what is wrong
+// (naming the prop, the value and the fix) as a construct validation, so
+// `cdk synth` (app.Synth) fails listing every problem with its construct path.
+//
+// # IAM
+//
+// Discovery (servicediscovery:DiscoverInstances and DiscoverInstancesRevision)
+// has no resource-level permissions in the Service Authorization Reference: the
+// Resource must be "*". The grant is scoped instead by the
+// servicediscovery:NamespaceName and servicediscovery:ServiceName condition
+// keys, which both actions support. Health reports
+// (servicediscovery:UpdateInstanceCustomHealthStatus) are granted on the
+// service's own ARN, and invocation (lambda:InvokeFunction) on the qualified
+// ARNs of the connected provider's instances only.
+package cloudmap
