@@ -159,7 +159,6 @@ func (s *Service) Err() error { return s.problems.Err() }
 // Err returns the props problems recorded on this namespace so far, or nil.
 func (n *Namespace) Err() error { return n.problems.Err() }
 
-
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
