@@ -1,7 +1,7 @@
 package discovery
 
 import (
-		"sync/atomic"
+	"sync/atomic"
 )
 
 // Strategy is how the Client picks among a service's instances.

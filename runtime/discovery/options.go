@@ -18,25 +18,27 @@ type Option func(*config)
 type config struct {
 	refresh        time.Duration
 	maxStale       time.Duration
+	healthRefresh  time.Duration
 	jitter         float64
 	refreshTimeout time.Duration
 	clock          Clock
 	maxResults     int32
 
-	strategy       Strategy
-	lambda         LambdaAPI
-	httpClient     *http.Client
-	retry          RetryPolicy
-	breaker        BreakerPolicy
-	intn           func(n int) int
-	metrics        *metrics.Writer
-	service        string // Service dimension; default metrics.ServiceDimension()
+	strategy   Strategy
+	lambda     LambdaAPI
+	httpClient *http.Client
+	retry      RetryPolicy
+	breaker    BreakerPolicy
+	intn       func(n int) int
+	metrics    *metrics.Writer
+	service    string // Service dimension; default metrics.ServiceDimension()
 }
 
 func defaultConfig() config {
 	return config{
 		refresh:        contract.DefaultDiscoveryRefresh,
 		maxStale:       contract.DefaultDiscoveryMaxStale,
+		healthRefresh:  DefaultHealthRefresh,
 		jitter:         0.1,
 		refreshTimeout: 2 * time.Second,
 		clock:          systemClock{},
@@ -55,6 +57,8 @@ func (c *config) validate() error {
 		return fmt.Errorf("%w: refresh interval %v must be positive", ErrConfig, c.refresh)
 	case c.maxStale < c.refresh:
 		return fmt.Errorf("%w: max stale %v must be at least the refresh interval %v", ErrConfig, c.maxStale, c.refresh)
+	case c.healthRefresh != 0 && c.healthRefresh < c.refresh:
+		return fmt.Errorf("%w: health refresh %v must be 0 (off) or at least the refresh interval %v", ErrConfig, c.healthRefresh, c.refresh)
 	case c.jitter < 0 || c.jitter > 1:
 		return fmt.Errorf("%w: jitter %v must be within [0, 1]", ErrConfig, c.jitter)
 	case c.maxResults < 1 || c.maxResults > 1000:
@@ -70,6 +74,19 @@ func WithRefreshInterval(d time.Duration) Option { return func(c *config) { c.re
 // WithMaxStale bounds how long cached instances are served while Cloud Map is
 // unreachable. Default contract.DefaultDiscoveryMaxStale (15m).
 func WithMaxStale(d time.Duration) Option { return func(c *config) { c.maxStale = d } }
+
+// DefaultHealthRefresh is how often the instances are fetched even when the
+// revision has not changed (see WithHealthRefresh).
+const DefaultHealthRefresh = 2 * time.Minute
+
+// WithHealthRefresh sets how often a refresh fetches the instances
+// (DiscoverInstances) in place of the revision poll. Cloud Map does not change
+// InstancesRevision when only health changes, so revision polling alone would
+// never see an instance turn unhealthy. The fetch replaces that interval's
+// revision call: a refresh is still one Cloud Map call. 0 polls the revision
+// only (breakers then route around unhealthy instances). Default 2m; must be
+// at least the refresh interval.
+func WithHealthRefresh(d time.Duration) Option { return func(c *config) { c.healthRefresh = d } }
 
 // WithJitter lengthens each refresh interval by a random fraction in [0, f) so
 // a fleet started together does not poll in lockstep. Default 0.1.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,6 +42,7 @@ type serviceEntry struct {
 	name       string
 	set        atomic.Pointer[Set]
 	verifiedAt atomic.Int64 // unix nanos of the last successful Cloud Map answer
+	fetchedAt  atomic.Int64 // unix nanos of the last DiscoverInstances
 	nextCheck  atomic.Int64 // unix nanos; refresh is due from then on
 	refreshing atomic.Bool
 
@@ -162,9 +164,13 @@ func (r *Resolver) resolveInitial(ctx context.Context, e *serviceEntry) (*Set, e
 	}
 }
 
-// refresh asks for the revision and fetches the instances only when it changed.
+// refresh asks for the revision and fetches the instances only when it changed,
+// or when the health-refresh interval has passed (health changes do not move
+// the revision). Either way a refresh is a single Cloud Map call.
 func (r *Resolver) refresh(ctx context.Context, e *serviceEntry, prev *Set) error {
-	if prev != nil {
+	healthDue := r.cfg.healthRefresh > 0 &&
+		time.Duration(r.cfg.clock.Now().UnixNano()-e.fetchedAt.Load()) >= r.cfg.healthRefresh
+	if prev != nil && !healthDue {
 		out, err := r.api.DiscoverInstancesRevision(ctx, &servicediscovery.DiscoverInstancesRevisionInput{
 			NamespaceName: aws.String(r.namespace),
 			ServiceName:   aws.String(e.name),
@@ -196,10 +202,28 @@ func (r *Resolver) refresh(ctx context.Context, e *serviceEntry, prev *Set) erro
 		in.Healthy = s.HealthStatus != types.HealthStatusUnhealthy
 		set.Instances = append(set.Instances, in)
 	}
-	e.set.Store(set)
+	e.fetchedAt.Store(r.cfg.clock.Now().UnixNano())
 	e.counters.refreshes.Add(1)
+	if prev == nil || !sameSet(prev, set) {
+		// Keep the old pointer when nothing changed so clients keep their views.
+		e.set.Store(set)
+	}
 	r.confirmed(e)
 	return nil
+}
+
+// sameSet reports whether two fetches list the same instances, attributes and health.
+func sameSet(a, b *Set) bool {
+	if a.Revision != b.Revision || len(a.Instances) != len(b.Instances) || len(a.Invalid) != len(b.Invalid) {
+		return false
+	}
+	for i := range a.Instances {
+		x, y := &a.Instances[i], &b.Instances[i]
+		if x.ID != y.ID || x.Healthy != y.Healthy || !maps.Equal(x.Attributes, y.Attributes) {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *Resolver) confirmed(e *serviceEntry) {
