@@ -1,0 +1,127 @@
+package gofunction_test
+
+import (
+	"debug/elf"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/gofunction"
+	"github.com/liftcdk/lift/constructs/internal/cdktest"
+)
+
+// TestSettings synthesizes one stack with three functions (defaults, every
+// common setting on x86_64, in a VPC) and checks each behaviour on it: one
+// synth for the whole test keeps the jsii cost down.
+func TestSettings(t *testing.T) {
+	app, stack := cdktest.NewStack(t, "Settings")
+	hello := testdataDir(t, "hello")
+
+	gofunction.New(stack, jsii.String("Plain"), &gofunction.Props{Entry: jsii.String(hello)})
+	gofunction.New(stack, jsii.String("Tuned"), &gofunction.Props{
+		Entry:                        jsii.String(hello),
+		Architecture:                 awslambda.Architecture_X86_64(),
+		ServiceName:                  jsii.String("orders"),
+		LogLevel:                     jsii.String("debug"),
+		ShutdownBudget:               awscdk.Duration_Millis(jsii.Number(300)),
+		MetricsNamespace:             jsii.String("Shop"),
+		MemorySize:                   jsii.Number(512),
+		Timeout:                      awscdk.Duration_Seconds(jsii.Number(20)),
+		Tracing:                      awslambda.Tracing_ACTIVE,
+		Environment:                  &map[string]*string{"TABLE": jsii.String("orders")},
+		ReservedConcurrentExecutions: jsii.Number(7),
+		Description:                  jsii.String("orders API"),
+		LogRetention:                 awslogs.RetentionDays_ONE_WEEK,
+		LogRemovalPolicy:             awscdk.RemovalPolicy_DESTROY,
+		FunctionOptions:              &awslambda.FunctionOptions{EphemeralStorageSize: awscdk.Size_Mebibytes(jsii.Number(1024))},
+	})
+	vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(1), NatGateways: jsii.Number(0),
+		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{Name: jsii.String("isolated"), SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}}})
+	gofunction.New(stack, jsii.String("InVpc"), &gofunction.Props{Entry: jsii.String(hello), Vpc: vpc})
+
+	tmpl := cdktest.Template(stack)
+	tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(3))
+
+	t.Run("defaults", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Runtime":       "provided.al2023",
+			"Handler":       "bootstrap",
+			"Architectures": []any{"arm64"},
+			"Environment": map[string]any{"Variables": map[string]any{
+				"LIFT_SERVICE": "Plain", "LIFT_LOG_LEVEL": "info",
+			}},
+			"LoggingConfig": map[string]any{"LogGroup": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^PlainLogGroup"))}},
+			"MemorySize":    assertions.Match_Absent(),
+			"TracingConfig": assertions.Match_Absent(),
+		})
+		tmpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
+			"Properties":     map[string]any{"RetentionInDays": 30},
+			"DeletionPolicy": "Retain",
+		})
+		_, bootstrap := functionAsset(t, app, tmpl, "PlainFunction")
+		if m := elfMachine(t, bootstrap); m != elf.EM_AARCH64 {
+			t.Fatalf("default build targets %v, want arm64 (EM_AARCH64)", m)
+		}
+	})
+
+	t.Run("every setting passes through", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Architectures": []any{"x86_64"},
+			"Environment": map[string]any{"Variables": map[string]any{
+				"LIFT_SERVICE": "orders", "LIFT_LOG_LEVEL": "debug", "LIFT_SHUTDOWN_BUDGET": "300ms",
+				"LIFT_METRICS_NAMESPACE": "Shop", "TABLE": "orders",
+			}},
+			"MemorySize":                   512,
+			"Timeout":                      20,
+			"TracingConfig":                map[string]any{"Mode": "Active"},
+			"ReservedConcurrentExecutions": 7,
+			"Description":                  "orders API",
+			"EphemeralStorage":             map[string]any{"Size": 1024},
+		})
+		tmpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
+			"Properties":     map[string]any{"RetentionInDays": 7},
+			"DeletionPolicy": "Delete",
+		})
+		_, bootstrap := functionAsset(t, app, tmpl, "TunedFunction")
+		if m := elfMachine(t, bootstrap); m != elf.EM_X86_64 {
+			t.Fatalf("X86_64 build targets %v, want EM_X86_64", m)
+		}
+	})
+
+	t.Run("least-privilege role", func(t *testing.T) {
+		roles := cdktest.Resources(t, tmpl, "AWS::IAM::Role")
+		for id, r := range roles {
+			props := r["Properties"].(map[string]any)
+			_, managed := props["ManagedPolicyArns"]
+			if strings.HasPrefix(id, "PlainServiceRole") && managed {
+				t.Errorf("%s has managed policies %v; want only the inline log statement", id, props["ManagedPolicyArns"])
+			}
+		}
+		tmpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+			"Policies": []any{map[string]any{
+				"PolicyName": "Logs",
+				"PolicyDocument": map[string]any{"Statement": []any{map[string]any{
+					"Sid":      "WriteOwnLogs",
+					"Effect":   "Allow",
+					"Action":   []any{"logs:CreateLogStream", "logs:PutLogEvents"},
+					"Resource": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^PlainLogGroup")), "Arn"}},
+				}}},
+			}},
+		})
+		// In a VPC the role also gets AWS's ENI policy.
+		tmpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+			"ManagedPolicyArns": assertions.Match_ArrayWith(&[]any{map[string]any{"Fn::Join": assertions.Match_ArrayWith(&[]any{
+				assertions.Match_ArrayWith(&[]any{":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"}),
+			})}}),
+		})
+		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"VpcConfig": assertions.Match_ObjectLike(&map[string]any{"SubnetIds": assertions.Match_AnyValue()}),
+		})
+	})
+}

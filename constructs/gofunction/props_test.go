@@ -1,0 +1,92 @@
+package gofunction_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/gofunction"
+	"github.com/liftcdk/lift/constructs/internal/cdktest"
+)
+
+// TestBadProps checks that each bad prop fails the synth with a message that
+// names the prop, the value and the fix. No synth runs: props are validated
+// before any resource is defined.
+func TestBadProps(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Bad")
+	hello := testdataDir(t, "hello")
+	outside := t.TempDir() // /tmp has no go.mod above it
+	must(t, writeFile(outside+"/main.go", "package main\n\nfunc main() {}\n"))
+
+	tests := []struct {
+		name  string
+		id    string
+		props *gofunction.Props
+		want  []string // prop, value, fix
+	}{
+		{"missing entry", "A", &gofunction.Props{}, []string{"Entry", "required", "directory of your handler's main package"}},
+		{"nil props", "A", nil, []string{"Entry", "required"}},
+		{"entry does not exist", "A", &gofunction.Props{Entry: jsii.String("testdata/nope")},
+			[]string{"Entry", `"testdata/nope"`, "does not exist", "relative to where `cdk synth` runs"}},
+		{"entry is a file", "A", &gofunction.Props{Entry: jsii.String("testdata/hello/main.go")},
+			[]string{"Entry", `"testdata/hello/main.go"`, "give the directory", `"testdata/hello"`}},
+		{"entry not main", "A", &gofunction.Props{Entry: jsii.String("testdata/notmain")},
+			[]string{"Entry", `"testdata/notmain"`, `package "notmain"`, "package main"}},
+		{"entry without Go files", "A", &gofunction.Props{Entry: jsii.String("testdata/empty")},
+			[]string{"Entry", `"testdata/empty"`, "no Go files", "package main"}},
+		{"entry outside a module", "A", &gofunction.Props{Entry: jsii.String(outside)},
+			[]string{"Entry", outside, "no go.mod", "go mod init"}},
+		{"LIFT_ env override", "A", &gofunction.Props{Entry: jsii.String(hello),
+			Environment: &map[string]*string{"LIFT_SERVICE": jsii.String("x")}},
+			[]string{`Environment["LIFT_SERVICE"]`, "Props.ServiceName"}},
+		{"LIFT_ env owned by another construct", "A", &gofunction.Props{Entry: jsii.String(hello),
+			Environment: &map[string]*string{"LIFT_CACHE_TABLE": jsii.String("t")}},
+			[]string{`Environment["LIFT_CACHE_TABLE"]`, "remove it from Environment"}},
+		{"bad architecture", "A", &gofunction.Props{Entry: jsii.String(hello),
+			Architecture: awslambda.Architecture_Custom(jsii.String("riscv64"), nil)},
+			[]string{"Architecture", `"riscv64"`, "Architecture_ARM_64", "Architecture_X86_64"}},
+		{"bad service name", "A", &gofunction.Props{Entry: jsii.String(hello), ServiceName: jsii.String("my service")},
+			[]string{"ServiceName", `"my service"`, "letters, digits"}},
+		{"construct id not a service name", "My Fn", &gofunction.Props{Entry: jsii.String(hello)},
+			[]string{"ServiceName", `"My Fn"`, "set ServiceName"}},
+		{"bad log level", "A", &gofunction.Props{Entry: jsii.String(hello), LogLevel: jsii.String("verbose")},
+			[]string{"LogLevel", `"verbose"`, "debug, info, warn, error"}},
+		{"shutdown budget too long", "A", &gofunction.Props{Entry: jsii.String(hello), ShutdownBudget: awscdk.Duration_Seconds(jsii.Number(2))},
+			[]string{"ShutdownBudget", "2s", "500ms"}},
+		{"setting in two places", "A", &gofunction.Props{Entry: jsii.String(hello), MemorySize: jsii.Number(256),
+			FunctionOptions: &awslambda.FunctionOptions{MemorySize: jsii.Number(512)}},
+			[]string{"MemorySize", "both", "Props only"}},
+		{"deprecated log retention", "A", &gofunction.Props{Entry: jsii.String(hello),
+			FunctionOptions: &awslambda.FunctionOptions{LogRetention: awslogs.RetentionDays_ONE_DAY}},
+			[]string{"FunctionOptions.LogRetention", "Props.LogRetention"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := mustPanic(t, func() { gofunction.New(stack, jsii.String(tt.id), tt.props) })
+			for _, want := range append([]string{"invalid gofunction.Props"}, tt.want...) {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error lacks %q:\n%s", want, msg)
+				}
+			}
+		})
+	}
+
+	t.Run("every problem at once, errors.Is", func(t *testing.T) {
+		var got error
+		func() {
+			defer func() { got, _ = recover().(error) }()
+			gofunction.New(stack, jsii.String("B"), &gofunction.Props{LogLevel: jsii.String("loud")})
+		}()
+		if !errors.Is(got, gofunction.ErrInvalidProps) {
+			t.Fatalf("panic value %v does not wrap ErrInvalidProps", got)
+		}
+		if msg := got.Error(); !strings.Contains(msg, "Entry") || !strings.Contains(msg, "LogLevel") {
+			t.Fatalf("want both problems reported:\n%s", msg)
+		}
+	})
+}

@@ -1,0 +1,42 @@
+package cdktest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Ignored is a cfn-lint rule a caller ignores, with the reason (required).
+type Ignored struct {
+	Rule   string // e.g. "W3005"
+	Reason string
+}
+
+// CfnLint runs cfn-lint on the template and fails the test on any finding
+// (error, warning or informational) not listed in ignore. cfn-lint must be
+// installed; a missing cfn-lint fails the test, it never skips it.
+func CfnLint(t testing.TB, templateJSON []byte, ignore ...Ignored) {
+	t.Helper()
+	bin, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		t.Fatalf("cdktest: cfn-lint not found on PATH (%v): run `make setup` (it is a Python tool: pip install cfn-lint)", err)
+	}
+	path := filepath.Join(t.TempDir(), "template.json")
+	if err := os.WriteFile(path, templateJSON, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--regions", Region, "--include-checks", "I"}
+	for _, ig := range ignore {
+		if strings.TrimSpace(ig.Reason) == "" {
+			t.Fatalf("cdktest: cfn-lint rule %s ignored without a reason", ig.Rule)
+		}
+		args = append(args, "--ignore-checks", ig.Rule)
+	}
+	args = append(args, "--", path)
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("cdktest: cfn-lint found problems (%v):\n%s", err, out)
+	}
+}
