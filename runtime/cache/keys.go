@@ -105,4 +105,4 @@ func (s *Scope) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Tim
 // flightKey lets GetOrLoad share the inner cache's singleflight group while
 // keeping namespaces apart.
 func (s *Scope) flightGroup() *singleflight.Group { return groupOf(s.inner) }
-func (s *Scope) flightKey(key string) string     { return s.prefix + key }
+func (s *Scope) flightKey(key string) string      { return s.prefix + key }

@@ -98,9 +98,13 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 
 	for attempt := 0; ; attempt++ {
 		var mine *flightResult[T] // set only when this caller's load runs
+		var ran bool
 		ch := g.DoChan(fk, func() (any, error) {
 			r, err := runLoad(ctx, c, key, ttl, load, &o, g, fk)
-			mine = r
+			mine, ran = r, true
+			if r == nil {
+				return nil, err // no typed nil inside the shared interface
+			}
 			return r, err
 		})
 		var r singleflight.Result
@@ -114,8 +118,11 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 				return v, nil // stale-if-error
 			}
 		}
-		if r.Err != nil && isContextErr(r.Err) && mine == nil && ctx.Err() == nil && attempt == 0 {
+		if r.Err != nil && isContextErr(r.Err) && !ran && ctx.Err() == nil && attempt == 0 {
 			continue // the shared load died with its caller's context; ours is alive: load again
+		}
+		if ran && mine == nil {
+			return zero, r.Err
 		}
 		return resultOf[T](&o, mine, r)
 	}
