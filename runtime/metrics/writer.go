@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/runtime/internal/jsonenc"
 )
 
 // Unit is a CloudWatch metric unit.
@@ -100,7 +101,7 @@ func (w *Writer) Emit(dims []Dimension, name string, unit Unit, value float64) {
 	b = append(b, "]}]}"...)
 	b = appendDimensionValues(b, dims)
 	b = append(b, ',')
-	b = appendString(b, name)
+	b = jsonenc.AppendString(b, name)
 	b = append(b, ':')
 	b = strconv.AppendFloat(b, value, 'f', -1, 64)
 	b = append(b, "}\n"...)
@@ -123,7 +124,7 @@ func (w *Writer) Counter(name string, dims ...Dimension) *Counter {
 	c := &Counter{
 		name:       name,
 		definition: appendMetricDef(nil, name, Count),
-		valueKey:   append(appendString([]byte{','}, name), ':'),
+		valueKey:   append(jsonenc.AppendString([]byte{','}, name), ':'),
 	}
 	set.counters = append(set.counters, c)
 	w.counters[key] = c
@@ -193,22 +194,22 @@ func (w *Writer) setFor(dims []Dimension) *dimensionSet {
 // metric definition: `,"CloudWatchMetrics":[{"Namespace":..,"Dimensions":[[..]],"Metrics":[`.
 func (w *Writer) appendDirective(b []byte, dims []Dimension) []byte {
 	b = append(b, `,"CloudWatchMetrics":[{"Namespace":`...)
-	b = appendString(b, w.namespace)
+	b = jsonenc.AppendString(b, w.namespace)
 	b = append(b, `,"Dimensions":[[`...)
 	for i, d := range dims {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, d.Name)
+		b = jsonenc.AppendString(b, d.Name)
 	}
 	return append(b, `]],"Metrics":[`...)
 }
 
 func appendMetricDef(b []byte, name string, unit Unit) []byte {
 	b = append(b, `{"Name":`...)
-	b = appendString(b, name)
+	b = jsonenc.AppendString(b, name)
 	b = append(b, `,"Unit":`...)
-	b = appendString(b, string(unit))
+	b = jsonenc.AppendString(b, string(unit))
 	return append(b, '}')
 }
 
@@ -217,9 +218,9 @@ func appendMetricDef(b []byte, name string, unit Unit) []byte {
 func appendDimensionValues(b []byte, dims []Dimension) []byte {
 	for _, d := range dims {
 		b = append(b, ',')
-		b = appendString(b, d.Name)
+		b = jsonenc.AppendString(b, d.Name)
 		b = append(b, ':')
-		b = appendString(b, d.Value)
+		b = jsonenc.AppendString(b, d.Value)
 	}
 	return b
 }

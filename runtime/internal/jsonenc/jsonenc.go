@@ -1,10 +1,12 @@
-package metrics
+// Package jsonenc appends JSON values to byte slices without reflection, for
+// Lift's hot paths (EMF lines, control-event responses).
+package jsonenc
 
 import "unicode/utf8"
 
-// appendString appends s as a JSON string. Names and values come from code and
-// configuration, but a dimension value may carry anything, so escape fully.
-func appendString(b []byte, s string) []byte {
+// AppendString appends s as a JSON string, escaping quotes, backslashes and
+// control characters and replacing invalid UTF-8 with U+FFFD.
+func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -47,4 +49,3 @@ func appendString(b []byte, s string) []byte {
 }
 
 const hex = "0123456789abcdef"
-

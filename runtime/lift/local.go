@@ -1,0 +1,120 @@
+package lift
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"reflect"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+)
+
+// InvocationPath is the path RIE and the Lambda Invoke API serve for the
+// function named "function"; local mode serves it for any function name.
+const InvocationPath = "/2015-03-31/functions/function/invocations"
+
+// maxPayload is Lambda's limit for a synchronous invocation payload.
+const maxPayload = 6 << 20
+
+// ServeLocal serves invocations over HTTP on ln the way RIE does
+// (POST /2015-03-31/functions/{name}/invocations, the raw event as the body,
+// the response or {"errorMessage","errorType"} as the answer with
+// X-Amz-Function-Error set on errors) until ctx is done, then stops
+// accepting, waits up to the shutdown budget for invocations in flight, and
+// runs the shutdown hooks. It returns Shutdown's result, or the server's
+// error if serving failed.
+//
+// Local mode counts its process start as an on-demand init when
+// AWS_LAMBDA_INITIALIZATION_TYPE is unset. Call ServeLocal before any Invoke.
+func (h *Handler) ServeLocal(ctx context.Context, ln net.Listener, invokeTimeout time.Duration) error {
+	h.copyResponse = true // HTTP requests overlap
+	if h.initType == "" {
+		h.initType = initOnDemand
+		h.coldPending.Store(true)
+	}
+	if invokeTimeout <= 0 {
+		invokeTimeout = defaultLocalTimeout
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", func(w http.ResponseWriter, r *http.Request) {
+		h.serveInvocation(w, r, invokeTimeout)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		_ = h.Shutdown(context.Background())
+		return fmt.Errorf("lift: local server on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	drain, cancel := context.WithTimeout(context.Background(), h.shutdownBudget)
+	defer cancel()
+	if err := srv.Shutdown(drain); err != nil {
+		h.log.Warn("lift: local server did not drain in time", "error", err.Error())
+		_ = srv.Close()
+	}
+	return h.Shutdown(context.Background())
+}
+
+func (h *Handler) serveInvocation(w http.ResponseWriter, r *http.Request, timeout time.Duration) {
+	w.Header().Set("Content-Type", "application/json")
+	payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPayload))
+	if err != nil {
+		status, errType := http.StatusBadRequest, "InvalidRequestContentException"
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			status, errType = http.StatusRequestEntityTooLarge, "RequestTooLargeException"
+		}
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(messages.InvokeResponse_Error{Message: err.Error(), Type: errType})
+		return
+	}
+	requestID := newRequestID()
+	// Lambda does not cancel an invocation when its caller goes away.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), timeout)
+	defer cancel()
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
+		AwsRequestID:       requestID,
+		InvokedFunctionArn: "arn:aws:lambda:local:000000000000:function:" + r.PathValue("name"),
+	})
+	w.Header().Set("X-Amzn-RequestId", requestID)
+	resp, err := h.Invoke(ctx, payload)
+	if err != nil {
+		w.Header().Set("X-Amz-Function-Error", "Unhandled")
+		_, _ = w.Write(errorPayload(err))
+		return
+	}
+	_, _ = w.Write(resp)
+}
+
+// errorPayload renders err the way Lambda answers a function error.
+func errorPayload(err error) []byte {
+	ive, ok := errors.AsType[messages.InvokeResponse_Error](err)
+	if !ok {
+		t := reflect.TypeOf(err)
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		ive = messages.InvokeResponse_Error{Message: err.Error(), Type: t.Name()}
+	}
+	b, mErr := json.Marshal(ive)
+	if mErr != nil {
+		return []byte(`{"errorMessage":"unserializable error","errorType":"Runtime.SerializationError"}`)
+	}
+	return b
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	s := hex.EncodeToString(b[:])
+	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+}
