@@ -86,6 +86,4 @@ func writeModule(t *testing.T, greeting string) string {
 	return dir
 }
 
-
-
 func writeFile(path, body string) error { return os.WriteFile(path, []byte(body), 0o644) }

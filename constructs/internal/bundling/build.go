@@ -53,8 +53,8 @@ func Build(ctx context.Context, o BuildOptions) error {
 	err = cmd.Run()
 	elapsed := time.Since(start)
 	if err != nil {
-		return fmt.Errorf("%w for %s (entry %q, linux/%s): %v\n%s",
-			ErrBuild, o.Entry.Dir, o.Entry.Given, o.GOARCH, err, strings.TrimSpace(output.String()))
+		return fmt.Errorf("%w for %s: entry %q (%s), linux/%s: %v\n%s",
+			ErrBuild, o.Label, o.Entry.Given, o.Entry.Dir, o.GOARCH, err, strings.TrimSpace(output.String()))
 	}
 	progress := o.Progress
 	if progress == nil {

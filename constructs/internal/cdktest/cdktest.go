@@ -1,127 +1,37 @@
-// Package cdktest holds the helpers every construct test uses: an app and a
-// stack in a fixed environment, the synthesized template, golden files with
-// stable asset hashes, cfn-lint and cdk-nag (AwsSolutions).
-//
-// Each test binary starts one jsii kernel (~2.5 s); synthesize few apps per
-// binary and share them between subtests.
+// Package cdktest forwards to github.com/liftcdk/lift/constructs/cdktest, the
+// public home of Lift's CDK test helpers, so construct tests written against
+// this path keep working. New code should import the public package.
 package cdktest
 
-import (
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"testing"
+import pub "github.com/liftcdk/lift/constructs/cdktest"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
-	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+type (
+	Option  = pub.Option
+	Ignored = pub.Ignored
+	Finding = pub.Finding
 )
 
-// The fixed environment of every test stack (moto's default account too).
 const (
-	Account = "123456789012"
-	Region  = "us-east-1"
+	Account              = pub.Account
+	Region               = pub.Region
+	UpdateGoldenEnv      = pub.UpdateGoldenEnv
+	AssetHashPlaceholder = pub.AssetHashPlaceholder
 )
 
-// Env is the fixed test environment.
-func Env() *awscdk.Environment {
-	return &awscdk.Environment{Account: jsii.String(Account), Region: jsii.String(Region)}
-}
-
-type config struct {
-	context map[string]any
-	nag     bool
-}
-
-// Option configures NewApp.
-type Option func(testing.TB, *config)
-
-// WithContext sets one context value, as `cdk synth -c key=value` would.
-func WithContext(key string, value any) Option {
-	return func(_ testing.TB, c *config) { c.context[key] = value }
-}
-
-// WithCDKJSON loads the "context" of a cdk.json (feature flags and app
-// settings), so a test synthesizes what `cdk synth` would.
-func WithCDKJSON(path string) Option {
-	return func(t testing.TB, c *config) {
-		t.Helper()
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("cdktest: read %s: %v", path, err)
-		}
-		var f struct{ Context map[string]any }
-		if err := json.Unmarshal(raw, &f); err != nil {
-			t.Fatalf("cdktest: parse %s: %v", path, err)
-		}
-		for k, v := range f.Context {
-			if _, set := c.context[k]; !set {
-				c.context[k] = v
-			}
-		}
-	}
-}
-
-// WithNag adds cdk-nag's AwsSolutions checks to the app; read the findings
-// with NagFindings or RequireNagClean after the stack is complete.
-func WithNag() Option { return func(_ testing.TB, c *config) { c.nag = true } }
-
-// NewApp returns an app that writes its cloud assembly under t.TempDir().
-func NewApp(t testing.TB, opts ...Option) awscdk.App {
-	t.Helper()
-	c := &config{context: map[string]any{}}
-	for _, o := range opts {
-		o(t, c)
-	}
-	app := awscdk.NewApp(&awscdk.AppProps{
-		Outdir:             jsii.String(filepath.Join(t.TempDir(), "cdk.out")),
-		Context:            &c.context,
-		AnalyticsReporting: jsii.Bool(false),
-	})
-	if c.nag {
-		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-	}
-	return app
-}
-
-// NewStack returns a new app and a stack id in the fixed environment.
-func NewStack(t testing.TB, id string, opts ...Option) (awscdk.App, awscdk.Stack) {
-	t.Helper()
-	app := NewApp(t, opts...)
-	return app, awscdk.NewStack(app, jsii.String(id), &awscdk.StackProps{Env: Env()})
-}
-
-// Template synthesizes the stack's app (once; later calls reuse it).
-func Template(stack awscdk.Stack) assertions.Template {
-	return assertions.Template_FromStack(stack, &assertions.TemplateParsingOptions{SkipCyclicalDependenciesCheck: jsii.Bool(false)})
-}
-
-// TemplateJSON is the stack's template as indented JSON with sorted keys.
-func TemplateJSON(t testing.TB, stack awscdk.Stack) []byte {
-	t.Helper()
-	out, err := json.MarshalIndent(Template(stack).ToJSON(), "", "  ")
-	if err != nil {
-		t.Fatalf("cdktest: marshal template: %v", err)
-	}
-	return append(out, '\n')
-}
-
-// Resources returns the template's resources of one type, keyed by logical id.
-func Resources(t testing.TB, tmpl assertions.Template, cfnType string) map[string]map[string]any {
-	t.Helper()
-	raw := tmpl.FindResources(jsii.String(cfnType), nil)
-	out := map[string]map[string]any{}
-	for id, v := range *raw {
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatalf("cdktest: marshal %s: %v", id, err)
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("cdktest: unmarshal %s: %v", id, err)
-		}
-		out[id] = m
-	}
-	return out
-}
+var (
+	DefaultIgnored  = pub.DefaultIgnored
+	Env             = pub.Env
+	WithContext     = pub.WithContext
+	WithCDKJSON     = pub.WithCDKJSON
+	WithNag         = pub.WithNag
+	NewApp          = pub.NewApp
+	NewStack        = pub.NewStack
+	Template        = pub.Template
+	TemplateJSON    = pub.TemplateJSON
+	Resources       = pub.Resources
+	NormalizeAssets = pub.NormalizeAssets
+	Golden          = pub.Golden
+	CfnLint         = pub.CfnLint
+	NagFindings     = pub.NagFindings
+	RequireNagClean = pub.RequireNagClean
+)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -14,8 +15,16 @@ type Ignored struct {
 	Reason string
 }
 
+// DefaultIgnored are the cfn-lint rules every Lift template ignores.
+var DefaultIgnored = []Ignored{{
+	Rule: "W3005",
+	Reason: "aws-cdk-lib's Function always adds DependsOn on its execution role (so the role's " +
+		"policies exist before the function) even when Role's GetAtt already orders them; the " +
+		"duplicate dependency is harmless and not ours to remove",
+}}
+
 // CfnLint runs cfn-lint on the template and fails the test on any finding
-// (error, warning or informational) not listed in ignore. cfn-lint must be
+// (error, warning or informational) not listed in DefaultIgnored or ignore. cfn-lint must be
 // installed; a missing cfn-lint fails the test, it never skips it.
 func CfnLint(t testing.TB, templateJSON []byte, ignore ...Ignored) {
 	t.Helper()
@@ -28,7 +37,7 @@ func CfnLint(t testing.TB, templateJSON []byte, ignore ...Ignored) {
 		t.Fatal(err)
 	}
 	args := []string{"--regions", Region, "--include-checks", "I"}
-	for _, ig := range ignore {
+	for _, ig := range append(slices.Clone(DefaultIgnored), ignore...) {
 		if strings.TrimSpace(ig.Reason) == "" {
 			t.Fatalf("cdktest: cfn-lint rule %s ignored without a reason", ig.Rule)
 		}

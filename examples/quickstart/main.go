@@ -1,0 +1,45 @@
+// Command quickstart is Lift's quickstart CDK app: one stack, LiftQuickstart,
+// with one Go function built from ./handler. `cdk synth` at the repository
+// root runs it (see cdk.json).
+//
+// Context:
+//
+//	lift:architecture  arm64 (default) or x86_64; x86_64 lets the local demo
+//	                   run the deployed binary under the emulator on amd64.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+func main() {
+	defer jsii.Close()
+	app := awscdk.NewApp(nil)
+	arch, err := architectureFromContext(app)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+	NewQuickstartStack(app, StackName, &QuickstartProps{
+		// The account and region the CLI resolved from the credentials (moto's
+		// in the local demo); unset, the stack is environment-agnostic.
+		StackProps: awscdk.StackProps{Env: &awscdk.Environment{
+			Account: envOrNil("CDK_DEFAULT_ACCOUNT"),
+			Region:  envOrNil("CDK_DEFAULT_REGION"),
+		}},
+		Architecture: arch,
+		HandlerEntry: DefaultHandlerEntry,
+	})
+	app.Synth(nil)
+}
+
+func envOrNil(name string) *string {
+	if v := os.Getenv(name); v != "" {
+		return &v
+	}
+	return nil
+}
