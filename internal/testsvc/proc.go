@@ -1,0 +1,158 @@
+package testsvc
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// maxLogBytes bounds what a process's log keeps (the newest bytes win).
+const maxLogBytes = 4 << 20
+
+// logBuffer collects a process's combined output; safe for concurrent use.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Write(p)
+	if over := b.buf.Len() - maxLogBytes; over > 0 {
+		b.buf.Next(over)
+	}
+	return len(p), nil
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// process is a child started in its own process group, so that it and
+// everything it starts (RIE's runtime, say) can be killed together.
+type process struct {
+	name string
+	cmd  *exec.Cmd
+	logs *logBuffer
+	done chan struct{} // closed when the process has exited
+	err  error         // exit error, valid after done
+}
+
+func startProcess(name, bin string, args, env []string, dir string) (*process, error) {
+	p := &process{name: name, logs: &logBuffer{}, done: make(chan struct{})}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	cmd.Dir = dir
+	cmd.Stdout = p.logs
+	cmd.Stderr = p.logs
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s (%s): %w", name, bin, err)
+	}
+	p.cmd = cmd
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+func (p *process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// signal sends sig to the process itself (not its group).
+func (p *process) signal(sig syscall.Signal) error {
+	if p.exited() {
+		return nil
+	}
+	return p.cmd.Process.Signal(sig)
+}
+
+// waitExit waits up to d for the process to exit and reports whether it did.
+func (p *process) waitExit(d time.Duration) bool {
+	select {
+	case <-p.done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+// kill SIGKILLs the whole process group and waits for the leader to exit.
+// Safe to call more than once.
+func (p *process) kill() {
+	pid := p.cmd.Process.Pid
+	kids := descendants(pid)
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	for _, k := range kids {
+		_ = syscall.Kill(-k, syscall.SIGKILL) // its own group, if it leads one
+		_ = syscall.Kill(k, syscall.SIGKILL)
+	}
+	<-p.done
+}
+
+// stop asks the process to exit with SIGTERM and kills its group after grace.
+func (p *process) stop(grace time.Duration) {
+	_ = p.signal(syscall.SIGTERM)
+	p.waitExit(grace)
+	p.kill()
+}
+
+// describeExit says how the process ended, for failure messages.
+func (p *process) describeExit() string {
+	if !p.exited() {
+		return "still running"
+	}
+	if p.err == nil {
+		return "exited with status 0"
+	}
+	return p.err.Error()
+}
+
+// waitReady polls probe every 50 ms until it succeeds, the process exits, or
+// timeout passes. The error carries the last probe failure.
+func (p *process) waitReady(timeout time.Duration, probe func() error) error {
+	deadline := time.Now().Add(timeout)
+	var last error
+	for {
+		if last = probe(); last == nil {
+			return nil
+		}
+		if p.exited() {
+			return fmt.Errorf("%w (%s) before it was ready; last probe: %v", errExitedEarly, p.describeExit(), last)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not ready after %s: %w", timeout, last)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+var errExitedEarly = errors.New("process exited")
+
+// startAttempts is how often a service start is tried with fresh ports, to
+// get past another process taking a port between freePort and the bind.
+const startAttempts = 3
+
+// failure formats a start failure with the service's own log.
+func failure(what string, err error, logs string) string {
+	logs = strings.TrimRight(logs, "\n")
+	if logs == "" {
+		logs = "(no output)"
+	}
+	return fmt.Sprintf("testsvc: %s: %v\n----- %s log -----\n%s\n----- end of log -----", what, err, what, logs)
+}
