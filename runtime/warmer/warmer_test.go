@@ -255,4 +255,3 @@ func TestConcurrencyAboveParallelismStillOverlaps(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-

@@ -1,0 +1,12 @@
+// Command target is a minimal handler the prewarm tests deploy.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() {
+	lambda.Start(func(context.Context, map[string]any) (string, error) { return "ok", nil })
+}

@@ -1,0 +1,161 @@
+package prewarm
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsscheduler"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/internal/contract"
+)
+
+type warmerSettings struct {
+	schedules     []awsscheduler.ScheduleExpression
+	holdMs        float64
+	budgetSeconds float64
+	parallelism   float64
+	entry         string
+}
+
+func resolveWarmerProps(p *problems, props *WarmerProps) warmerSettings {
+	s := warmerSettings{holdMs: DefaultHoldMs, budgetSeconds: DefaultBudget, parallelism: DefaultParallelism}
+	if props.Schedules == nil {
+		s.schedules = []awsscheduler.ScheduleExpression{awsscheduler.ScheduleExpression_Rate(awscdk.Duration_Minutes(jsii.Number(5)))}
+	} else {
+		s.schedules = *props.Schedules
+		if len(s.schedules) == 0 {
+			p.add("Schedules is empty: give at least one schedule, or leave it nil for every 5 minutes")
+		}
+		for i, e := range s.schedules {
+			if e == nil {
+				p.add("Schedules[%d] is nil: give an awsscheduler.ScheduleExpression", i)
+			}
+		}
+	}
+	if props.Hold != nil {
+		ms := *props.Hold.ToMilliseconds(nil)
+		maxMs := float64(contract.MaxWarmupHold.Milliseconds())
+		if ms < 1 || ms > maxMs {
+			p.add("Hold %v ms is out of range: give 1 ms to %v ms (contract.MaxWarmupHold); a few hundred ms is enough to overlap a wave", ms, maxMs)
+		}
+		s.holdMs = ms
+	}
+	if props.Budget != nil {
+		sec := *props.Budget.ToSeconds(nil)
+		if sec < 1 || sec > maxBudget {
+			p.add("Budget %v s is out of range: give 1 s to %d s (the warmer's timeout is the budget plus a minute, within Lambda's 15)", sec, maxBudget)
+		}
+		s.budgetSeconds = sec
+		if sec*1000 < 2*s.holdMs {
+			p.add("Budget %v s is shorter than two holds (Hold %v ms): raise Budget or lower Hold", sec, s.holdMs)
+		}
+	}
+	if props.Parallelism != nil {
+		n := *props.Parallelism
+		if n < 1 || n > maxParallelism || n != math.Trunc(n) {
+			p.add("Parallelism %v is out of range: give a whole number from 1 to %d", n, maxParallelism)
+		}
+		s.parallelism = n
+	}
+	if props.Entry != nil {
+		s.entry = *props.Entry
+	} else {
+		dir, err := warmerEntry()
+		if err != nil {
+			p.add("Entry: %v", err)
+		}
+		s.entry = dir
+	}
+	return s
+}
+
+type resolvedTarget struct {
+	name        string
+	arn         string
+	concurrency float64
+	provisioned bool
+}
+
+// resolveTarget checks one AddTarget call and panics with every problem.
+func resolveTarget(w *Warmer, target awslambda.IFunction, opts *TargetOptions) resolvedTarget {
+	p := &problems{what: fmt.Sprintf("%s.AddTarget", *w.Node().Path())}
+	t := resolvedTarget{concurrency: 1}
+	if opts.Concurrency != nil {
+		t.concurrency = *opts.Concurrency
+	}
+	if t.concurrency < 1 || t.concurrency != math.Trunc(t.concurrency) {
+		p.add("Concurrency %v: give a whole number of environments, 1 or more", t.concurrency)
+	}
+	if t.concurrency > w.parallelism {
+		p.add("Concurrency %v is above the warmer's Parallelism %v: a target's invokes must run at once to overlap; raise WarmerProps.Parallelism or lower Concurrency", t.concurrency, w.parallelism)
+	}
+	if target == nil {
+		p.add("target is nil: pass an alias (fn.AddAlias(\"live\")) or a version (fn.CurrentVersion())")
+		p.check()
+	}
+	var fn awslambda.IFunction
+	switch v := target.(type) {
+	case awslambda.IAlias:
+		fn = v.Version().Lambda()
+		t.provisioned = aliasHasProvisionedConcurrency(v)
+	case awslambda.IVersion:
+		fn = v.Lambda()
+		if ver := v.Version(); ver != nil && *ver == "$LATEST" {
+			p.add("target %s is $LATEST: warm an alias (fn.AddAlias(\"live\")) or a published version (fn.CurrentVersion())", *target.Node().Path())
+		}
+	default:
+		p.add("target %s is an unqualified function: the warmer invokes only qualified ARNs; pass an alias (fn.AddAlias(\"live\")) or a version (fn.CurrentVersion())", *target.Node().Path())
+	}
+	t.name = deref(opts.Name)
+	if t.name == "" {
+		t.name = pathInStack(target)
+	}
+	if strings.ContainsAny(t.name, "$\n\r\t") || len(t.name) > 255 {
+		p.add("Name %q: use at most 255 characters without '$' or control characters (it is a metric dimension)", t.name)
+	}
+	if w.names[t.name] {
+		p.add("Name %q is already a target of this warmer: give each target its own TargetOptions.Name", t.name)
+	}
+	if fn != nil {
+		if reserved := reservedConcurrency(fn); reserved != nil && t.concurrency > *reserved {
+			p.add("Concurrency %v is above %s's reserved concurrency %v: the extra invokes would be throttled; lower Concurrency or raise ReservedConcurrentExecutions",
+				t.concurrency, *fn.Node().Path(), *reserved)
+		}
+	}
+	p.check()
+	t.arn = *target.FunctionArn()
+	return t
+}
+
+// pathInStack is the construct path below the stack, e.g. "Api/Function/live".
+func pathInStack(c constructs.IConstruct) string {
+	path := *c.Node().Path()
+	stackPath := *awscdk.Stack_Of(c).Node().Path()
+	return strings.TrimPrefix(strings.TrimPrefix(path, stackPath), "/")
+}
+
+// reservedConcurrency reads ReservedConcurrentExecutions of a function defined
+// in this app; nil when unset or the function is imported.
+func reservedConcurrency(fn awslambda.IFunction) *float64 {
+	cfn, ok := fn.Node().DefaultChild().(awslambda.CfnFunction)
+	if !ok || cfn == nil {
+		return nil
+	}
+	return cfn.ReservedConcurrentExecutions()
+}
+
+func aliasHasProvisionedConcurrency(a awslambda.IAlias) bool {
+	provisionedMu.Lock()
+	ours := provisionedAliases[a]
+	provisionedMu.Unlock()
+	if ours {
+		return true
+	}
+	cfn, ok := a.Node().DefaultChild().(awslambda.CfnAlias)
+	return ok && cfn != nil && cfn.ProvisionedConcurrencyConfig() != nil
+}
