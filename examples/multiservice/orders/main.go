@@ -1,0 +1,42 @@
+// Command orders is the multiservice example's consumer: it accepts an order
+// after asking inventory, which it finds through Cloud Map (runtime/discovery)
+// from the LIFT_DISCOVERY_* variables constructs/cloudmap set.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/liftcdk/lift/runtime/discovery"
+	"github.com/liftcdk/lift/runtime/lift"
+)
+
+func main() {
+	ctx := context.Background()
+	// Clients are built once per process, never per invocation.
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		fail(fmt.Errorf("load AWS config: %w", err))
+	}
+	client, err := discovery.FromEnv(ctx, cfg)
+	if err != nil {
+		fail(err)
+	}
+	o := newOrders(client)
+	lift.Start(o.Handle,
+		// Resolve inventory during warm-up so the first order does not pay
+		// for the Cloud Map round trip.
+		lift.OnWarmup("discovery", o.Warm),
+		lift.WithHealthCheck("inventory", o.CheckInventory),
+	)
+}
+
+// fail ends a broken init: Lambda reports Runtime.ExitError with this message
+// and retries the init, which is right for a configuration error.
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "orders: init:", err)
+	os.Exit(1)
+}
