@@ -11,7 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
-	"github.com/liftcdk/lift/constructs/internal/cdktest"
+	"github.com/liftcdk/lift/constructs/cdktest"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -175,4 +175,3 @@ func TestDynamoDBTier(t *testing.T) {
 		}
 	})
 }
-

@@ -74,6 +74,10 @@ type ElastiCacheProps struct {
 	// Timeout bounds every cache call the runtime makes (LIFT_CACHE_TIMEOUT).
 	// Default: contract.DefaultCacheTimeout (100 ms).
 	Timeout awscdk.Duration
+	// RemovalPolicy applies to the cache when it leaves the stack.
+	// Default: awscdk.RemovalPolicy_DESTROY — cache data is rebuilt by the
+	// loaders. RemovalPolicy_SNAPSHOT keeps a final snapshot.
+	RemovalPolicy awscdk.RemovalPolicy
 }
 
 // ServerlessProps tunes an ElastiCache Serverless cache. TLS is always on.
@@ -155,11 +159,17 @@ func NewElastiCache(scope constructs.Construct, id *string, props *ElastiCachePr
 	}
 	e.vpc = e.network(props)
 	e.users(props)
+	var cache awscdk.CfnResource
 	if e.serverless {
-		e.newServerlessCache(props)
+		cache = e.newServerlessCache(props)
 	} else {
-		e.newReplicationGroup(props)
+		cache = e.newReplicationGroup(props)
 	}
+	removal := props.RemovalPolicy
+	if removal == "" {
+		removal = awscdk.RemovalPolicy_DESTROY
+	}
+	cache.ApplyRemovalPolicy(removal, nil)
 	return e
 }
 
@@ -209,6 +219,10 @@ func (e *ElastiCache) checkProps(props *ElastiCacheProps) {
 		e.name = *name
 	}
 
+	if e.serverless && props.RemovalPolicy == awscdk.RemovalPolicy_SNAPSHOT {
+		p.addf(ErrInvalidProp, "ElastiCacheProps.RemovalPolicy is SNAPSHOT, which CloudFormation supports for replication "+
+			"groups only: use DESTROY (the default) or RETAIN for a serverless cache, or set ReplicationGroup")
+	}
 	e.timeout = timeoutValue(p, "ElastiCacheProps.Timeout", props.Timeout)
 	e.port = DefaultPort
 	e.cluster = e.serverless
@@ -271,7 +285,9 @@ func (e *ElastiCache) Connections() awsec2.Connections { return e.connections }
 func (e *ElastiCache) ServerlessCache() awselasticache.CfnServerlessCache { return e.serverlessCache }
 
 // ReplicationGroup is the replication group, or nil for a serverless cache.
-func (e *ElastiCache) ReplicationGroup() awselasticache.CfnReplicationGroup { return e.replicationGroup }
+func (e *ElastiCache) ReplicationGroup() awselasticache.CfnReplicationGroup {
+	return e.replicationGroup
+}
 
 // SubnetGroup is the replication group's subnet group, or nil for serverless.
 func (e *ElastiCache) SubnetGroup() awselasticache.CfnSubnetGroup { return e.subnetGroup }
@@ -309,7 +325,7 @@ func (e *ElastiCache) Serverless() bool { return e.serverless }
 func (e *ElastiCache) Auth() Auth { return e.auth }
 
 func joinEndpoint(address, port *string) *string {
-	return awscdk.Fn_Join(jsii.String(""), &[]*string{address, jsii.String(":"), port})
+	return awscdk.Fn_Sub(jsii.String("${Address}:${Port}"), &map[string]*string{"Address": address, "Port": port})
 }
 
 func itoa(f float64) string { return fmt.Sprintf("%d", int64(f)) }

@@ -94,4 +94,3 @@ func (e *ElastiCache) env() [][2]*string {
 	}
 	return env
 }
-

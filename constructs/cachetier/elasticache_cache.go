@@ -14,7 +14,7 @@ const (
 	clusterParameterGroup    = "default.valkey8.cluster.on"
 )
 
-func (e *ElastiCache) newServerlessCache(props *ElastiCacheProps) {
+func (e *ElastiCache) newServerlessCache(props *ElastiCacheProps) awscdk.CfnResource {
 	sv := props.Serverless
 	if sv == nil {
 		sv = &ServerlessProps{}
@@ -50,9 +50,10 @@ func (e *ElastiCache) newServerlessCache(props *ElastiCacheProps) {
 	e.serverlessCache = c
 	e.endpoint = joinEndpoint(c.AttrEndpointAddress(), c.AttrEndpointPort())
 	e.arn = c.AttrArn()
+	return c
 }
 
-func (e *ElastiCache) newReplicationGroup(props *ElastiCacheProps) {
+func (e *ElastiCache) newReplicationGroup(props *ElastiCacheProps) awscdk.CfnResource {
 	rg := props.ReplicationGroup
 	shards, replicas := 1.0, 1.0
 	if rg.NumShards != nil {
@@ -115,11 +116,15 @@ func (e *ElastiCache) newReplicationGroup(props *ElastiCacheProps) {
 		ResourceName: jsii.String(e.name),
 		ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
 	})
+	rules := []nagRule{{"AwsSolutions-AEC6", "Clients authenticate as ElastiCache RBAC users (UserGroupIds: an IAM or " +
+		"password user, the default user disabled), which supersedes the single shared AUTH token this rule looks for."}}
 	if e.port == DefaultPort {
-		suppressNag(g, nagRule{"AwsSolutions-AEC5", "A non-default port is obscurity, not a control: the port is reachable " +
+		rules = append(rules, nagRule{"AwsSolutions-AEC5", "A non-default port is obscurity, not a control: the port is reachable " +
 			"only from bound functions' security groups, over TLS, with an authenticated user. Set " +
 			"cachetier.ReplicationGroupProps.Port to change it."})
 	}
+	suppressNag(g, rules...)
+	return g
 }
 
 func toAny(ss *[]*string) *[]any {

@@ -52,8 +52,11 @@ func (e *ElastiCache) newVpc() awsec2.Vpc {
 		Retention:     awslogs.RetentionDays_ONE_MONTH,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
+	// The first two AZs of the deploying account, resolved by CloudFormation:
+	// AZ names map to different zones per account, so none is hard-coded.
+	azs := awscdk.Fn_GetAzs(nil)
 	return awsec2.NewVpc(e, jsii.String("Vpc"), &awsec2.VpcProps{
-		MaxAzs:      jsii.Number(2),
+		AvailabilityZones: &[]*string{awscdk.Fn_Select(jsii.Number(0), azs), awscdk.Fn_Select(jsii.Number(1), azs)},
 		NatGateways: jsii.Number(0),
 		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{
 			Name:       jsii.String("cache"),

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
-	"github.com/liftcdk/lift/constructs/internal/cdktest"
+	"github.com/liftcdk/lift/constructs/cdktest"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -58,6 +58,9 @@ func TestElastiCacheServerless(t *testing.T) {
 		if len(subnets) != 2 || !reflect.DeepEqual(props, want) {
 			t.Errorf("serverless cache:\n got %v\nwant %v", props, want)
 		}
+		if c := caches[cacheID]; c["DeletionPolicy"] != "Delete" || c["UpdateReplacePolicy"] != "Delete" {
+			t.Errorf("default removal policy: %v / %v, want Delete", c["DeletionPolicy"], c["UpdateReplacePolicy"])
+		}
 	})
 
 	t.Run("users", func(t *testing.T) {
@@ -99,8 +102,7 @@ func TestElastiCacheServerless(t *testing.T) {
 	t.Run("environment", func(t *testing.T) {
 		want := map[string]any{
 			contract.EnvCacheKind: contract.CacheKindValkey,
-			contract.EnvCacheEndpoint: map[string]any{"Fn::Join": []any{"", []any{
-				getAtt(cacheID, "Endpoint.Address"), ":", getAtt(cacheID, "Endpoint.Port")}}},
+			contract.EnvCacheEndpoint: endpointSub(cacheID, "Endpoint"),
 			contract.EnvCacheCluster:    "true",
 			contract.EnvCacheTLS:        "true",
 			contract.EnvCacheAuth:       contract.CacheAuthIAM,
@@ -122,8 +124,12 @@ func TestElastiCacheServerless(t *testing.T) {
 			}
 		}
 		for id, s := range cdktest.Resources(t, tmpl, "AWS::EC2::Subnet") {
-			if asMap(t, s["Properties"])["MapPublicIpOnLaunch"] != false {
+			p := asMap(t, s["Properties"])
+			if p["MapPublicIpOnLaunch"] != false {
 				t.Errorf("subnet %s is public", id)
+			}
+			if az := toJSON(t, p["AvailabilityZone"]); !strings.Contains(az, "Fn::GetAZs") {
+				t.Errorf("subnet %s: AZ %s is hard-coded; want the account's own via Fn::GetAZs", id, az)
 			}
 		}
 		tmpl.HasResourceProperties(jsii.String("AWS::EC2::FlowLog"), map[string]any{
@@ -187,8 +193,8 @@ func TestElastiCacheReplicationGroup(t *testing.T) {
 		if !reflect.DeepEqual(props, want) {
 			t.Errorf("replication group:\n got %v\nwant %v", props, want)
 		}
-		if rules := nagSuppressions(t, groups[pwID]); rules["AwsSolutions-AEC5"] == "" {
-			t.Errorf("default port: want an AEC5 suppression with its reason, got %v", rules)
+		if rules := nagSuppressions(t, groups[pwID]); rules["AwsSolutions-AEC5"] == "" || rules["AwsSolutions-AEC6"] == "" {
+			t.Errorf("default port: want AEC5 and AEC6 (RBAC, not AUTH token) suppressions with reasons, got %v", rules)
 		}
 		sp := asMap(t, groups[shardID]["Properties"])
 		for k, v := range map[string]any{
@@ -203,8 +209,8 @@ func TestElastiCacheReplicationGroup(t *testing.T) {
 		if _, ok := sp["NumCacheClusters"]; ok {
 			t.Errorf("cluster mode sets NumNodeGroups, not NumCacheClusters")
 		}
-		if rules := nagSuppressions(t, groups[shardID]); len(rules) != 0 {
-			t.Errorf("custom port: no AEC5 suppression expected, got %v", rules)
+		if rules := nagSuppressions(t, groups[shardID]); len(rules) != 1 || rules["AwsSolutions-AEC6"] == "" {
+			t.Errorf("custom port: only the AEC6 suppression expected, got %v", rules)
 		}
 		tmpl.HasResourceProperties(jsii.String("AWS::ElastiCache::SubnetGroup"), map[string]any{
 			"CacheSubnetGroupName": "orders",
@@ -235,8 +241,7 @@ func TestElastiCacheReplicationGroup(t *testing.T) {
 		}
 		wantEnv := map[string]any{
 			contract.EnvCacheKind: contract.CacheKindValkey,
-			contract.EnvCacheEndpoint: map[string]any{"Fn::Join": []any{"", []any{
-				getAtt(pwID, "PrimaryEndPoint.Address"), ":", getAtt(pwID, "PrimaryEndPoint.Port")}}},
+			contract.EnvCacheEndpoint: endpointSub(pwID, "PrimaryEndPoint"),
 			contract.EnvCacheCluster:           "false",
 			contract.EnvCacheTLS:               "true",
 			contract.EnvCacheAuth:              contract.CacheAuthPassword,
@@ -263,8 +268,7 @@ func TestElastiCacheReplicationGroup(t *testing.T) {
 			t.Errorf("sharded function policy:\n got %v\nwant %v", stmts, want)
 		}
 		env := functionEnv(t, tmpl, logicalID(stack, shardFn))
-		wantEndpoint := map[string]any{"Fn::Join": []any{"", []any{
-			getAtt(shardID, "ConfigurationEndPoint.Address"), ":", getAtt(shardID, "ConfigurationEndPoint.Port")}}}
+		wantEndpoint := endpointSub(shardID, "ConfigurationEndPoint")
 		if !reflect.DeepEqual(env[contract.EnvCacheEndpoint], wantEndpoint) || env[contract.EnvCacheCluster] != "true" ||
 			env[contract.EnvCacheServerless] != "false" || env[contract.EnvCacheTimeout] != "50ms" || env[contract.EnvCacheAuth] != "iam" {
 			t.Errorf("sharded environment: %v", env)
@@ -296,4 +300,10 @@ func assertCacheIngress(t *testing.T, tmpl assertions.Template, sgID string, fro
 		!reflect.DeepEqual(r["SourceSecurityGroupId"], getAtt(fnSGID, "GroupId")) || r["CidrIp"] != nil {
 		t.Errorf("cache ingress: got %v, want tcp %v-%v from %s only", r, from, to, fnSGID)
 	}
+}
+
+// endpointSub is the host:port the tier renders from a cache's endpoint attributes.
+func endpointSub(id, attr string) map[string]any {
+	return map[string]any{"Fn::Sub": []any{"${Address}:${Port}", map[string]any{
+		"Address": getAtt(id, attr+".Address"), "Port": getAtt(id, attr+".Port")}}}
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
-	"github.com/liftcdk/lift/constructs/internal/cdktest"
+	"github.com/liftcdk/lift/constructs/cdktest"
 )
 
 // newStack is cdktest.NewStack with the repository's cdk.json context, as

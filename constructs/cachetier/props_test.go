@@ -71,6 +71,9 @@ func TestBadProps(t *testing.T) {
 		{"serverless and replication group", func() cachetier.Tier {
 			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, Serverless: &cachetier.ServerlessProps{}, ReplicationGroup: &cachetier.ReplicationGroupProps{}})
 		}, cachetier.ErrConflictingProps, []string{"ElastiCacheProps.Serverless and ElastiCacheProps.ReplicationGroup are both set", "keep Serverless"}},
+		{"snapshot a serverless cache", func() cachetier.Tier {
+			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, RemovalPolicy: awscdk.RemovalPolicy_SNAPSHOT})
+		}, cachetier.ErrInvalidProp, []string{"ElastiCacheProps.RemovalPolicy is SNAPSHOT", "replication groups only"}},
 		{"unknown auth", func() cachetier.Tier {
 			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, Auth: "token"})
 		}, cachetier.ErrInvalidProp, []string{`ElastiCacheProps.Auth is "token"`, "cachetier.AuthIAM"}},
