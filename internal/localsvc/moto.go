@@ -1,4 +1,4 @@
-package testsvc
+package localsvc
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"strconv"
-	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,49 +24,49 @@ const (
 // motoReadyTimeout covers a cold Python import of moto on a busy 2-core machine.
 const motoReadyTimeout = 60 * time.Second
 
-// MotoServer is a moto_server process serving every AWS API moto knows on one
-// loopback port. It is stopped when the test that started it ends.
-type MotoServer struct {
+// Moto is a moto_server process serving every AWS API moto knows on one
+// loopback port.
+type Moto struct {
 	URL  string // http://127.0.0.1:PORT
 	Port int
 
 	proc *process
 }
 
-// Moto starts moto_server on a free loopback port and waits until it answers.
-func Moto(t testing.TB) *MotoServer {
-	t.Helper()
-	bin := Tool(t, "moto_server")
+// StartMoto starts moto_server (found with LookTool under root) on a free
+// loopback port, with dir as its working directory, and waits until it answers.
+func StartMoto(root, dir string) (*Moto, error) {
+	bin, err := LookTool(root, "moto_server")
+	if err != nil {
+		return nil, err
+	}
 	var lastErr error
 	var lastLogs string
-	for range startAttempts {
+	for attempt := range startAttempts {
 		port, err := freePort()
 		if err != nil {
-			t.Fatalf("testsvc: %v", err)
+			return nil, err
 		}
-		env := append(os.Environ(), "MOTO_CALL_RESET_API=false")
-		p, err := startProcess("moto_server", bin, []string{"-H", "127.0.0.1", "-p", strconv.Itoa(port)}, env, t.TempDir())
+		p, err := startProcess("moto_server", bin, []string{"-H", "127.0.0.1", "-p", strconv.Itoa(port)}, os.Environ(), dir)
 		if err != nil {
-			t.Fatalf("testsvc: %v", err)
+			return nil, err
 		}
-		m := &MotoServer{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Port: port, proc: p}
+		m := &Moto{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Port: port, proc: p}
 		err = p.waitReady(motoReadyTimeout, m.ping)
 		if err == nil {
-			t.Cleanup(func() { p.stop(3 * time.Second) })
-			return m
+			return m, nil
 		}
 		p.kill()
-		lastErr, lastLogs = err, p.logs.String()
+		lastErr, lastLogs = fmt.Errorf("attempt %d: %w", attempt+1, err), p.logs.String()
 		if !errors.Is(err, errExitedEarly) {
 			break // not a port race: another try would fail the same way
 		}
 	}
-	t.Fatal(failure("moto_server", lastErr, lastLogs))
-	return nil
+	return nil, withLog("moto_server", lastErr, lastLogs)
 }
 
-// ping asks moto's own API for its data; any HTTP answer means it serves.
-func (m *MotoServer) ping() error {
+// ping asks moto's own API for its data; any HTTP answer below 500 means it serves.
+func (m *Moto) ping() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.URL+"/moto-api/data.json", nil)
@@ -87,17 +86,12 @@ func (m *MotoServer) ping() error {
 
 // LocalhostURL is URL with the host spelled "localhost". The CDK CLI needs it:
 // with 127.0.0.1 moto reads the template URL's host as an S3 bucket name.
-func (m *MotoServer) LocalhostURL() string {
-	return fmt.Sprintf("http://localhost:%d", m.Port)
-}
+func (m *Moto) LocalhostURL() string { return fmt.Sprintf("http://localhost:%d", m.Port) }
 
 // AWSConfig returns an SDK configuration that talks to this server only:
-// region us-east-1, static test credentials, every service at URL. Shared
-// config files and the host's AWS_* variables are ignored.
-func (m *MotoServer) AWSConfig(t testing.TB) aws.Config {
-	t.Helper()
-	// Built by hand rather than with config.LoadDefaultConfig, which would also
-	// read the host's profile variables and files.
+// region us-east-1, static test credentials, every service at URL. It is built
+// by hand so the host's AWS profile variables and files play no part.
+func (m *Moto) AWSConfig() aws.Config {
 	return aws.Config{
 		Region:       MotoRegion,
 		Credentials:  aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(MotoAccessKey, MotoSecretKey, "")),
@@ -106,7 +100,7 @@ func (m *MotoServer) AWSConfig(t testing.TB) aws.Config {
 }
 
 // Env returns the environment that points the AWS SDKs and CLIs at this server.
-func (m *MotoServer) Env() []string {
+func (m *Moto) Env() []string {
 	return []string{
 		"AWS_ENDPOINT_URL=" + m.URL,
 		"AWS_ACCESS_KEY_ID=" + MotoAccessKey,
@@ -117,4 +111,7 @@ func (m *MotoServer) Env() []string {
 }
 
 // Logs returns moto's output so far.
-func (m *MotoServer) Logs() string { return m.proc.logs.String() }
+func (m *Moto) Logs() string { return m.proc.logs.String() }
+
+// Close stops the server (SIGTERM, then SIGKILL after 3 s). Safe to repeat.
+func (m *Moto) Close() { m.proc.stop(3 * time.Second) }

@@ -1,4 +1,4 @@
-package testsvc
+package localsvc
 
 import (
 	"bytes"
@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"syscall"
-	"testing"
 	"time"
 )
 
@@ -34,9 +33,9 @@ type RIEOptions struct {
 	MemoryMB int
 }
 
-// RIEProcess is aws-lambda-rie serving one function on loopback. The runtime
+// RIE is aws-lambda-rie serving one function on loopback. The runtime
 // process starts lazily on the first invocation, as an on-demand init does.
-type RIEProcess struct {
+type RIE struct {
 	URL string // invocation URL: POST an event here
 
 	// RuntimeAPI is the Lambda Runtime API address the handler talks to.
@@ -51,21 +50,23 @@ const invocationPath = "/2015-03-31/functions/function/invocations"
 
 const rieReadyTimeout = 15 * time.Second
 
-// RIE starts aws-lambda-rie for o.Bootstrap with both of its addresses on
-// free loopback ports and waits until it accepts connections. It is killed,
-// with the runtime it started, when the test ends.
-func RIE(t testing.TB, o RIEOptions) *RIEProcess {
-	t.Helper()
-	bin := Tool(t, "aws-lambda-rie")
+// StartRIE starts aws-lambda-rie (found with LookTool under root) for
+// o.Bootstrap with both of its addresses on free loopback ports and waits
+// until it accepts connections. Close kills it with the runtime it started.
+func StartRIE(root string, o RIEOptions) (*RIE, error) {
+	bin, err := LookTool(root, "aws-lambda-rie")
+	if err != nil {
+		return nil, err
+	}
 	if o.Bootstrap == "" {
-		t.Fatal("testsvc: RIEOptions.Bootstrap is empty: pass the handler built by BuildHandler")
+		return nil, errors.New("RIEOptions.Bootstrap is empty: pass the handler executable (named bootstrap)")
 	}
 	bootstrap, err := filepath.Abs(o.Bootstrap)
 	if err != nil {
-		t.Fatalf("testsvc: RIEOptions.Bootstrap %q: %v", o.Bootstrap, err)
+		return nil, fmt.Errorf("RIEOptions.Bootstrap %q: %w", o.Bootstrap, err)
 	}
 	if fi, err := os.Stat(bootstrap); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
-		t.Fatalf("testsvc: RIEOptions.Bootstrap %q is not an executable file (%v)", o.Bootstrap, err)
+		return nil, fmt.Errorf("RIEOptions.Bootstrap %q is not an executable file (%v)", o.Bootstrap, err)
 	}
 	env := rieEnv(o, filepath.Dir(bootstrap))
 
@@ -74,14 +75,14 @@ func RIE(t testing.TB, o RIEOptions) *RIEProcess {
 	for attempt := range startAttempts {
 		ports, err := freePorts(2)
 		if err != nil {
-			t.Fatalf("testsvc: %v", err)
+			return nil, err
 		}
 		emu := "127.0.0.1:" + strconv.Itoa(ports[0])
 		api := "127.0.0.1:" + strconv.Itoa(ports[1])
 		args := []string{"--runtime-interface-emulator-address", emu, "--runtime-api-address", api, bootstrap}
 		p, err := startProcess("aws-lambda-rie", bin, args, env, filepath.Dir(bootstrap))
 		if err != nil {
-			t.Fatalf("testsvc: %v", err)
+			return nil, err
 		}
 		err = p.waitReady(rieReadyTimeout, func() error {
 			c, err := net.DialTimeout("tcp", emu, time.Second)
@@ -91,13 +92,12 @@ func RIE(t testing.TB, o RIEOptions) *RIEProcess {
 			return c.Close()
 		})
 		if err == nil {
-			t.Cleanup(p.kill)
-			return &RIEProcess{
+			return &RIE{
 				URL:        "http://" + emu + invocationPath,
 				RuntimeAPI: api,
 				proc:       p,
 				client:     &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
-			}
+			}, nil
 		}
 		p.kill()
 		lastErr, lastLogs = fmt.Errorf("attempt %d: %w", attempt+1, err), p.logs.String()
@@ -105,8 +105,7 @@ func RIE(t testing.TB, o RIEOptions) *RIEProcess {
 			break // not a port race: another try would fail the same way
 		}
 	}
-	t.Fatal(failure("aws-lambda-rie", lastErr, lastLogs))
-	return nil
+	return nil, withLog("aws-lambda-rie", lastErr, lastLogs)
 }
 
 // rieEnv is what Lambda sets for a provided.al2023 function, then o.Env. RIE
@@ -154,7 +153,7 @@ func rieEnv(o RIEOptions, taskRoot string) []string {
 // function's response body and the round-trip latency. A function error is a
 // normal 200 response with an errorMessage body, as with Lambda; only an
 // emulator failure (non-200) is an error.
-func (p *RIEProcess) Invoke(ctx context.Context, payload []byte) ([]byte, time.Duration, error) {
+func (p *RIE) Invoke(ctx context.Context, payload []byte) ([]byte, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL, bytes.NewReader(payload))
 	if err != nil {
 		return nil, 0, fmt.Errorf("invoke %s: %w", p.URL, err)
@@ -184,21 +183,24 @@ const terminateTimeout = 10 * time.Second
 // Terminate sends SIGTERM to the emulator, which delivers SIGTERM to the
 // runtime (when an extension is registered, as lambda.WithEnableSIGTERM does)
 // and then SIGKILL, as Lambda does at shutdown; it waits for the emulator to
-// exit.
-func (p *RIEProcess) Terminate(t testing.TB) {
-	t.Helper()
+// exit, and kills it if it is still running after terminateTimeout.
+func (p *RIE) Terminate() error {
 	if err := p.proc.signal(syscall.SIGTERM); err != nil {
-		t.Fatalf("testsvc: SIGTERM to aws-lambda-rie: %v", err)
+		return fmt.Errorf("SIGTERM to aws-lambda-rie: %w", err)
 	}
 	if !p.proc.waitExit(terminateTimeout) {
 		p.proc.kill()
-		t.Fatal(failure("aws-lambda-rie", fmt.Errorf("still running %s after SIGTERM", terminateTimeout), p.Logs()))
+		return withLog("aws-lambda-rie", fmt.Errorf("still running %s after SIGTERM", terminateTimeout), p.Logs())
 	}
+	return nil
 }
 
+// Close kills the emulator and the runtime it started. Safe to repeat.
+func (p *RIE) Close() { p.proc.kill() }
+
 // Exited reports whether the emulator process has ended.
-func (p *RIEProcess) Exited() bool { return p.proc.exited() }
+func (p *RIE) Exited() bool { return p.proc.exited() }
 
 // Logs returns the emulator's and the function's combined output so far
 // (the function's stdout and stderr pass through the emulator).
-func (p *RIEProcess) Logs() string { return p.proc.logs.String() }
+func (p *RIE) Logs() string { return p.proc.logs.String() }

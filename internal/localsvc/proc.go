@@ -1,4 +1,4 @@
-package testsvc
+package localsvc
 
 import (
 	"bytes"
@@ -148,11 +148,12 @@ var errExitedEarly = errors.New("process exited")
 // get past another process taking a port between freePort and the bind.
 const startAttempts = 3
 
-// failure formats a start failure with the service's own log.
-func failure(what string, err error, logs string) string {
+// withLog wraps a service failure with the service's own log, so the error
+// alone explains what went wrong.
+func withLog(what string, err error, logs string) error {
 	logs = strings.TrimRight(logs, "\n")
 	if logs == "" {
 		logs = "(no output)"
 	}
-	return fmt.Sprintf("testsvc: %s: %v\n----- %s log -----\n%s\n----- end of log -----", what, err, what, logs)
+	return fmt.Errorf("%s: %w\n----- %s log -----\n%s\n----- end of log -----", what, err, what, logs)
 }

@@ -1,4 +1,4 @@
-package testsvc
+package localsvc
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -28,10 +27,9 @@ type RedisOptions struct {
 	Password string
 }
 
-// RedisServer is a redis-server or valkey-server process on loopback. It is
-// stopped when the test that started it ends. Data is not persisted: a
-// Stop/Start cycle comes back empty (the cluster's slot map is kept).
-type RedisServer struct {
+// Redis is a redis-server or valkey-server process on loopback. Data is not
+// persisted: a Stop/Start cycle comes back empty (the cluster's slot map is kept).
+type Redis struct {
 	Addr      string      // 127.0.0.1:PORT
 	Port      int         // the client port (the TLS port with TLS)
 	TLSConfig *tls.Config // trusts the test CA; nil without TLS
@@ -47,62 +45,51 @@ type RedisServer struct {
 
 const redisReadyTimeout = 30 * time.Second
 
-// Redis starts a server as o describes on free loopback ports and waits until
-// it answers PING (and, in cluster mode, reports cluster_state:ok).
-func Redis(t testing.TB, o RedisOptions) *RedisServer {
-	t.Helper()
+// StartRedis starts a server as o describes (found with LookTool under root)
+// on free loopback ports, with its files in dir, and waits until it answers
+// PING and, in cluster mode, reports cluster_state:ok.
+func StartRedis(root, dir string, o RedisOptions) (*Redis, error) {
 	if o.Binary == "" {
 		o.Binary = "redis-server"
 	}
 	if o.Binary != "redis-server" && o.Binary != "valkey-server" {
-		t.Fatalf("testsvc: RedisOptions.Binary %q: use \"redis-server\" or \"valkey-server\"", o.Binary)
+		return nil, fmt.Errorf("RedisOptions.Binary %q: use \"redis-server\" or \"valkey-server\"", o.Binary)
 	}
-	r := &RedisServer{Options: o, bin: Tool(t, o.Binary), dir: t.TempDir()}
+	bin, err := LookTool(root, o.Binary)
+	if err != nil {
+		return nil, err
+	}
+	r := &Redis{Options: o, bin: bin, dir: dir}
 	var certs *testCerts
 	if o.TLS {
-		var err error
-		if certs, err = newTestCerts(r.dir); err != nil {
-			t.Fatalf("testsvc: test certificates for %s: %v", o.Binary, err)
+		if certs, err = newTestCerts(dir); err != nil {
+			return nil, fmt.Errorf("test certificates for %s: %w", o.Binary, err)
 		}
 		r.TLSConfig = certs.ClientConfig
 	}
-	t.Cleanup(func() {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if r.proc != nil {
-			r.proc.stop(3 * time.Second)
-		}
-	})
-
 	var lastErr error
 	var lastLogs string
 	for attempt := range startAttempts {
 		ports, err := freePorts(2) // client port, cluster bus port
 		if err != nil {
-			t.Fatalf("testsvc: %v", err)
+			return nil, err
 		}
 		r.Port = ports[0]
 		r.Addr = "127.0.0.1:" + strconv.Itoa(r.Port)
-		r.args = redisArgs(o, r.dir, ports[0], ports[1], certs)
+		r.args = redisArgs(o, dir, ports[0], ports[1], certs)
 		// A fresh cluster config per attempt: a stale one would name old ports.
-		_ = os.Remove(filepath.Join(r.dir, "nodes.conf"))
+		_ = os.Remove(filepath.Join(dir, "nodes.conf"))
 		err = r.start()
 		if err == nil {
-			return r
+			return r, nil
 		}
 		lastErr, lastLogs = fmt.Errorf("attempt %d: %w", attempt+1, err), r.Logs()
-		r.mu.Lock()
-		if r.proc != nil {
-			r.proc.kill()
-			r.proc = nil
-		}
-		r.mu.Unlock()
+		r.Close()
 		if !errors.Is(err, errExitedEarly) {
 			break // not a port race: another try would fail the same way
 		}
 	}
-	t.Fatal(failure(o.Binary, lastErr, lastLogs))
-	return nil
+	return nil, withLog(o.Binary, lastErr, lastLogs)
 }
 
 func redisArgs(o RedisOptions, dir string, port, busPort int, certs *testCerts) []string {
@@ -144,7 +131,7 @@ func redisArgs(o RedisOptions, dir string, port, busPort int, certs *testCerts) 
 }
 
 // start runs the server with r.args and waits until it is ready.
-func (r *RedisServer) start() error {
+func (r *Redis) start() error {
 	p, err := startProcess(r.Options.Binary, r.bin, r.args, os.Environ(), r.dir)
 	if err != nil {
 		return err
@@ -161,7 +148,7 @@ func (r *RedisServer) start() error {
 	return nil
 }
 
-func (r *RedisServer) ping() error {
+func (r *Redis) ping() error {
 	reply, err := r.Do(context.Background(), "PING")
 	if err != nil {
 		return err
@@ -174,7 +161,7 @@ func (r *RedisServer) ping() error {
 
 // claimAllSlots gives this node every slot (once; a restart keeps them in
 // nodes.conf) and waits for the cluster to report ok.
-func (r *RedisServer) claimAllSlots(p *process) error {
+func (r *Redis) claimAllSlots(p *process) error {
 	ctx := context.Background()
 	info, err := r.clusterInfo(ctx)
 	if err != nil {
@@ -197,7 +184,7 @@ func (r *RedisServer) claimAllSlots(p *process) error {
 	})
 }
 
-func (r *RedisServer) clusterInfo(ctx context.Context) (map[string]string, error) {
+func (r *Redis) clusterInfo(ctx context.Context) (map[string]string, error) {
 	reply, err := r.Do(ctx, "CLUSTER", "INFO")
 	if err != nil {
 		return nil, fmt.Errorf("CLUSTER INFO: %w", err)
@@ -218,37 +205,36 @@ func (r *RedisServer) clusterInfo(ctx context.Context) (map[string]string, error
 // Do runs one command on a fresh connection (authenticating with the
 // password) and returns the reply: string, int64, []any or nil. An error
 // reply is a RESPError.
-func (r *RedisServer) Do(ctx context.Context, args ...string) (any, error) {
+func (r *Redis) Do(ctx context.Context, args ...string) (any, error) {
 	return respDo(ctx, r.Addr, r.TLSConfig, r.Options.Password, args...)
 }
 
 // Stop shuts the server down (SIGTERM, then SIGKILL after 3 s) and waits for
 // it to exit, so that clients see the endpoint go away.
-func (r *RedisServer) Stop(t testing.TB) {
-	t.Helper()
+func (r *Redis) Stop() error {
 	r.mu.Lock()
 	p := r.proc
 	r.mu.Unlock()
-	if p == nil {
-		t.Fatalf("testsvc: %s at %s is not running", r.Options.Binary, r.Addr)
+	if p == nil || p.exited() {
+		return fmt.Errorf("%s at %s is not running", r.Options.Binary, r.Addr)
 	}
 	p.stop(3 * time.Second)
+	return nil
 }
 
 // Start starts a stopped server again on the same port and waits until it is
 // ready. It retries briefly if the port is still held.
-func (r *RedisServer) Start(t testing.TB) {
-	t.Helper()
+func (r *Redis) Start() error {
 	r.mu.Lock()
 	p := r.proc
 	r.mu.Unlock()
 	if p != nil && !p.exited() {
-		t.Fatalf("testsvc: %s at %s is already running; Stop it first", r.Options.Binary, r.Addr)
+		return fmt.Errorf("%s at %s is already running; Stop it first", r.Options.Binary, r.Addr)
 	}
 	var err error
 	for range startAttempts {
 		if err = r.start(); err == nil {
-			return
+			return nil
 		}
 		if !errors.Is(err, errExitedEarly) {
 			break
@@ -256,16 +242,21 @@ func (r *RedisServer) Start(t testing.TB) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	logs := r.Logs()
+	r.Close()
+	return withLog(r.Options.Binary+" restart on "+r.Addr, err, logs)
+}
+
+// Close kills the server. Safe to repeat.
+func (r *Redis) Close() {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.proc != nil {
-		r.proc.kill()
+		r.proc.stop(3 * time.Second)
 	}
-	r.mu.Unlock()
-	t.Fatal(failure(r.Options.Binary+" restart on "+r.Addr, err, logs))
 }
 
 // Logs returns the current server process's output so far.
-func (r *RedisServer) Logs() string {
+func (r *Redis) Logs() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.proc == nil {
