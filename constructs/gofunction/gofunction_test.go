@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
@@ -44,9 +45,12 @@ func TestSettings(t *testing.T) {
 	vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(1), NatGateways: jsii.Number(0),
 		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{Name: jsii.String("isolated"), SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}}})
 	gofunction.New(stack, jsii.String("InVpc"), &gofunction.Props{Entry: jsii.String(hello), Vpc: vpc})
+	ownRole := awsiam.NewRole(stack, jsii.String("OwnRole"), &awsiam.RoleProps{AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil)})
+	ownLogs := awslogs.NewLogGroup(stack, jsii.String("OwnLogs"), &awslogs.LogGroupProps{Retention: awslogs.RetentionDays_ONE_YEAR})
+	gofunction.New(stack, jsii.String("Existing"), &gofunction.Props{Entry: jsii.String(hello), Role: ownRole, LogGroup: ownLogs})
 
 	tmpl := cdktest.Template(stack)
-	tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(3))
+	tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(4))
 
 	t.Run("defaults", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
@@ -119,6 +123,20 @@ func TestSettings(t *testing.T) {
 			"ManagedPolicyArns": assertions.Match_ArrayWith(&[]any{map[string]any{"Fn::Join": assertions.Match_ArrayWith(&[]any{
 				assertions.Match_ArrayWith(&[]any{":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"}),
 			})}}),
+		})
+		// An existing role gets only the statement for the given log group.
+		tmpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
+			"Roles": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^OwnRole"))}},
+			"PolicyDocument": map[string]any{"Statement": []any{map[string]any{
+				"Sid":      "WriteOwnLogs",
+				"Action":   []any{"logs:CreateLogStream", "logs:PutLogEvents"},
+				"Effect":   "Allow",
+				"Resource": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^OwnLogs")), "Arn"}},
+			}}},
+		})
+		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Role":          map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^OwnRole")), "Arn"}},
+			"LoggingConfig": map[string]any{"LogGroup": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^OwnLogs"))}},
 		})
 		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
 			"VpcConfig": assertions.Match_ObjectLike(&map[string]any{"SubnetIds": assertions.Match_AnyValue()}),
