@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/testsvc"
+)
+
+// TestUnderEmulator runs the built handler the Lambda way, under the Runtime
+// Interface Emulator: a warm-up (the cold start), a real request, a health
+// report, then SIGTERM, after which the shutdown hook must have run.
+func TestUnderEmulator(t *testing.T) {
+	bootstrap := testsvc.BuildHandler(t, "./examples/quickstart/handler")
+	fn := testsvc.RIE(t, testsvc.RIEOptions{
+		Bootstrap:    bootstrap,
+		FunctionName: "quickstart",
+		Env:          map[string]string{contract.EnvService: "quickstart", contract.EnvLogLevel: "info"},
+		Timeout:      10 * time.Second,
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	invoke := func(payload string, into any) {
+		t.Helper()
+		body, _, err := fn.Invoke(ctx, []byte(payload))
+		if err != nil {
+			t.Fatalf("invoke %s: %v\n%s", payload, err, fn.Logs())
+		}
+		if err := json.Unmarshal(body, into); err != nil {
+			t.Fatalf("invoke %s: answer %s is not the expected JSON: %v", payload, body, err)
+		}
+	}
+
+	var warm contract.WarmupResponse
+	invoke(`{"lift":"warmup","round":"t1"}`, &warm)
+	if !warm.ColdStart || warm.InstanceID == "" || warm.Round != "t1" || len(warm.Hooks) != 1 || warm.Hooks[0].Name != "catalog" {
+		t.Fatalf("warm-up answer %+v: want a cold start with the catalog hook", warm)
+	}
+
+	var resp struct {
+		StatusCode int    `json:"statusCode"`
+		Body       string `json:"body"`
+	}
+	invoke(`{"rawPath":"/greeting","queryStringParameters":{"name":"Ada"},"requestContext":{"http":{"method":"GET"}}}`, &resp)
+	if resp.StatusCode != 200 || resp.Body != `{"message":"Hello, Ada!","coldStart":false}` {
+		t.Fatalf("greeting answer %+v: want 200 and a warm (not cold) greeting", resp)
+	}
+
+	var health contract.HealthResponse
+	invoke(`{"lift":"health"}`, &health)
+	if health.Status != contract.StatusPass || len(health.Checks["catalog"]) != 1 {
+		t.Fatalf("health answer %+v: want pass with the catalog check", health)
+	}
+
+	fn.Terminate(t)
+	if logs := fn.Logs(); !strings.Contains(logs, "shutdown hook ran") {
+		t.Fatalf("shutdown hook did not run; logs:\n%s", logs)
+	}
+}
