@@ -34,7 +34,26 @@ func (s Strategy) String() string {
 type target struct {
 	breaker     *breaker
 	outstanding atomic.Int64
+	// openUntil mirrors the breaker's open state (unix nanos) so picking reads
+	// one atomic instead of taking the breaker's mutex.
+	openUntil atomic.Int64
 }
+
+func newTarget(p BreakerPolicy, clk Clock, service, instanceID string) *target {
+	t := &target{}
+	t.breaker = newBreaker(p, service, instanceID, func(to BreakerState) {
+		if to == BreakerOpen {
+			t.openUntil.Store(clk.Now().Add(p.OpenTimeout).UnixNano())
+		} else {
+			t.openUntil.Store(0)
+		}
+	})
+	return t
+}
+
+// open reports whether the breaker refuses calls at now; once the open
+// timeout passes the breaker itself moves to half-open on the next Allow.
+func (t *target) open(now int64) bool { return now < t.openUntil.Load() }
 
 // slot pairs an instance of the current Set with its target.
 type slot struct {
@@ -88,11 +107,11 @@ func (v *view) choose(s Strategy, rr *atomic.Uint64, intn func(int) int) int {
 
 // pick returns a slot whose breaker is not open, preferring one other than
 // avoid (the instance that just failed). It returns false when every breaker is open.
-func (v *view) pick(s Strategy, rr *atomic.Uint64, intn func(int) int, avoid *target) (slot, bool) {
+func (v *view) pick(s Strategy, rr *atomic.Uint64, intn func(int) int, avoid *target, now int64) (slot, bool) {
 	n := len(v.slots)
 	for try := 0; try < n; try++ {
 		sl := v.slots[v.choose(s, rr, intn)]
-		if (sl.t != avoid || n == 1) && sl.t.breaker.State() != BreakerOpen {
+		if (sl.t != avoid || n == 1) && !sl.t.open(now) {
 			return sl, true
 		}
 	}
@@ -102,7 +121,7 @@ func (v *view) pick(s Strategy, rr *atomic.Uint64, intn func(int) int, avoid *ta
 	found := false
 	for i := range n {
 		sl := v.slots[(start+i)%n]
-		if sl.t.breaker.State() == BreakerOpen {
+		if sl.t.open(now) {
 			continue
 		}
 		if sl.t != avoid {

@@ -27,14 +27,32 @@ func DefaultBreakerPolicy() BreakerPolicy {
 	return BreakerPolicy{ConsecutiveFailures: 5, OpenTimeout: 10 * time.Second, HalfOpenRequests: 1, Interval: time.Minute}
 }
 
+func (p BreakerPolicy) withDefaults() BreakerPolicy {
+	d := DefaultBreakerPolicy()
+	if p.ConsecutiveFailures == 0 {
+		p.ConsecutiveFailures = d.ConsecutiveFailures
+	}
+	if p.OpenTimeout <= 0 {
+		p.OpenTimeout = d.OpenTimeout
+	}
+	if p.HalfOpenRequests == 0 {
+		p.HalfOpenRequests = d.HalfOpenRequests
+	}
+	if p.Interval <= 0 {
+		p.Interval = d.Interval
+	}
+	return p
+}
+
 // errExcluded marks an attempt that ended because the caller gave up; it
 // tells nothing about the instance, so the breaker ignores it.
 var errExcluded = errors.New("discovery: attempt abandoned by caller")
 
 type breaker = gobreaker.TwoStepCircuitBreaker[struct{}]
 
-func newBreaker(p BreakerPolicy, service, instanceID string) *breaker {
-	failures := max(p.ConsecutiveFailures, 1)
+func newBreaker(p BreakerPolicy, service, instanceID string, onChange func(to BreakerState)) *breaker {
+	p = p.withDefaults()
+	failures := p.ConsecutiveFailures
 	return gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
 		Name:        fmt.Sprintf("%s/%s", service, instanceID),
 		MaxRequests: p.HalfOpenRequests,
@@ -42,6 +60,9 @@ func newBreaker(p BreakerPolicy, service, instanceID string) *breaker {
 		Timeout:     p.OpenTimeout,
 		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= failures },
 		IsExcluded:  func(err error) bool { return errors.Is(err, errExcluded) },
+		OnStateChange: func(_ string, _, to gobreaker.State) {
+			onChange(to)
+		},
 	})
 }
 

@@ -22,6 +22,7 @@ type Client struct {
 // targets (with their breakers) keyed by instance id.
 type serviceState struct {
 	name     string
+	entry    *serviceEntry // the resolver's cache entry, looked up once
 	view     atomic.Pointer[view]
 	rr       atomic.Uint64
 	counters *targetCounters
@@ -46,6 +47,7 @@ func NewClient(resolver *Resolver, opts ...Option) (*Client, error) {
 	if cfg.httpClient == nil {
 		return nil, fmt.Errorf("%w: nil HTTP client", ErrConfig)
 	}
+	cfg.clock = resolver.cfg.clock // one notion of time for refreshes, breakers and deadlines
 	c := &Client{resolver: resolver, cfg: cfg, met: newMeter(&cfg)}
 	empty := map[string]*serviceState{}
 	c.services.Store(&empty)
@@ -67,7 +69,8 @@ func (c *Client) Pick(ctx context.Context, service string) (*Instance, error) {
 }
 
 func (c *Client) pick(ctx context.Context, st *serviceState, avoid *target) (slot, error) {
-	set, err := c.resolver.Resolve(ctx, st.name)
+	now := c.cfg.clock.Now().UnixNano()
+	set, err := c.resolver.resolveEntry(ctx, st.entry, now)
 	if err != nil {
 		return slot{}, err
 	}
@@ -77,7 +80,7 @@ func (c *Client) pick(ctx context.Context, st *serviceState, avoid *target) (slo
 			return slot{}, err
 		}
 	}
-	sl, ok := v.pick(c.cfg.strategy, &st.rr, c.cfg.intn, avoid)
+	sl, ok := v.pick(c.cfg.strategy, &st.rr, c.cfg.intn, avoid, now)
 	if !ok {
 		st.counters.breakerOpen.Add(1)
 		return slot{}, fmt.Errorf("%w: service %q (%d instances)", ErrCircuitOpen, st.name, len(v.slots))
@@ -103,7 +106,7 @@ func (c *Client) rebuild(st *serviceState, set *Set) (*view, error) {
 		}
 		t, ok := st.targets[in.ID]
 		if !ok {
-			t = &target{breaker: newBreaker(c.cfg.breaker, st.name, in.ID)}
+			t = newTarget(c.cfg.breaker, c.cfg.clock, st.name, in.ID)
 		}
 		kept[in.ID] = t
 		total += in.Weight
@@ -129,7 +132,7 @@ func (c *Client) state(service string) *serviceState {
 	if st, ok := old[service]; ok {
 		return st
 	}
-	st := &serviceState{name: service, counters: c.met.target(service), targets: map[string]*target{}}
+	st := &serviceState{name: service, entry: c.resolver.entry(service), counters: c.met.target(service), targets: map[string]*target{}}
 	next := make(map[string]*serviceState, len(old)+1)
 	for k, v := range old {
 		next[k] = v

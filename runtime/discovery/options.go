@@ -95,7 +95,8 @@ func WithJitter(f float64) Option { return func(c *config) { c.jitter = f } }
 // WithRefreshTimeout bounds one refresh (both Cloud Map calls). Default 2s.
 func WithRefreshTimeout(d time.Duration) Option { return func(c *config) { c.refreshTimeout = d } }
 
-// WithClock replaces the wall clock (tests).
+// WithClock replaces the wall clock (tests). A Client always uses its
+// Resolver's clock.
 func WithClock(clk Clock) Option { return func(c *config) { c.clock = clk } }
 
 // WithStrategy selects how the Client picks an instance. Default RoundRobin.

@@ -82,9 +82,12 @@ func (r *Resolver) Namespace() string { return r.namespace }
 // instance, ErrStale when Cloud Map has been unreachable for longer than the
 // max-stale bound, and ErrUnavailable when nothing was ever fetched.
 func (r *Resolver) Resolve(ctx context.Context, service string) (*Set, error) {
-	e := r.entry(service)
+	return r.resolveEntry(ctx, r.entry(service), r.cfg.clock.Now().UnixNano())
+}
+
+// resolveEntry is Resolve for a known entry at a known time (the client's hot path).
+func (r *Resolver) resolveEntry(ctx context.Context, e *serviceEntry, now int64) (*Set, error) {
 	set := e.set.Load()
-	now := r.cfg.clock.Now().UnixNano()
 	if set != nil && now < e.nextCheck.Load() {
 		return r.serve(e, set, now)
 	}

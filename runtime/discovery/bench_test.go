@@ -1,0 +1,114 @@
+package discovery
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
+)
+
+func benchClient(tb testing.TB, s Strategy) *Client {
+	tb.Helper()
+	cm := newFakeCloudMap()
+	var ins []types.HttpInstanceSummary
+	for i := range 8 {
+		ins = append(ins, lambdaInstance(string(rune('a'+i)), i+1))
+	}
+	cm.set("orders", ins...)
+	opts := []Option{WithStrategy(s), WithMetrics(newMetricSink().w)}
+	c := mustClient(tb, mustResolver(tb, cm, opts...), opts...)
+	if _, err := c.Pick(context.Background(), "orders"); err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+var strategies = []Strategy{RoundRobin, WeightedRandom, LeastOutstanding}
+
+// The hot path must not allocate: it runs on every call of every invocation.
+func TestCachedResolveAndPickDoNotAllocate(t *testing.T) {
+	for _, s := range strategies {
+		c := benchClient(t, s)
+		ctx := context.Background()
+		allocs := testing.AllocsPerRun(1000, func() {
+			if _, err := c.Pick(ctx, "orders"); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%v: cached resolve + pick allocates %.1f times per call, want 0", s, allocs)
+		}
+	}
+}
+
+// BenchmarkResolvePick is a cached resolve plus pick (target: < 200 ns, 0 allocs).
+func BenchmarkResolvePick(b *testing.B) {
+	for _, s := range strategies {
+		b.Run(s.String(), func(b *testing.B) {
+			c := benchClient(b, s)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Pick(ctx, "orders"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(s.String()+"/parallel", func(b *testing.B) {
+			c := benchClient(b, s)
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := c.Pick(ctx, "orders"); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkResolveCached is the resolver alone, for comparison.
+func BenchmarkResolveCached(b *testing.B) {
+	c := benchClient(b, RoundRobin)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.resolver.Resolve(ctx, "orders"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBaselineUncachedDiscover is the named baseline: what calling
+// DiscoverInstances per call would cost even against an in-memory fake (a real
+// call is a network round trip and counts against the account's ~1,000/s).
+func BenchmarkBaselineUncachedDiscover(b *testing.B) {
+	cm := newFakeCloudMap()
+	var ins []types.HttpInstanceSummary
+	for i := range 8 {
+		ins = append(ins, lambdaInstance(string(rune('a'+i)), i+1))
+	}
+	cm.set("orders", ins...)
+	r := mustResolver(b, cm, WithMetrics(newMetricSink().w))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		e := r.entry("orders")
+		if err := r.refresh(ctx, e, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBaselineTimeNow is the machine's clock read, which the hot path
+// does once per pick (a refresh may be due); it calibrates the figures above.
+func BenchmarkBaselineTimeNow(b *testing.B) {
+	b.ReportAllocs()
+	var sink int64
+	for b.Loop() {
+		sink += systemClock{}.Now().UnixNano()
+	}
+	_ = sink
+}
