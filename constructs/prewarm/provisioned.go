@@ -93,7 +93,7 @@ func NewProvisioned(scope constructs.Construct, id *string, props *ProvisionedPr
 
 	// The alias's ARN (a Ref to the alias) names function and alias, and makes
 	// the scaling depend on the alias existing.
-	arnParts := awscdk.Fn_Split(jsii.String(":"), pc.Alias.FunctionArn(), jsii.Number(8))
+	arnParts := awscdk.Fn_Split(jsii.String(":"), pc.Alias.FunctionArn(), nil)
 	fnName, aliasName := awscdk.Fn_Select(jsii.Number(6), arnParts), awscdk.Fn_Select(jsii.Number(7), arnParts)
 	pc.UtilizationMetric = awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 		Namespace:  jsii.String("AWS/Lambda"),

@@ -1,0 +1,123 @@
+package prewarm_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsscheduler"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/cdktest"
+	"github.com/liftcdk/lift/constructs/prewarm"
+)
+
+// noBundling skips the Go builds: these tests fail before any template exists.
+var noBundling = cdktest.WithContext("aws:cdk:bundling-stacks", []string{})
+
+func wantSays(t *testing.T, err error, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(err.Error(), p) {
+			t.Errorf("error %q\ndoes not say %q", err, p)
+		}
+	}
+}
+
+func TestBadProps(t *testing.T) {
+	app, stack := cdktest.NewStack(t, "BadProps", noBundling)
+	_ = app
+	fn := newTarget(stack, "Fn", jsii.Number(2))
+	live := fn.AddAlias(jsii.String("live"), nil)
+	other := newTarget(stack, "Other", nil)
+	w := prewarm.NewWarmer(stack, jsii.String(prewarm.WarmerID), &prewarm.WarmerProps{Parallelism: jsii.Number(10)})
+	w.AddTarget(other.CurrentVersion(), &prewarm.TargetOptions{Name: jsii.String("taken")})
+
+	t.Run("warmer", func(t *testing.T) {
+		tests := []struct {
+			name  string
+			props *prewarm.WarmerProps
+			says  []string
+		}{
+			{"hold too long", &prewarm.WarmerProps{Hold: awscdk.Duration_Seconds(jsii.Number(6))}, []string{"Hold 6000 ms", "5000 ms"}},
+			{"budget too long", &prewarm.WarmerProps{Budget: awscdk.Duration_Minutes(jsii.Number(20))}, []string{"Budget 1200 s", "840 s"}},
+			{"budget under two holds", &prewarm.WarmerProps{Hold: awscdk.Duration_Seconds(jsii.Number(4)), Budget: awscdk.Duration_Seconds(jsii.Number(5))}, []string{"Budget 5 s is shorter than two holds"}},
+			{"parallelism 0", &prewarm.WarmerProps{Parallelism: jsii.Number(0)}, []string{"Parallelism 0", "1 to 1000"}},
+			{"no schedules", &prewarm.WarmerProps{Schedules: &[]awsscheduler.ScheduleExpression{}}, []string{"Schedules is empty"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				_, s := cdktest.NewStack(t, "W", noBundling)
+				err := mustPanic(t, func() { prewarm.NewWarmer(s, jsii.String("Warmer"), tt.props) })
+				wantSays(t, err, tt.says...)
+			})
+		}
+		t.Run("second warmer in a stack", func(t *testing.T) {
+			err := mustPanic(t, func() { prewarm.NewWarmer(stack, jsii.String("Another"), nil) })
+			wantSays(t, err, "already has a warmer", "prewarm.WarmerOf(stack).AddTarget")
+		})
+	})
+
+	t.Run("target", func(t *testing.T) {
+		tests := []struct {
+			name string
+			add  func()
+			says []string
+		}{
+			{"unqualified function", func() { w.AddTarget(fn, nil) }, []string{"BadProps/Fn/Function is an unqualified function", `fn.AddAlias("live")`}},
+			{"$LATEST", func() { w.AddTarget(fn.LatestVersion(), nil) }, []string{"is $LATEST", "published version"}},
+			{"concurrency 0", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(0)}) }, []string{"Concurrency 0", "1 or more"}},
+			{"fractional concurrency", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(1.5)}) }, []string{"Concurrency 1.5", "whole number"}},
+			{"above reserved concurrency", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(3)}) }, []string{"Concurrency 3 is above BadProps/Fn/Function's reserved concurrency 2", "raise ReservedConcurrentExecutions"}},
+			{"above parallelism", func() { w.AddTarget(other.CurrentVersion(), &prewarm.TargetOptions{Concurrency: jsii.Number(11), Name: jsii.String("wide")}) }, []string{"Concurrency 11 is above the warmer's Parallelism 10", "raise WarmerProps.Parallelism"}},
+			{"duplicate name", func() { w.AddTarget(live, &prewarm.TargetOptions{Name: jsii.String("taken")}) }, []string{`Name "taken" is already a target`}},
+			{"dollar in name", func() { w.AddTarget(live, &prewarm.TargetOptions{Name: jsii.String("a${b}")}) }, []string{`Name "a${b}"`, "'$'"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) { wantSays(t, mustPanic(t, tt.add), tt.says...) })
+		}
+	})
+
+	t.Run("provisioned", func(t *testing.T) {
+		window := func(minCap, maxCap float64) *[]*prewarm.Window {
+			return &[]*prewarm.Window{{Start: weekdaysAt("8"), End: weekdaysAt("20"), MinCapacity: jsii.Number(minCap), MaxCapacity: jsii.Number(maxCap)}}
+		}
+		tests := []struct {
+			name  string
+			props *prewarm.ProvisionedProps
+			says  []string
+		}{
+			{"no function", &prewarm.ProvisionedProps{}, []string{"Function is required"}},
+			{"$LATEST", &prewarm.ProvisionedProps{Function: other, Version: other.LatestVersion()}, []string{"Version is $LATEST", "CurrentVersion"}},
+			{"window minimum above maximum", &prewarm.ProvisionedProps{Function: other, Windows: window(8, 5)}, []string{"Windows[0]: scheduled MinCapacity 8 is above MaxCapacity 5"}},
+			{"maximum below minimum", &prewarm.ProvisionedProps{Function: other, MinCapacity: jsii.Number(4), MaxCapacity: jsii.Number(2)}, []string{"MaxCapacity 2 is below MinCapacity 4"}},
+			{"above reserved concurrency", &prewarm.ProvisionedProps{Function: fn, MinCapacity: jsii.Number(1), MaxCapacity: jsii.Number(3)}, []string{"MaxCapacity 3 is above the function's reserved concurrency 2"}},
+			{"window above reserved concurrency", &prewarm.ProvisionedProps{Function: fn, Windows: window(2, 4)}, []string{"Windows[0].MaxCapacity 4 is above the function's reserved concurrency 2"}},
+			{"zero without windows", &prewarm.ProvisionedProps{Function: other, MinCapacity: jsii.Number(0)}, []string{"MinCapacity 0 without Windows"}},
+			{"utilization out of range", &prewarm.ProvisionedProps{Function: other, UtilizationTarget: jsii.Number(1.5)}, []string{"UtilizationTarget 1.5", "between 0 and 1"}},
+			{"numeric alias name", &prewarm.ProvisionedProps{Function: other, AliasName: jsii.String("123")}, []string{`AliasName "123"`}},
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := mustPanic(t, func() { prewarm.NewProvisioned(stack, jsii.String(fmt.Sprint("Pc", i)), tt.props) })
+				wantSays(t, err, tt.says...)
+			})
+		}
+	})
+}
+
+func TestWarmerWithoutTargetsFailsSynth(t *testing.T) {
+	app, stack := cdktest.NewStack(t, "Empty", noBundling)
+	w := prewarm.WarmerOf(stack)
+	if *w.Node().Id() != prewarm.WarmerID {
+		t.Fatalf("WarmerOf made %q, want id %q", *w.Node().Id(), prewarm.WarmerID)
+	}
+	defer func() {
+		r := recover()
+		if r == nil || !strings.Contains(fmt.Sprint(r), "the warmer has no targets") {
+			t.Fatalf("synth = %v, want a validation error saying the warmer has no targets", r)
+		}
+	}()
+	app.Synth(nil)
+}
