@@ -117,7 +117,7 @@ func parseControl(p []byte) (controlEvent, error) {
 	}
 	// The scan above skips values leniently; only now, for a payload that
 	// claims to be a control event, check the whole document strictly.
-	if !json.Valid(p) {
+	if !validJSON(p) {
 		return controlEvent{}, nil
 	}
 	if liftCount > 1 {

@@ -33,7 +33,11 @@ func (s *warmupState) init(n int) {
 // warmup answers a warm-up event: hooks (once per process), the health
 // report, then the hold, so the invocation is busy for about holdMs in total.
 func (h *Handler) warmup(ctx context.Context, ev controlEvent, cold bool) ([]byte, error) {
-	start := time.Now()
+	hold := ev.warmupEvent().Hold()
+	var start time.Time
+	if hold > 0 { // the common scheduled warm-up holds; a bare ping skips the clock
+		start = time.Now()
+	}
 	h.warmups.Add(1)
 	var timings []contract.HookTiming
 	if !h.warm.allDone.Load() {
@@ -48,7 +52,10 @@ func (h *Handler) warmup(ctx context.Context, ev controlEvent, cold bool) ([]byt
 		}
 		h.report(ctx, status)
 	}
-	held := holdUntil(ctx, start.Add(ev.warmupEvent().Hold()))
+	var held time.Duration
+	if hold > 0 {
+		held = holdUntil(ctx, start.Add(hold))
+	}
 	if len(timings) > 0 || cold {
 		Logger(ctx).Info("lift: warm-up", "round", ev.round, "heldMs", held.Milliseconds(), "hooks", timings)
 	}
