@@ -1,0 +1,268 @@
+package multiservice
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
+
+	"github.com/liftcdk/lift/constructs/cdktest"
+	"github.com/liftcdk/lift/examples/multiservice/stack"
+	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/testsvc"
+)
+
+func TestMain(m *testing.M) {
+	// The template is checked by cfn-lint in the example's own test; here
+	// only its content matters, so skip aws-cdk-lib's slow validation.
+	os.Setenv("CDK_VALIDATION", "false")
+	os.Exit(m.Run())
+}
+
+// synth synthesizes the example for the host's architecture, so the bootstrap
+// binaries gofunction built into the cloud assembly run under the emulator
+// here: the test runs exactly what `cdk deploy` would upload.
+func synth(t *testing.T) (*template, map[string]string) {
+	t.Helper()
+	arch := map[string]string{"amd64": "x86_64", "arm64": "arm64"}[runtime.GOARCH]
+	if arch == "" {
+		t.Fatalf("Lambda has no %s architecture: run this test on amd64 or arm64", runtime.GOARCH)
+	}
+	root := testsvc.Root(t)
+	app := cdktest.NewApp(t, cdktest.WithCDKJSON(filepath.Join(root, "cdk.json")),
+		cdktest.WithContext(stack.ArchitectureContext, arch),
+		cdktest.WithContext("aws:cdk:enable-asset-metadata", true))
+	a, err := stack.ArchitectureFromContext(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := stack.NewMultiServiceStack(app, stack.StackName, &stack.MultiServiceProps{
+		StackProps:     awscdk.StackProps{Env: cdktest.Env()},
+		Architecture:   a,
+		OrdersEntry:    filepath.Join(root, stack.DefaultOrdersEntry),
+		InventoryEntry: filepath.Join(root, stack.DefaultInventoryEntry),
+	})
+	tpl := parseTemplate(t, cdktest.TemplateJSON(t, m.Stack))
+	bootstraps := map[string]string{}
+	for _, id := range tpl.ofType("AWS::Lambda::Function") {
+		asset, _ := tpl.Resources[id].Metadata["aws:asset:path"].(string)
+		if asset == "" {
+			t.Fatalf("function %s has no aws:asset:path metadata: cannot find the binary synth built", id)
+		}
+		p := filepath.Join(*app.Outdir(), asset, "bootstrap")
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("function %s: bootstrap not in its asset: %v", id, err)
+		}
+		bootstraps[id] = p
+	}
+	return tpl, bootstraps
+}
+
+// createCloudMap creates in moto what the template declares: the namespace,
+// its services and their instances with the template's attributes.
+func createCloudMap(t *testing.T, ctx context.Context, sd *servicediscovery.Client, w *world) {
+	t.Helper()
+	tpl := w.tpl
+	for _, id := range tpl.ofType("AWS::ServiceDiscovery::HttpNamespace") {
+		name := w.resolve(t, tpl.Resources[id].Properties["Name"])
+		if _, err := sd.CreateHttpNamespace(ctx, &servicediscovery.CreateHttpNamespaceInput{Name: aws.String(name)}); err != nil {
+			t.Fatalf("moto CreateHttpNamespace %s: %v", name, err)
+		}
+		list, err := sd.ListNamespaces(ctx, &servicediscovery.ListNamespacesInput{})
+		if err != nil {
+			t.Fatalf("moto ListNamespaces: %v", err)
+		}
+		for _, ns := range list.Namespaces {
+			if aws.ToString(ns.Name) == name {
+				w.set(id, "Id", aws.ToString(ns.Id))
+				w.set(id, "Ref", aws.ToString(ns.Id))
+				w.set(id, "Arn", aws.ToString(ns.Arn))
+			}
+		}
+		if w.physical[id]["Id"] == "" {
+			t.Fatalf("namespace %s not listed by moto after creation", name)
+		}
+	}
+	for _, id := range tpl.ofType("AWS::ServiceDiscovery::Service") {
+		p := tpl.Resources[id].Properties
+		hc, _ := p["HealthCheckCustomConfig"].(map[string]any)
+		if hc == nil {
+			t.Fatalf("service %s has no HealthCheckCustomConfig: instances could not report health", id)
+		}
+		out, err := sd.CreateService(ctx, &servicediscovery.CreateServiceInput{
+			Name:                    aws.String(w.resolve(t, p["Name"])),
+			NamespaceId:             aws.String(w.resolve(t, p["NamespaceId"])),
+			HealthCheckCustomConfig: &sdtypes.HealthCheckCustomConfig{FailureThreshold: aws.Int32(int32(hc["FailureThreshold"].(float64)))},
+		})
+		if err != nil {
+			t.Fatalf("moto CreateService %s: %v", id, err)
+		}
+		w.set(id, "Id", aws.ToString(out.Service.Id))
+		w.set(id, "Ref", aws.ToString(out.Service.Id))
+		w.set(id, "Arn", aws.ToString(out.Service.Arn))
+	}
+	for _, id := range tpl.ofType("AWS::ServiceDiscovery::Instance") {
+		p := tpl.Resources[id].Properties
+		attrs := map[string]string{}
+		for k, v := range p["InstanceAttributes"].(map[string]any) {
+			attrs[k] = w.resolve(t, v)
+		}
+		if _, err := sd.RegisterInstance(ctx, &servicediscovery.RegisterInstanceInput{
+			ServiceId:  aws.String(w.resolve(t, p["ServiceId"])),
+			InstanceId: aws.String(w.resolve(t, p["InstanceId"])),
+			Attributes: attrs,
+		}); err != nil {
+			t.Fatalf("moto RegisterInstance %s: %v", id, err)
+		}
+	}
+}
+
+// TestOrdersCallsInventoryThroughDiscovery is the example's end-to-end run.
+func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	tpl, bootstraps := synth(t)
+	moto := testsvc.Moto(t)
+	w := &world{tpl: tpl, region: cdktest.Region, account: cdktest.Account, physical: map[string]map[string]string{}}
+	sd := servicediscovery.NewFromConfig(moto.AWSConfig(t))
+	createCloudMap(t, ctx, sd, w)
+
+	// Which function is which, by the service the construct registered it as.
+	fnOf := map[string]string{}
+	for _, id := range tpl.ofType("AWS::Lambda::Function") {
+		fnOf[w.env(t, id)[contract.EnvDiscoveryService]] = id
+	}
+	ordersFn, inventoryFn := fnOf[stack.OrdersService], fnOf[stack.InventoryService]
+	if ordersFn == "" || inventoryFn == "" {
+		t.Fatalf("functions registered as %q and %q not found: %v", stack.OrdersService, stack.InventoryService, fnOf)
+	}
+
+	// What Cloud Map tells callers to invoke for inventory.
+	var inventoryARN, inventoryInstance string
+	for _, id := range tpl.ofType("AWS::ServiceDiscovery::Instance") {
+		p := tpl.Resources[id].Properties
+		if p["ServiceId"].(map[string]any)["Fn::GetAtt"].([]any)[0] == fnServiceID(t, w, inventoryFn) {
+			inventoryARN = w.resolve(t, p["InstanceAttributes"].(map[string]any)[contract.AttrFunctionARN])
+			inventoryInstance = w.resolve(t, p["InstanceId"])
+		}
+	}
+	if inventoryARN == "" || !strings.HasSuffix(inventoryARN, ":"+stack.AliasName) {
+		t.Fatalf("inventory's instance registers %q, want its %q alias ARN", inventoryARN, stack.AliasName)
+	}
+
+	creds := map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+	invEnv := w.env(t, inventoryFn)
+	for k, v := range creds {
+		invEnv[k] = v
+	}
+	inventory := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: bootstraps[inventoryFn], Env: invEnv, Timeout: 10 * time.Second})
+	router := startRouter(t, map[string]string{inventoryARN: inventory.URL})
+
+	ordersEnv := w.env(t, ordersFn)
+	for k, v := range creds {
+		ordersEnv[k] = v
+	}
+	ordersEnv["AWS_ENDPOINT_URL_SERVICEDISCOVERY"] = moto.URL
+	ordersEnv["AWS_ENDPOINT_URL_LAMBDA"] = router.URL
+	// Not from the template: a short refresh so the deregistration below is
+	// seen within the test; everything else is the deployed configuration.
+	ordersEnv[contract.EnvDiscoveryRefresh] = "1s"
+	orders := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: bootstraps[ordersFn], Env: ordersEnv, Timeout: 10 * time.Second})
+	logsOnFailure(t, map[string]interface{ Logs() string }{"orders": orders, "inventory": inventory, "moto": moto})
+
+	invoke := func(payload string) map[string]any {
+		t.Helper()
+		body, _, err := orders.Invoke(ctx, []byte(payload))
+		if err != nil {
+			t.Fatalf("invoke orders: %v", err)
+		}
+		var out map[string]any
+		if err := json.Unmarshal(body, &out); err != nil {
+			t.Fatalf("orders answered %q: %v", body, err)
+		}
+		return out
+	}
+
+	t.Run("order accepted with inventory's answer", func(t *testing.T) {
+		out := invoke(`{"orderId":"o-1","sku":"widget","qty":2}`)
+		inv, _ := out["inventory"].(map[string]any)
+		if out["accepted"] != true || inv["service"] != stack.InventoryService || inv["instanceId"] != inventoryInstance || inv["inStock"] != float64(12) {
+			t.Fatalf("orders answered %v; want accepted with inventory's answer from instance %q", out, inventoryInstance)
+		}
+		if asked := router.Asked(); len(asked) != 1 || asked[0] != inventoryARN {
+			t.Fatalf("Lambda Invoke was asked for %v, want exactly [%s] (the qualified ARN from Cloud Map)", asked, inventoryARN)
+		}
+	})
+
+	t.Run("short stock is refused with inventory's count", func(t *testing.T) {
+		out := invoke(`{"orderId":"o-2","sku":"gadget","qty":5}`)
+		if out["accepted"] != false || !strings.Contains(out["reason"].(string), "only 3") {
+			t.Fatalf("orders answered %v; want refused with 3 in stock", out)
+		}
+	})
+
+	t.Run("health event answered by the runtime", func(t *testing.T) {
+		out := invoke(`{"lift":"health"}`)
+		if out["status"] != contract.StatusPass {
+			t.Fatalf("health = %v, want %s", out, contract.StatusPass)
+		}
+	})
+
+	t.Run("deregistered inventory is no longer called", func(t *testing.T) {
+		before := len(router.Asked())
+		if _, err := sd.DeregisterInstance(ctx, &servicediscovery.DeregisterInstanceInput{
+			ServiceId: aws.String(w.physical[fnServiceID(t, w, inventoryFn)]["Id"]), InstanceId: aws.String(inventoryInstance),
+		}); err != nil {
+			t.Fatalf("moto DeregisterInstance: %v", err)
+		}
+		// Discovery notices at its next refresh (1s): poll, bounded.
+		var out map[string]any
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+			out = invoke(`{"orderId":"o-3","sku":"widget","qty":1}`)
+			if _, failed := out["errorMessage"]; failed {
+				break
+			}
+		}
+		msg, _ := out["errorMessage"].(string)
+		if !strings.Contains(msg, "no instances") {
+			t.Fatalf("after deregistration orders answered %v; want an error saying inventory has no instances", out)
+		}
+		asked := router.Asked()
+		if slices.ContainsFunc(asked[before:], func(a string) bool { return a != inventoryARN }) {
+			t.Fatalf("unexpected invokes %v", asked[before:])
+		}
+	})
+}
+
+// fnServiceID returns the logical id of the Cloud Map service fn is registered
+// in, from the LIFT_DISCOVERY_SERVICE_ID the construct gave it.
+func fnServiceID(t *testing.T, w *world, fn string) string {
+	t.Helper()
+	vars := w.tpl.Resources[fn].Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+	ga, ok := vars[contract.EnvDiscoveryServiceID].(map[string]any)["Fn::GetAtt"].([]any)
+	if !ok {
+		t.Fatalf("%s of %s is not a GetAtt of the service", contract.EnvDiscoveryServiceID, fn)
+	}
+	return ga[0].(string)
+}
+
+func logsOnFailure(t *testing.T, procs map[string]interface{ Logs() string }) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			for name, p := range procs {
+				t.Logf("--- %s logs ---\n%s", name, p.Logs())
+			}
+		}
+	})
+}

@@ -1,0 +1,146 @@
+package multiservice
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// template is the part of a synthesized CloudFormation template this test reads.
+type template struct {
+	Resources map[string]resource
+}
+
+type resource struct {
+	Type       string
+	Properties map[string]any
+	Metadata   map[string]any
+}
+
+func parseTemplate(t *testing.T, raw []byte) *template {
+	t.Helper()
+	var tpl template
+	if err := json.Unmarshal(raw, &tpl); err != nil {
+		t.Fatalf("parse synthesized template: %v", err)
+	}
+	return &tpl
+}
+
+// ofType returns the logical ids of the resources of type typ.
+func (tpl *template) ofType(typ string) []string {
+	var ids []string
+	for id, r := range tpl.Resources {
+		if r.Type == typ {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// world resolves the template's intrinsics to what the local stand-ins hold:
+// Cloud Map ids from moto, function names and qualified ARNs as Lambda would
+// form them, the router's address for function URLs.
+type world struct {
+	tpl       *template
+	region    string
+	account   string
+	physical  map[string]map[string]string // logical id -> attribute ("Ref", "Id", "Arn") -> value
+	routerURL string
+}
+
+func (w *world) set(logicalID, attr, value string) {
+	if w.physical[logicalID] == nil {
+		w.physical[logicalID] = map[string]string{}
+	}
+	w.physical[logicalID][attr] = value
+}
+
+// resolve turns a template value into a string, failing on any intrinsic it
+// does not know, so a template change that this stand-in cannot honour is
+// loud rather than silently wrong.
+func (w *world) resolve(t *testing.T, v any) string {
+	t.Helper()
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return fmt.Sprint(v)
+	case map[string]any:
+		if ref, ok := v["Ref"].(string); ok {
+			return w.ref(t, ref)
+		}
+		if ga, ok := v["Fn::GetAtt"].([]any); ok && len(ga) == 2 {
+			return w.getAtt(t, ga[0].(string), ga[1].(string))
+		}
+		if j, ok := v["Fn::Join"].([]any); ok && len(j) == 2 {
+			var parts []string
+			for _, p := range j[1].([]any) {
+				parts = append(parts, w.resolve(t, p))
+			}
+			return strings.Join(parts, j[0].(string))
+		}
+	}
+	t.Fatalf("cannot resolve template value %v: teach integ/multiservice's world about it", v)
+	return ""
+}
+
+func (w *world) ref(t *testing.T, id string) string {
+	t.Helper()
+	switch id {
+	case "AWS::Region":
+		return w.region
+	case "AWS::AccountId":
+		return w.account
+	case "AWS::Partition":
+		return "aws"
+	}
+	if v, ok := w.physical[id]["Ref"]; ok {
+		return v
+	}
+	r, ok := w.tpl.Resources[id]
+	if !ok {
+		t.Fatalf("Ref to %s: no such resource", id)
+	}
+	switch r.Type {
+	case "AWS::Lambda::Function":
+		// The logical id stands in for the generated function name.
+		return id
+	case "AWS::Lambda::Alias":
+		// Ref of an alias is its ARN: the function ARN qualified by the alias.
+		return w.functionARN(t, r.Properties["FunctionName"]) + ":" + w.resolve(t, r.Properties["Name"])
+	case "AWS::Lambda::Version":
+		return w.functionARN(t, r.Properties["FunctionName"]) + ":1"
+	}
+	t.Fatalf("Ref to %s (%s): not modelled", id, r.Type)
+	return ""
+}
+
+func (w *world) functionARN(t *testing.T, name any) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", w.region, w.account, w.resolve(t, name))
+}
+
+func (w *world) getAtt(t *testing.T, id, attr string) string {
+	t.Helper()
+	if v, ok := w.physical[id][attr]; ok {
+		return v
+	}
+	r := w.tpl.Resources[id]
+	if r.Type == "AWS::Lambda::Url" && attr == "FunctionUrl" {
+		return w.routerURL + "/url/" + id + "/"
+	}
+	t.Fatalf("Fn::GetAtt %s.%s (%s): not modelled (is the Cloud Map resource created in moto?)", id, attr, r.Type)
+	return ""
+}
+
+// env resolves a function's environment variables.
+func (w *world) env(t *testing.T, fnLogicalID string) map[string]string {
+	t.Helper()
+	r := w.tpl.Resources[fnLogicalID]
+	vars, _ := r.Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+	out := map[string]string{}
+	for k, v := range vars {
+		out[k] = w.resolve(t, v)
+	}
+	return out
+}
