@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Client calls services found by a Resolver. Safe for concurrent use; build one
@@ -182,7 +183,7 @@ func (c *Client) invoke(ctx context.Context, st *serviceState, payload []byte, c
 			return nil, withCause(err, lastErr)
 		}
 		sl.t.outstanding.Add(1)
-		out, err := c.call(ctx, st.name, sl.inst, payload, co)
+		out, err := c.attempt(ctx, st.name, sl.inst, payload, co)
 		sl.t.outstanding.Add(-1)
 		class := classify(ctx, err)
 		done(class.breakerOutcome(err))
@@ -203,6 +204,16 @@ func (c *Client) invoke(ctx context.Context, st *serviceState, payload []byte, c
 		st.counters.retries.Add(1)
 		last = sl.t
 	}
+}
+
+// attempt is one call, bounded by the per-attempt timeout when one is set.
+func (c *Client) attempt(ctx context.Context, service string, in *Instance, payload []byte, co *callOptions) ([]byte, error) {
+	if co.attemptTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, co.attemptTimeout)
+		defer cancel()
+	}
+	return c.call(ctx, service, in, payload, co)
 }
 
 // acquire picks an instance and reserves a breaker slot on it. A breaker that
@@ -228,9 +239,15 @@ func (c *Client) acquire(ctx context.Context, st *serviceState, avoid *target) (
 type CallOption func(*callOptions)
 
 type callOptions struct {
-	idempotent bool
-	headers    map[string]string
+	idempotent     bool
+	attemptTimeout time.Duration
+	headers        map[string]string
 }
+
+// AttemptTimeout bounds each attempt, so a hung instance leaves time to retry
+// elsewhere inside the caller's deadline. An attempt that times out counts
+// against that instance's breaker. Default: only the caller's deadline.
+func AttemptTimeout(d time.Duration) CallOption { return func(o *callOptions) { o.attemptTimeout = d } }
 
 // Idempotent marks a call safe to repeat, which allows retries.
 func Idempotent() CallOption { return func(o *callOptions) { o.idempotent = true } }

@@ -264,3 +264,27 @@ func TestNoLambdaClientIsAConfigError(t *testing.T) {
 		t.Fatalf("err = %v, want ErrConfig", err)
 	}
 }
+
+func TestAttemptTimeoutLeavesRoomToRetry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fl := newFakeLambda(func(ctx context.Context, in *lambda.InvokeInput) (*lambda.InvokeOutput, error) {
+			if aws.ToString(in.FunctionName) == "arn:aws:lambda:us-east-1:123456789012:function:a:live" {
+				<-ctx.Done() // hung instance
+				return nil, ctx.Err()
+			}
+			return okLambda(ctx, in)
+		})
+		c, _ := newCallClient(t, 2, fl)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if _, err := c.Invoke(ctx, "orders", nil, Idempotent(), AttemptTimeout(200*time.Millisecond)); err != nil {
+			t.Fatalf("Invoke: %v; want the retry on b to succeed", err)
+		}
+		if fl.callsTo("a") != 1 || fl.callsTo("b") != 1 {
+			t.Fatalf("calls a=%d b=%d", fl.callsTo("a"), fl.callsTo("b"))
+		}
+		if st, _ := c.BreakerState("orders", "a"); st != BreakerClosed {
+			t.Fatalf("one timeout must not open the breaker (threshold 3): %v", st)
+		}
+	})
+}
