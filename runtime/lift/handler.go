@@ -34,9 +34,14 @@ type Handler struct {
 	instanceID  string
 	initType    string
 	coldPending atomic.Bool // true until the first invocation of an on-demand init
-	// copyResponse guards against aws-lambda-go reusing the response buffer of
-	// one invocation for the next: needed when invocations overlap.
-	copyResponse bool
+	// concurrent is set when invocations overlap (AWS_LAMBDA_MAX_CONCURRENCY > 1,
+	// local mode). aws-lambda-go's Handler.Invoke returns the bytes of a pooled
+	// buffer it has already put back, so a concurrent invocation on the same
+	// handler can overwrite them before they are sent. Each overlapping
+	// invocation therefore borrows its own inner handler from inners and copies
+	// the bytes out before returning it.
+	concurrent bool
+	inners     sync.Pool // of lambda.Handler, used when concurrent
 
 	invocations, coldStarts, panics  *metrics.Counter
 	warmups, healthChecks, healthBad *metrics.Counter
@@ -100,7 +105,7 @@ func newHandler(handler any, getenv func(string) string, opts ...Option) (*Handl
 		service:           svc,
 		instanceID:        InstanceID(),
 		initType:          env.initType,
-		copyResponse:      lambdacontext.MaxConcurrency() > 1,
+		concurrent:        lambdacontext.MaxConcurrency() > 1,
 		invocations:       w.Counter(contract.MetricInvocations, svc),
 		coldStarts:        w.Counter(contract.MetricColdStart, svc),
 		panics:            w.Counter(contract.MetricHandlerPanics, svc),
@@ -118,6 +123,7 @@ func newHandler(handler any, getenv func(string) string, opts ...Option) (*Handl
 	}
 	// Only an on-demand init is a user-facing cold start; provisioned
 	// concurrency and SnapStart inits happen before any request waits.
+	h.inners.New = func() any { return lambda.NewHandlerWithOptions(handler, c.lambdaOptions...) }
 	h.coldPending.Store(env.initType == initOnDemand)
 	h.warm.init(len(c.warmupHooks))
 	h.log = newLogger(c.logWriter, env.logLevel, h.instanceID, svc.Value)
@@ -149,8 +155,19 @@ func (h *Handler) invoke(ctx context.Context, payload []byte, cold bool) (resp [
 		}
 		h.flush()
 	}()
-	resp, err = h.inner.Invoke(ctx, payload)
-	if h.copyResponse && resp != nil {
+	if !h.concurrent {
+		return h.inner.Invoke(ctx, payload)
+	}
+	return h.invokeIsolated(ctx, payload)
+}
+
+// invokeIsolated runs one overlapping invocation on an inner handler no other
+// invocation uses meanwhile, and copies the response out of its buffer pool.
+func (h *Handler) invokeIsolated(ctx context.Context, payload []byte) ([]byte, error) {
+	inner := h.inners.Get().(lambda.Handler)
+	defer h.inners.Put(inner)
+	resp, err := inner.Invoke(ctx, payload)
+	if resp != nil {
 		resp = bytes.Clone(resp)
 	}
 	return resp, err

@@ -207,3 +207,50 @@ func TestBudgetPrecedence(t *testing.T) {
 		t.Fatalf("default budget %v", h.shutdownBudget)
 	}
 }
+
+// TestConcurrentInvocationsKeepTheirResponses runs overlapping invocations as
+// AWS_LAMBDA_MAX_CONCURRENCY > 1 does: aws-lambda-go hands back a pooled
+// buffer's bytes, so Lift copies them when invocations overlap.
+func TestConcurrentInvocationsKeepTheirResponses(t *testing.T) {
+	te := newTestHandler(t, onDemand, orderHandler)
+	te.h.concurrent = true // what lambdacontext.MaxConcurrency() > 1 selects
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			var kept [][]byte
+			var want []string
+			for i := range 50 {
+				id := fmt.Sprintf("g%d-%d", g, i)
+				out, err := te.h.Invoke(invocation(t, id, time.Second), []byte(`{"id":"`+id+`","qty":1}`))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				kept = append(kept, out)
+				want = append(want, id)
+			}
+			for i, out := range kept { // still intact after later invocations reused the pool
+				var r receipt
+				if err := json.Unmarshal(out, &r); err != nil || r.ID != want[i] {
+					t.Errorf("response %d corrupted: %s", i, out)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := te.metrics.metricTotal(t, contract.MetricInvocations); got != 400 {
+		t.Fatalf("Invocations %v, want 400", got)
+	}
+}
+
+func TestWarmupAbsorbsTheColdStart(t *testing.T) {
+	te := newTestHandler(t, onDemand, orderHandler)
+	if _, err := te.h.Invoke(invocation(t, "w", time.Second), []byte(`{"lift":"warmup"}`)); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := te.h.Invoke(invocation(t, "b", time.Second), []byte(`{"id":"x","qty":1}`))
+	if !strings.Contains(string(out), `"cold":false`) || te.metrics.metricTotal(t, contract.MetricColdStart) != 0 {
+		t.Fatalf("after a warm-up took the cold start, requests are warm and ColdStart stays 0: %s", out)
+	}
+}

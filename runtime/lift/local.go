@@ -35,7 +35,7 @@ const maxPayload = 6 << 20
 // Local mode counts its process start as an on-demand init when
 // AWS_LAMBDA_INITIALIZATION_TYPE is unset. Call ServeLocal before any Invoke.
 func (h *Handler) ServeLocal(ctx context.Context, ln net.Listener, invokeTimeout time.Duration) error {
-	h.copyResponse = true // HTTP requests overlap
+	h.concurrent = true // HTTP requests overlap
 	if h.initType == "" {
 		h.initType = initOnDemand
 		h.coldPending.Store(true)
