@@ -76,6 +76,23 @@ func TestFromEnv(t *testing.T) {
 	}
 }
 
+func TestLongRefreshFromEnvIsValid(t *testing.T) {
+	ec, err := configFromLookup(func(k string) (string, bool) {
+		v, ok := map[string]string{contract.EnvDiscoveryNamespace: "shop", contract.EnvDiscoveryRefresh: "5m", contract.EnvDiscoveryMaxStale: "1h"}[k]
+		return v, ok
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewResolver(newFakeCloudMap(), ec.Namespace, ec.Options()...)
+	if err != nil {
+		t.Fatalf("a 5m refresh from the environment is rejected: %v", err)
+	}
+	if r.cfg.healthRefresh != 20*time.Minute {
+		t.Fatalf("health refresh = %v, want four refresh intervals", r.cfg.healthRefresh)
+	}
+}
+
 func TestOptionValidation(t *testing.T) {
 	cm := newFakeCloudMap()
 	bad := map[string][]Option{

@@ -19,6 +19,7 @@ type config struct {
 	refresh        time.Duration
 	maxStale       time.Duration
 	healthRefresh  time.Duration
+	healthAuto     bool // healthRefresh follows the refresh interval
 	jitter         float64
 	refreshTimeout time.Duration
 	clock          Clock
@@ -38,7 +39,7 @@ func defaultConfig() config {
 	return config{
 		refresh:        contract.DefaultDiscoveryRefresh,
 		maxStale:       contract.DefaultDiscoveryMaxStale,
-		healthRefresh:  DefaultHealthRefresh,
+		healthAuto:     true,
 		jitter:         0.1,
 		refreshTimeout: 2 * time.Second,
 		clock:          systemClock{},
@@ -52,6 +53,9 @@ func defaultConfig() config {
 }
 
 func (c *config) validate() error {
+	if c.healthAuto {
+		c.healthRefresh = max(DefaultHealthRefresh, 4*c.refresh)
+	}
 	switch {
 	case c.refresh <= 0:
 		return fmt.Errorf("%w: refresh interval %v must be positive", ErrConfig, c.refresh)
@@ -76,7 +80,8 @@ func WithRefreshInterval(d time.Duration) Option { return func(c *config) { c.re
 func WithMaxStale(d time.Duration) Option { return func(c *config) { c.maxStale = d } }
 
 // DefaultHealthRefresh is how often the instances are fetched even when the
-// revision has not changed (see WithHealthRefresh).
+// revision has not changed (see WithHealthRefresh); with a refresh interval
+// above a quarter of it, the default becomes four refresh intervals.
 const DefaultHealthRefresh = 2 * time.Minute
 
 // WithHealthRefresh sets how often a refresh fetches the instances
@@ -84,9 +89,11 @@ const DefaultHealthRefresh = 2 * time.Minute
 // InstancesRevision when only health changes, so revision polling alone would
 // never see an instance turn unhealthy. The fetch replaces that interval's
 // revision call: a refresh is still one Cloud Map call. 0 polls the revision
-// only (breakers then route around unhealthy instances). Default 2m; must be
-// at least the refresh interval.
-func WithHealthRefresh(d time.Duration) Option { return func(c *config) { c.healthRefresh = d } }
+// only (breakers then route around unhealthy instances). Default
+// max(2m, 4 × refresh interval); must be 0 or at least the refresh interval.
+func WithHealthRefresh(d time.Duration) Option {
+	return func(c *config) { c.healthRefresh, c.healthAuto = d, false }
+}
 
 // WithJitter lengthens each refresh interval by a random fraction in [0, f) so
 // a fleet started together does not poll in lockstep. Default 0.1.
