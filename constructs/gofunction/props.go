@@ -42,7 +42,9 @@ type Props struct {
 	// Timeout of one invocation. Default: 3 seconds (Lambda's).
 	Timeout awscdk.Duration
 	// Tracing mode for X-Ray. Default: none (Lambda's PassThrough). Active adds
-	// X-Ray write permissions to the role.
+	// xray:PutTraceSegments and xray:PutTelemetryRecords to the role on "*"
+	// (X-Ray has no resource-level permissions), which cdk-nag AwsSolutions-IAM5
+	// reports: suppress it with that reason.
 	Tracing awslambda.Tracing
 	// Environment is merged with Lift's LIFT_* variables. It may not set a
 	// LIFT_* variable: those belong to Lift's props and constructs.
@@ -57,7 +59,9 @@ type Props struct {
 	// (recommended: a fixed name blocks replacements).
 	FunctionName *string
 	// Vpc to run the function in. Default: not in a VPC. With a VPC the role
-	// gets AWS's AWSLambdaVPCAccessExecutionRole for its network interfaces.
+	// gets AWS's AWSLambdaVPCAccessExecutionRole for its network interfaces
+	// (EC2's ENI actions take no resource ARN), which cdk-nag AwsSolutions-IAM4
+	// reports: suppress it with that reason.
 	Vpc awsec2.IVpc
 	// VpcSubnets within Vpc. Default: CDK's choice (private subnets).
 	VpcSubnets *awsec2.SubnetSelection
