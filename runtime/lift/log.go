@@ -32,6 +32,9 @@ func Logger(ctx context.Context) *slog.Logger {
 	if l == nil {
 		l = slog.Default()
 	}
+	if ctx == nil {
+		return l
+	}
 	lc, ok := lambdacontext.FromContext(ctx)
 	if !ok {
 		return l

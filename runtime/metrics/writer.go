@@ -142,6 +142,9 @@ func (w *Writer) Flush() {
 	for _, set := range w.sets {
 		set.pending = set.pending[:0]
 		for _, c := range set.counters {
+			if c.v.Load() == 0 { // a plain load: most counters are idle most flushes
+				continue
+			}
 			if v := c.v.Swap(0); v != 0 {
 				set.pending = append(set.pending, pendingValue{c, v})
 			}
