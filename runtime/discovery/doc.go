@@ -16,6 +16,16 @@
 // the request id and X-Ray trace header, and invokes Lambda targets through the
 // SDK or HTTP targets through net/http.
 //
+// Cloud Map does not move InstancesRevision when only health changes, so every
+// health-refresh interval (WithHealthRefresh) the refresh fetches the instances
+// instead of polling the revision: still one call per refresh interval.
+//
+// Metrics (runtime/metrics counters, dimensions Service and Target, flushed by
+// lift.Start): DiscoveryCalls (Invoke calls), DiscoveryErrors (Invoke calls
+// that failed after retries, and failed Cloud Map refreshes), DiscoveryRetries
+// (extra attempts), DiscoveryRefreshes (instance sets fetched from Cloud Map)
+// and BreakerOpen (picks refused because breakers were open).
+//
 // Build both once at init, for example with [FromEnv], and share them between
 // concurrent invocations:
 //
