@@ -31,7 +31,7 @@ func main() {
 	}
 	NewProvisionedStack(app, StackName, &ProvisionedExampleProps{
 		StackProps: awscdk.StackProps{
-			Env: environment(),
+			Env:         environment(),
 			Description: jsii.String("Lift provisioned-concurrency example: a Go function with scheduled, Maximum-tracked provisioned concurrency"),
 		},
 		Architecture: arch,
