@@ -70,7 +70,9 @@ func TestBadProps(t *testing.T) {
 			{"concurrency 0", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(0)}) }, []string{"Concurrency 0", "1 or more"}},
 			{"fractional concurrency", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(1.5)}) }, []string{"Concurrency 1.5", "whole number"}},
 			{"above reserved concurrency", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(3)}) }, []string{"Concurrency 3 is above BadProps/Fn/Function's reserved concurrency 2", "raise ReservedConcurrentExecutions"}},
-			{"above parallelism", func() { w.AddTarget(other.CurrentVersion(), &prewarm.TargetOptions{Concurrency: jsii.Number(11), Name: jsii.String("wide")}) }, []string{"Concurrency 11 is above the warmer's Parallelism 10", "raise WarmerProps.Parallelism"}},
+			{"above parallelism", func() {
+				w.AddTarget(other.CurrentVersion(), &prewarm.TargetOptions{Concurrency: jsii.Number(11), Name: jsii.String("wide")})
+			}, []string{"Concurrency 11 is above the warmer's Parallelism 10", "raise WarmerProps.Parallelism"}},
 			{"duplicate name", func() { w.AddTarget(live, &prewarm.TargetOptions{Name: jsii.String("taken")}) }, []string{`Name "taken" is already a target`}},
 			{"dollar in name", func() { w.AddTarget(live, &prewarm.TargetOptions{Name: jsii.String("a${b}")}) }, []string{`Name "a${b}"`, "'$'"}},
 		}
