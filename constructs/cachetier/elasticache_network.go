@@ -57,7 +57,7 @@ func (e *ElastiCache) newVpc() awsec2.Vpc {
 	azs := awscdk.Fn_GetAzs(nil)
 	return awsec2.NewVpc(e, jsii.String("Vpc"), &awsec2.VpcProps{
 		AvailabilityZones: &[]*string{awscdk.Fn_Select(jsii.Number(0), azs), awscdk.Fn_Select(jsii.Number(1), azs)},
-		NatGateways: jsii.Number(0),
+		NatGateways:       jsii.Number(0),
 		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{
 			Name:       jsii.String("cache"),
 			SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED,

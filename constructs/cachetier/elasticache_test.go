@@ -101,8 +101,8 @@ func TestElastiCacheServerless(t *testing.T) {
 
 	t.Run("environment", func(t *testing.T) {
 		want := map[string]any{
-			contract.EnvCacheKind: contract.CacheKindValkey,
-			contract.EnvCacheEndpoint: endpointSub(cacheID, "Endpoint"),
+			contract.EnvCacheKind:       contract.CacheKindValkey,
+			contract.EnvCacheEndpoint:   endpointSub(cacheID, "Endpoint"),
 			contract.EnvCacheCluster:    "true",
 			contract.EnvCacheTLS:        "true",
 			contract.EnvCacheAuth:       contract.CacheAuthIAM,
@@ -240,8 +240,8 @@ func TestElastiCacheReplicationGroup(t *testing.T) {
 			t.Errorf("the password must never be in the environment: %s", envJSON)
 		}
 		wantEnv := map[string]any{
-			contract.EnvCacheKind: contract.CacheKindValkey,
-			contract.EnvCacheEndpoint: endpointSub(pwID, "PrimaryEndPoint"),
+			contract.EnvCacheKind:              contract.CacheKindValkey,
+			contract.EnvCacheEndpoint:          endpointSub(pwID, "PrimaryEndPoint"),
 			contract.EnvCacheCluster:           "false",
 			contract.EnvCacheTLS:               "true",
 			contract.EnvCacheAuth:              contract.CacheAuthPassword,
