@@ -50,16 +50,21 @@ func dashboard(scope constructs.Construct, p *Props, stackName string, mon *Moni
 		graph("Lifecycle", m.lift(contract.MetricColdStart, "Sum"), m.lift(contract.MetricWarmups, "Sum"),
 			m.lift(contract.MetricHandlerPanics, "Sum"), m.lift(contract.MetricHealthFailed, "Sum")),
 	)
-	var widgets []awscloudwatch.IWidget
+	addAlarmWidgets(d, mon.Alarms, names)
+	return d
+}
+
+// addAlarmWidgets shows each named alarm's metric against its threshold, three to a row.
+func addAlarmWidgets(d awscloudwatch.Dashboard, alarms map[string]awscloudwatch.Alarm, names []string) {
+	widgets := make([]awscloudwatch.IWidget, 0, len(names))
 	for _, n := range names {
 		widgets = append(widgets, awscloudwatch.NewAlarmWidget(&awscloudwatch.AlarmWidgetProps{
-			Title: jsii.String(n), Alarm: mon.Alarms[n], Width: jsii.Number(8),
+			Title: jsii.String(n), Alarm: alarms[n], Width: jsii.Number(8),
 		}))
 	}
 	for i := 0; i < len(widgets); i += 3 {
 		d.AddWidgets(widgets[i:min(i+3, len(widgets))]...)
 	}
-	return d
 }
 
 func graph(title string, metrics ...awscloudwatch.IMetric) awscloudwatch.GraphWidget {

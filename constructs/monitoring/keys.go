@@ -3,10 +3,10 @@ package monitoring
 // Alarm keys: the stable part of each alarm's name and construct id, and the
 // key of Props.Alarms. Defaults are given per key.
 const (
-	AlarmErrorRate          = "ErrorRate"          // errors / invocations >= 5% in 3 of 3 periods
-	AlarmThrottles          = "Throttles"          // any throttle in 2 of 3 periods
-	AlarmDurationP99        = "DurationP99"        // p99 >= 80% of the timeout in 3 of 3 periods
-	AlarmConcurrency        = "Concurrency"        // max concurrency >= 90% of reserved in 3 of 3
+	AlarmErrorRate          = "ErrorRate"   // errors / invocations >= 5% in 3 of 3 periods
+	AlarmThrottles          = "Throttles"   // any throttle in 2 of 3 periods
+	AlarmDurationP99        = "DurationP99" // p99 >= 80% of the timeout in 3 of 3 periods
+	AlarmConcurrency        = "Concurrency" // max concurrency >= 90% of reserved in 3 of 3
 	AlarmProvisionedSpill   = "ProvisionedSpillover"
 	AlarmProvisionedUtil    = "ProvisionedUtilization" // max >= 95% in 3 of 3
 	AlarmColdStartRate      = "ColdStartRate"          // >= 20% of >= 20 invocations in 3 of 3

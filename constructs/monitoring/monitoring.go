@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -17,6 +18,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
+// ErrInvalidProps is wrapped by the error New panics with when props are wrong.
+var ErrInvalidProps = errors.New("invalid monitoring.Props")
+
 // Monitoring is what New created. Every resource is exposed.
 type Monitoring struct {
 	// Construct is the scope holding every resource below.
@@ -31,6 +35,12 @@ type Monitoring struct {
 	// Topic receives the notifications; TopicKey is set when New created the topic.
 	Topic    awssns.ITopic
 	TopicKey awskms.Key
+
+	props   *Props
+	metrics metricSource
+	prefix  string
+	actions []awscloudwatch.IAlarmAction
+	order   []string // alarm names in creation order: the composite rule's order
 }
 
 // New creates the alarms, composite alarm, notification topic and dashboard of
@@ -50,17 +60,48 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 		specs = append(specs, elastiCacheSpecs(p.ElastiCache, m)...)
 	}
 
-	out := &Monitoring{Construct: root, Alarms: map[string]awscloudwatch.Alarm{}}
+	out := &Monitoring{Construct: root, Alarms: map[string]awscloudwatch.Alarm{}, props: p, metrics: m,
+		prefix: fmt.Sprintf("%s-%s-", *stack.StackName(), *p.ServiceName)}
 	out.Topic, out.TopicKey = topic(root, p)
-	actions := []awscloudwatch.IAlarmAction{awscloudwatchactions.NewSnsAction(out.Topic)}
+	out.actions = []awscloudwatch.IAlarmAction{awscloudwatchactions.NewSnsAction(out.Topic)}
 	if p.ExtraActions != nil {
-		actions = append(actions, *p.ExtraActions...)
+		out.actions = append(out.actions, *p.ExtraActions...)
 	}
+	out.add(specs)
+	if len(out.Alarms) > 0 {
+		// The rule is rendered at synth time, so alarms added later (AddDiscoveryTarget) are in it.
+		out.Composite = awscloudwatch.NewCompositeAlarm(root, jsii.String("Composite"), &awscloudwatch.CompositeAlarmProps{
+			CompositeAlarmName: jsii.String(out.prefix + "Composite"),
+			AlarmDescription:   jsii.String("Service " + *p.ServiceName + " is unhealthy: at least one of its alarms is in ALARM. The dashboard shows which."),
+			AlarmRule:          awscloudwatch.AlarmRule_FromString(awscdk.Lazy_String(&compositeRule{out}, nil)),
+		})
+		for _, a := range out.actions {
+			out.Composite.AddAlarmAction(a)
+			out.Composite.AddOkAction(a)
+		}
+	}
+	out.Dashboard = dashboard(root, p, *stack.StackName(), out)
+	return out
+}
 
-	prefix := fmt.Sprintf("%s-%s-", *stack.StackName(), *p.ServiceName)
-	var rules []awscloudwatch.IAlarmRule
+// AddDiscoveryTarget adds the error-rate and open-breaker alarms for calls to
+// one more Cloud Map service, joins them to the composite alarm and shows them
+// on the dashboard. Adding a target twice is a no-op.
+func (mon *Monitoring) AddDiscoveryTarget(target string) {
+	if _, done := mon.Alarms[AlarmBreakerOpen+"-"+target]; done {
+		return
+	}
+	added := mon.add(discoverySpecs(mon.metrics, target))
+	if len(added) > 0 {
+		addAlarmWidgets(mon.Dashboard, mon.Alarms, added)
+	}
+}
+
+// add creates the alarms of specs that are not disabled and returns their names.
+func (mon *Monitoring) add(specs []spec) []string {
+	var added []string
 	for _, s := range specs {
-		o := override(p, s.key)
+		o := override(mon.props, s.key)
 		if o.Disabled != nil && *o.Disabled {
 			continue
 		}
@@ -68,29 +109,29 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 		if s.suffix != "" {
 			name += "-" + s.suffix
 		}
-		alarm := newAlarm(root, prefix+name, name, s, o)
-		if *p.NotifyEachAlarm {
-			for _, a := range actions {
+		alarm := newAlarm(mon.Construct, mon.prefix+name, name, s, o)
+		if *mon.props.NotifyEachAlarm {
+			for _, a := range mon.actions {
 				alarm.AddAlarmAction(a)
 				alarm.AddOkAction(a)
 			}
 		}
-		out.Alarms[name] = alarm
-		rules = append(rules, alarm)
+		mon.Alarms[name] = alarm
+		mon.order = append(mon.order, name)
+		added = append(added, name)
 	}
-	if len(rules) > 0 {
-		out.Composite = awscloudwatch.NewCompositeAlarm(root, jsii.String("Composite"), &awscloudwatch.CompositeAlarmProps{
-			CompositeAlarmName: jsii.String(prefix + "Composite"),
-			AlarmDescription:   jsii.String("Service " + *p.ServiceName + " is unhealthy: at least one of its alarms is in ALARM. The dashboard shows which."),
-			AlarmRule:          awscloudwatch.AlarmRule_AnyOf(rules...),
-		})
-		for _, a := range actions {
-			out.Composite.AddAlarmAction(a)
-			out.Composite.AddOkAction(a)
-		}
+	return added
+}
+
+// compositeRule renders "any alarm of the service" when the stack is synthesized.
+type compositeRule struct{ mon *Monitoring }
+
+func (r *compositeRule) Produce() *string {
+	rules := make([]awscloudwatch.IAlarmRule, 0, len(r.mon.order))
+	for _, name := range r.mon.order {
+		rules = append(rules, r.mon.Alarms[name])
 	}
-	out.Dashboard = dashboard(root, p, *stack.StackName(), out)
-	return out
+	return awscloudwatch.AlarmRule_AnyOf(rules...).RenderAlarmRule()
 }
 
 func newAlarm(scope constructs.Construct, fullName, id string, s spec, o *AlarmOverride) awscloudwatch.Alarm {
@@ -215,5 +256,5 @@ func quoted(s *string) string {
 
 // invalid stops synthesis with a message naming the prop, its value and the fix.
 func invalid(prop, value, fix string) {
-	panic(fmt.Sprintf("monitoring: %s is %s: %s", prop, value, fix))
+	panic(fmt.Errorf("%w: %s is %s: %s", ErrInvalidProps, prop, value, fix))
 }

@@ -1,6 +1,7 @@
 package monitoring_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/cdktest"
 	"github.com/liftcdk/lift/constructs/monitoring"
 	"github.com/liftcdk/lift/internal/contract"
 )
@@ -148,6 +150,29 @@ func TestEveryAlarmGroup(t *testing.T) {
 	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Dashboard"), map[string]any{"DashboardName": "Shop-orders"})
 }
 
+func TestDiscoveryTargetAddedLaterJoinsComposite(t *testing.T) {
+	stack, fn := newStack()
+	mon := monitoring.New(stack, jsii.String("Monitoring"), &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn})
+	mon.AddDiscoveryTarget("payments")
+	mon.AddDiscoveryTarget("payments") // idempotent
+	tmpl := assertions.Template_FromStack(stack, nil)
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(7)) // 3 function + 2 runtime + 2 discovery
+	composites := cdktest.Resources(t, tmpl, "AWS::CloudWatch::CompositeAlarm")
+	if len(composites) != 1 {
+		t.Fatalf("want one composite alarm, got %d", len(composites))
+	}
+	var rule string
+	for _, c := range composites {
+		rule = fmt.Sprint(c["Properties"].(map[string]any)["AlarmRule"])
+	}
+	for name := range mon.Alarms {
+		logicalID := *stack.GetLogicalId(mon.Alarms[name].Node().DefaultChild().(awscdk.CfnElement))
+		if !strings.Contains(rule, logicalID) {
+			t.Errorf("composite rule does not include alarm %s (%s): %s", name, logicalID, rule)
+		}
+	}
+}
+
 func TestOverridesAndExistingTopic(t *testing.T) {
 	stack, fn := newStack()
 	topic := awssns.NewTopic(stack, jsii.String("Ops"), nil)
@@ -218,7 +243,14 @@ func TestBadProps(t *testing.T) {
 }
 
 func panicMessage(f func()) (msg string) {
-	defer func() { msg = fmt.Sprint(recover()) }()
+	defer func() {
+		r := recover()
+		if err, ok := r.(error); !ok || !errors.Is(err, monitoring.ErrInvalidProps) {
+			msg = fmt.Sprintf("<panic %v does not wrap ErrInvalidProps>", r)
+			return
+		}
+		msg = fmt.Sprint(r)
+	}()
 	f()
 	return "<no error>"
 }

@@ -110,21 +110,7 @@ func runtimeSpecs(p *Props, m metricSource) []spec {
 	}
 	if p.DiscoveryTargets != nil {
 		for _, target := range *p.DiscoveryTargets {
-			t := *target
-			specs = append(specs, spec{
-				key: AlarmDiscoveryErrors, suffix: t,
-				description: "At least 5% of calls to " + t + " fail (counted above 10 calls a period).",
-				metric: m.expr("Errors calling "+t+" (%)", "IF(calls >= 10, 100 * errors / calls, 0)", map[string]awscloudwatch.IMetric{
-					"calls":  m.lift(contract.MetricDiscoveryCalls, "Sum", contract.DimTarget, t),
-					"errors": m.lift(contract.MetricDiscoveryErrors, "Sum", contract.DimTarget, t),
-				}),
-				threshold: 5, periods: 3, datapoints: 2,
-			}, spec{
-				key: AlarmBreakerOpen, suffix: t,
-				description: "Circuit breakers towards " + t + " are open and refuse calls.",
-				metric:      m.lift(contract.MetricBreakerOpen, "Sum", contract.DimTarget, t),
-				threshold:   1, periods: 3, datapoints: 2,
-			})
+			specs = append(specs, discoverySpecs(m, *target)...)
 		}
 	}
 	if p.WarmerTarget != nil {
@@ -136,6 +122,23 @@ func runtimeSpecs(p *Props, m metricSource) []spec {
 		})
 	}
 	return specs
+}
+
+func discoverySpecs(m metricSource, t string) []spec {
+	return []spec{{
+		key: AlarmDiscoveryErrors, suffix: t,
+		description: "At least 5% of calls to " + t + " fail (counted above 10 calls a period).",
+		metric: m.expr("Errors calling "+t+" (%)", "IF(calls >= 10, 100 * errors / calls, 0)", map[string]awscloudwatch.IMetric{
+			"calls":  m.lift(contract.MetricDiscoveryCalls, "Sum", contract.DimTarget, t),
+			"errors": m.lift(contract.MetricDiscoveryErrors, "Sum", contract.DimTarget, t),
+		}),
+		threshold: 5, periods: 3, datapoints: 2,
+	}, {
+		key: AlarmBreakerOpen, suffix: t,
+		description: "Circuit breakers towards " + t + " are open and refuse calls.",
+		metric:      m.lift(contract.MetricBreakerOpen, "Sum", contract.DimTarget, t),
+		threshold:   1, periods: 3, datapoints: 2,
+	}}
 }
 
 func tableSpecs(table awsdynamodb.ITable, m metricSource) []spec {
