@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
@@ -47,6 +48,12 @@ func TestDynamoDBTier(t *testing.T) {
 	if existing.Table() != imported {
 		t.Errorf("Table() of a tier over an existing table is not that table")
 	}
+
+	awscloudwatch.NewAlarm(stack, jsii.String("Throttles"), &awscloudwatch.AlarmProps{
+		Metric:            def.MetricThrottledRequests(&awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(1))}),
+		Threshold:         jsii.Number(1),
+		EvaluationPeriods: jsii.Number(1),
+	})
 
 	tmpl := cdktest.Template(stack)
 	tables := cdktest.Resources(t, tmpl, "AWS::DynamoDB::Table")
@@ -98,6 +105,19 @@ func TestDynamoDBTier(t *testing.T) {
 		}
 		if _, ok := table["Metadata"]; ok {
 			t.Errorf("PITR on: the table must carry no nag suppression, got metadata %v", table["Metadata"])
+		}
+	})
+
+	t.Run("throttle metric", func(t *testing.T) {
+		alarm := toJSON(t, cdktest.Resources(t, tmpl, "AWS::CloudWatch::Alarm"))
+		for _, op := range []string{"GetItem", "PutItem", "DeleteItem"} {
+			if !strings.Contains(alarm, `"Value":"`+op+`"`) {
+				t.Errorf("throttle metric lacks operation %s: %s", op, alarm)
+			}
+		}
+		if !strings.Contains(alarm, `"ThrottledRequests"`) || !strings.Contains(alarm, `"Period":60`) ||
+			!strings.Contains(alarm, toJSON(t, ref(defID))) || strings.Contains(alarm, `"Value":"Scan"`) {
+			t.Errorf("throttle metric: want ThrottledRequests of the three item operations on the table, per minute: %s", alarm)
 		}
 	})
 

@@ -36,7 +36,10 @@ const (
 	AuthIAM Auth = contract.CacheAuthIAM
 	// AuthPassword: an ElastiCache user whose password is generated into a
 	// Secrets Manager secret. Bind grants secretsmanager:GetSecretValue on that
-	// secret only and puts only its ARN in the environment.
+	// secret only and puts only its ARN in the environment. The runtime fetches
+	// the password at init, so the function needs a path to Secrets Manager: a
+	// created VPC gets an interface endpoint open to bound functions only; in
+	// your own VPC (Vpc) provide an endpoint or NAT yourself.
 	AuthPassword Auth = contract.CacheAuthPassword
 )
 
