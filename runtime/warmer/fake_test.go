@@ -38,12 +38,13 @@ type fakeLambda struct {
 
 type fakeFunction struct {
 	// settings
-	maxEnvs    int  // concurrency limit; 0 = unlimited
-	releaseAt  int  // hold ends once this many environments are busy; 0 = hold only
-	reuseFirst int  // the first N invokes answer environment 0 at once (a wave that did not overlap)
-	failFirst  int  // the first N invokes answer a function error
-	hangFirst  int  // the first N invokes hang until their context ends
-	badAnswer  bool // answer JSON that is not a warm-up response
+	maxEnvs    int           // concurrency limit; 0 = unlimited
+	releaseAt  int           // hold ends once this many environments are busy; 0 = hold only
+	reuseFirst int           // the first N invokes answer environment 0 at once (a wave that did not overlap)
+	failFirst  int           // the first N invokes answer a function error
+	hangFirst  int           // the first N invokes hang until their context ends
+	badAnswer  bool          // answer JSON that is not a warm-up response
+	latency    time.Duration // network round trip added to every answer
 
 	mu      sync.Mutex
 	n       int
@@ -138,6 +139,9 @@ func (fn *fakeFunction) invoke(ctx context.Context, ev contract.WarmupEvent) (*l
 	fn.mu.Unlock()
 
 	fn.hold(ctx, ev.Hold(), seen)
+	if fn.latency > 0 {
+		time.Sleep(fn.latency)
+	}
 
 	fn.mu.Lock()
 	fn.busy[env] = false
