@@ -166,6 +166,8 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 	for k, v := range creds {
 		invEnv[k] = v
 	}
+	// inventory reports its health to Cloud Map (moto).
+	invEnv["AWS_ENDPOINT_URL_SERVICEDISCOVERY"] = moto.URL
 	inventory := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: bootstraps[inventoryFn], Env: invEnv, Timeout: 10 * time.Second})
 	router := startRouter(t, map[string]string{inventoryARN: inventory.URL})
 
@@ -212,12 +214,32 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 		}
 	})
 
-	t.Run("health event answered by the runtime", func(t *testing.T) {
-		out := invoke(`{"lift":"health"}`)
-		if out["status"] != contract.StatusPass {
-			t.Fatalf("health = %v, want %s", out, contract.StatusPass)
+	// Each service reports its own health to its Cloud Map instance, found
+	// through the LIFT_DISCOVERY_SERVICE_ID and _INSTANCE_ID the construct set.
+	for _, tc := range []struct {
+		name string
+		fn   string
+		rie  interface {
+			Invoke(context.Context, []byte) ([]byte, time.Duration, error)
 		}
-	})
+	}{{stack.OrdersService, ordersFn, orders}, {stack.InventoryService, inventoryFn, inventory}} {
+		t.Run(tc.name+" reports its health to Cloud Map", func(t *testing.T) {
+			serviceID := w.physical[fnServiceID(t, w, tc.fn)]["Id"]
+			instanceID := w.env(t, tc.fn)[contract.EnvDiscoveryInstanceID]
+			setHealth(t, ctx, sd, serviceID, instanceID, sdtypes.CustomHealthStatusUnhealthy)
+			body, _, err := tc.rie.Invoke(ctx, []byte(`{"lift":"health"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var report contract.HealthResponse
+			if err := json.Unmarshal(body, &report); err != nil || report.Status != contract.StatusPass {
+				t.Fatalf("health event answered %s (%v), want status %s", body, err, contract.StatusPass)
+			}
+			if got := healthOf(t, ctx, sd, serviceID, instanceID); got != sdtypes.HealthStatusHealthy {
+				t.Fatalf("Cloud Map health of %s/%s = %s after a passing health event, want HEALTHY", serviceID, instanceID, got)
+			}
+		})
+	}
 
 	t.Run("deregistered inventory is no longer called", func(t *testing.T) {
 		before := len(router.Asked())
@@ -243,6 +265,29 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 			t.Fatalf("unexpected invokes %v", asked[before:])
 		}
 	})
+}
+
+func setHealth(t *testing.T, ctx context.Context, sd *servicediscovery.Client, serviceID, instanceID string, st sdtypes.CustomHealthStatus) {
+	t.Helper()
+	if _, err := sd.UpdateInstanceCustomHealthStatus(ctx, &servicediscovery.UpdateInstanceCustomHealthStatusInput{
+		ServiceId: aws.String(serviceID), InstanceId: aws.String(instanceID), Status: st,
+	}); err != nil {
+		t.Fatalf("moto UpdateInstanceCustomHealthStatus: %v", err)
+	}
+	if got := healthOf(t, ctx, sd, serviceID, instanceID); string(got) != string(st) {
+		t.Fatalf("moto kept health %s after setting %s", got, st)
+	}
+}
+
+func healthOf(t *testing.T, ctx context.Context, sd *servicediscovery.Client, serviceID, instanceID string) sdtypes.HealthStatus {
+	t.Helper()
+	out, err := sd.GetInstancesHealthStatus(ctx, &servicediscovery.GetInstancesHealthStatusInput{
+		ServiceId: aws.String(serviceID), Instances: []string{instanceID},
+	})
+	if err != nil {
+		t.Fatalf("moto GetInstancesHealthStatus: %v", err)
+	}
+	return out.Status[instanceID]
 }
 
 // fnServiceID returns the logical id of the Cloud Map service fn is registered

@@ -1,12 +1,40 @@
 // Command inventory is the multiservice example's provider: it answers stock
 // queries. orders finds it through Cloud Map and invokes its "live" alias.
+// It reports its own health to its Cloud Map instance, so callers stop
+// routing to it when its checks fail.
 package main
 
-import "github.com/liftcdk/lift/runtime/lift"
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/liftcdk/lift/runtime/health/cloudmaphealth"
+	"github.com/liftcdk/lift/runtime/lift"
+)
 
 func main() {
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		fail(fmt.Errorf("load AWS config: %w", err))
+	}
+	// LIFT_DISCOVERY_SERVICE_ID and _INSTANCE_ID come from cloudmap's Register.
+	reporter, err := cloudmaphealth.FromEnv(ctx, cfg)
+	if err != nil {
+		fail(err)
+	}
 	s := newStock(seedStock())
 	lift.Start(s.Handle,
 		lift.WithHealthCheck("stock", s.Check),
+		lift.WithHealthReporter(reporter),
 	)
+}
+
+// fail ends a broken init: Lambda reports Runtime.ExitError with this message.
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "inventory: init:", err)
+	os.Exit(1)
 }

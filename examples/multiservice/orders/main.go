@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/liftcdk/lift/runtime/discovery"
+	"github.com/liftcdk/lift/runtime/health/cloudmaphealth"
 	"github.com/liftcdk/lift/runtime/lift"
 )
 
@@ -25,8 +26,14 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	// orders is registered in Cloud Map too: it reports its own health.
+	reporter, err := cloudmaphealth.FromEnv(ctx, cfg)
+	if err != nil {
+		fail(err)
+	}
 	o := newOrders(client)
 	lift.Start(o.Handle,
+		lift.WithHealthReporter(reporter),
 		// Resolve inventory during warm-up so the first order does not pay
 		// for the Cloud Map round trip.
 		lift.OnWarmup("discovery", o.Warm),
