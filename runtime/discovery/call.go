@@ -106,6 +106,11 @@ func (c *Client) callHTTP(ctx context.Context, service string, in *Instance, pay
 	for k, v := range co.headers {
 		req.Header.Set(k, v)
 	}
+	if c.cfg.sign != nil {
+		if err := c.cfg.sign.sign(ctx, req, in, payload, c.cfg.clock.Now()); err != nil {
+			return nil, err
+		}
+	}
 	resp, err := c.cfg.httpClient.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("discovery: %s instance %s (%s): %w", service, in.ID, in.URL, err)

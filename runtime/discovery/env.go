@@ -83,7 +83,8 @@ func (ec EnvConfig) Options() []Option {
 // FromEnv builds a Resolver and a Client from the LIFT_DISCOVERY_* variables
 // and cfg: the Cloud Map client (with the host prefix disabled for a custom
 // endpoint) and a Lambda client whose SDK retries are off, so this package's
-// deadline-aware, idempotent-only policy decides. Call it once at init; opts
+// deadline-aware, idempotent-only policy decides. Calls to Lambda function
+// URLs are SigV4-signed with cfg's credentials. Call it once at init; opts
 // override the environment.
 func FromEnv(ctx context.Context, cfg aws.Config, opts ...Option) (*Client, error) {
 	ec, err := ConfigFromEnv()
@@ -92,6 +93,9 @@ func FromEnv(ctx context.Context, cfg aws.Config, opts ...Option) (*Client, erro
 	}
 	lc := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.RetryMaxAttempts = 1 })
 	all := append(append(ec.Options(), WithLambdaClient(lc)), opts...)
+	if cfg.Credentials != nil {
+		all = append([]Option{WithSigV4(cfg.Credentials, cfg.Region)}, all...)
+	}
 	res, err := NewResolver(NewCloudMapClient(cfg), ec.Namespace, all...)
 	if err != nil {
 		return nil, err

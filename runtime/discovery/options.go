@@ -28,6 +28,7 @@ type config struct {
 	strategy   Strategy
 	lambda     LambdaAPI
 	httpClient *http.Client
+	sign       *sigV4
 	retry      RetryPolicy
 	breaker    BreakerPolicy
 	intn       func(n int) int
