@@ -121,7 +121,11 @@ func WithShutdownBudget(d time.Duration) Option {
 	}
 }
 
-// WithHealthReporter sets the reporter called after health and warm-up events.
+// WithHealthReporter sets the reporter called after health and warm-up events,
+// bounded by the check timeout. After a health event it receives the report's
+// status; after a warm-up the health checks are run for it (only when a
+// reporter is set) and the status is degraded to warn if a warm-up hook
+// failed. Its error is logged and never fails the event.
 func WithHealthReporter(r HealthReporter) Option {
 	return func(c *config) {
 		if r == nil {
