@@ -22,18 +22,22 @@ var (
 // user's module that requires Lift it is the module cache's copy of the
 // required version, so the deployed warmer matches the Lift the app uses.
 func warmerEntry() (string, error) {
-	locateOnce.Do(func() {
-		var stderr bytes.Buffer
-		cmd := exec.Command("go", "list", "-f", "{{.Dir}}", WarmerPackage)
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			locateErr = fmt.Errorf("locating the warmer's source with `go list %s` failed: %v: %s; "+
-				"run `go get %s` in your app's module (so it requires Lift) or set WarmerProps.Entry",
-				WarmerPackage, err, strings.TrimSpace(stderr.String()), "github.com/liftcdk/lift")
-			return
-		}
-		locatedDir = strings.TrimSpace(string(out))
-	})
+	locateOnce.Do(func() { locatedDir, locateErr = locateWarmer("") })
 	return locatedDir, locateErr
+}
+
+// locateWarmer runs `go list` in dir ("" for the working directory).
+func locateWarmer(dir string) (string, error) {
+	var stderr bytes.Buffer
+	cmd := exec.Command("go", "list", "-f", "{{.Dir}}", WarmerPackage)
+	cmd.Dir = dir
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	found := strings.TrimSpace(string(out))
+	if err != nil || found == "" {
+		return "", fmt.Errorf("locating the warmer's source with `go list %s` failed: %v: %s; "+
+			"run `go get github.com/liftcdk/lift` in your app's module (so it requires Lift) or set WarmerProps.Entry",
+			WarmerPackage, err, strings.TrimSpace(stderr.String()))
+	}
+	return found, nil
 }
