@@ -3,6 +3,8 @@ package discovery
 import (
 	"context"
 	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -287,4 +289,72 @@ func TestAttemptTimeoutLeavesRoomToRetry(t *testing.T) {
 			t.Fatalf("one timeout must not open the breaker (threshold 3): %v", st)
 		}
 	})
+}
+
+func TestInvokeDuringCloudMapOutage(t *testing.T) {
+	cm := newFakeCloudMap()
+	cm.set("orders", lambdaInstance("a", 1))
+	clk := newFakeClock()
+	fl := newFakeLambda(okLambda)
+	opts := []Option{WithClock(clk), WithRefreshInterval(time.Minute), WithMaxStale(10 * time.Minute), WithHealthRefresh(0),
+		WithMetrics(newMetricSink().w), WithLambdaClient(fl)}
+	c := mustClient(t, mustResolver(t, cm, opts...), opts...)
+	ctx := context.Background()
+	if _, err := c.Invoke(ctx, "orders", nil); err != nil {
+		t.Fatal(err)
+	}
+	cm.setFail(errCloudMapDown)
+	clk.Advance(9 * time.Minute)
+	if _, err := c.Invoke(ctx, "orders", nil); err != nil {
+		t.Fatalf("Invoke 9m into the outage: %v; want the stale instances served", err)
+	}
+	clk.Advance(2 * time.Minute)
+	if _, err := c.Invoke(ctx, "orders", nil); !errors.Is(err, ErrStale) {
+		t.Fatalf("Invoke 11m into the outage: %v; want ErrStale", err)
+	}
+	if fl.total() != 2 {
+		t.Fatalf("calls = %d, want 2", fl.total())
+	}
+}
+
+// Many concurrent invocations over flaky instances and changing instance sets:
+// run with -race; every call ends with a response or a classified error.
+func TestConcurrentInvokesAreSafe(t *testing.T) {
+	var n atomic.Int64
+	fl := newFakeLambda(func(ctx context.Context, in *lambda.InvokeInput) (*lambda.InvokeOutput, error) {
+		if n.Add(1)%5 == 0 {
+			return functionError(ctx, in)
+		}
+		return okLambda(ctx, in)
+	})
+	cm := newFakeCloudMap()
+	cm.set("orders", lambdaInstance("a", 1), lambdaInstance("b", 2), lambdaInstance("c", 3))
+	clk := newFakeClock()
+	opts := []Option{WithClock(clk), WithStrategy(LeastOutstanding), WithMetrics(newMetricSink().w), WithLambdaClient(fl),
+		WithRetryPolicy(RetryPolicy{MaxAttempts: 2})}
+	c := mustClient(t, mustResolver(t, cm, opts...), opts...)
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 200 {
+				if g == 0 && i%50 == 0 { // the instance set changes under the callers
+					cm.set("orders", lambdaInstance("a", 1), lambdaInstance("b", 2), lambdaInstance(string(rune('d'+i/50)), 1))
+					clk.Advance(time.Minute)
+				}
+				_, err := c.Invoke(context.Background(), "orders", nil, Idempotent())
+				if err != nil && !errors.Is(err, ErrFunctionError) && !errors.Is(err, ErrCircuitOpen) {
+					t.Errorf("unexpected error: %v", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	st := c.state("orders")
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for id, tg := range st.targets {
+		if o := tg.outstanding.Load(); o != 0 {
+			t.Errorf("instance %s has %d calls outstanding after all returned", id, o)
+		}
+	}
 }
