@@ -1,0 +1,7 @@
+// Package service composes one production-ready Lift service from the parts:
+// a Go function (gofunction) on a "live" alias, pre-warming (the stack's
+// scheduled warmer, or provisioned concurrency), an optional cache tier
+// (DynamoDB or ElastiCache), optional Cloud Map registration, and alarms with
+// a dashboard (monitoring). Every part it creates is exposed, and
+// consumer.Connect(provider) lets one service call another through discovery.
+package service

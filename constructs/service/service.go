@@ -1,0 +1,192 @@
+package service
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/cachetier"
+	"github.com/liftcdk/lift/constructs/cloudmap"
+	"github.com/liftcdk/lift/constructs/gofunction"
+	"github.com/liftcdk/lift/constructs/monitoring"
+	"github.com/liftcdk/lift/constructs/prewarm"
+	"github.com/liftcdk/lift/internal/contract"
+)
+
+// ErrInvalidProps is wrapped by the error New and Connect panic with.
+var ErrInvalidProps = errors.New("invalid service.Props")
+
+// AliasName is the alias every service is invoked, warmed and discovered through.
+const AliasName = prewarm.DefaultAliasName
+
+// Service is what New created. Parts that were not asked for are nil.
+type Service struct {
+	constructs.Construct
+	Name     string
+	Function awslambda.Function
+	// Alias ("live") points at the current version; the warmer, provisioned
+	// concurrency and Cloud Map all use it, never $LATEST.
+	Alias       awslambda.IAlias
+	DynamoDB    *cachetier.DynamoDB
+	ElastiCache *cachetier.ElastiCache
+	// Cache is the bound tier: DynamoDB, ElastiCache or Props.Cache.
+	Cache       cachetier.Tier
+	Warmer      *prewarm.Warmer
+	Provisioned *prewarm.Provisioned
+	Discovery   *cloudmap.Service
+	Instance    *cloudmap.Instance
+	Monitoring  *monitoring.Monitoring
+}
+
+// New creates the service. Invalid props panic at synth with an error wrapping
+// ErrInvalidProps that names the prop, its value and the fix.
+func New(scope constructs.Construct, id *string, props *Props) *Service {
+	p := validate(*id, props)
+	s := &Service{Name: *p.ServiceName}
+	constructs.NewConstruct_Override(s, scope, id) // s is the scope of every part
+
+	fnProps := *p.Function // never mutate the caller's props
+	fnProps.ServiceName = p.ServiceName
+	s.Cache = newCache(s, p)
+	if s.ElastiCache != nil {
+		if fnProps.Vpc == nil {
+			fnProps.Vpc = s.ElastiCache.Vpc()
+		}
+		if fnProps.VpcSubnets == nil && p.ElastiCache.VpcSubnets != nil {
+			fnProps.VpcSubnets = p.ElastiCache.VpcSubnets
+		}
+	}
+	s.Function = gofunction.New(s, jsii.String("Function"), &fnProps)
+	if s.Cache != nil {
+		if err := s.Cache.Bind(s.Function); err != nil {
+			invalid("Cache", *s.Cache.Node().Path(), err.Error())
+		}
+	}
+
+	prewarmService(s, p, &fnProps)
+
+	if p.Namespace != nil {
+		s.Discovery = cloudmap.NewService(s, jsii.String("Discovery"), &cloudmap.ServiceProps{
+			Namespace: p.Namespace, Name: p.ServiceName,
+		})
+		s.Instance = s.Discovery.Register(jsii.String("Instance"), &cloudmap.InstanceProps{
+			Function: s.Function, Alias: s.Alias,
+		})
+	}
+
+	if m := p.Monitoring; m == nil || m.Disabled == nil || !*m.Disabled {
+		s.Monitoring = monitoring.New(s, jsii.String("Monitoring"), monitoringProps(s, p, &fnProps))
+	}
+	return s
+}
+
+// Connect lets s call provider through Cloud Map discovery: environment,
+// discovery and invoke permissions (cloudmap.Connect), and alarms on the calls.
+func (s *Service) Connect(provider *Service) {
+	if provider == nil || provider.Discovery == nil {
+		name := "nil"
+		if provider != nil {
+			name = fmt.Sprintf("%q", provider.Name)
+		}
+		invalid("Connect(provider)", name, "register the provider in Cloud Map by setting its Props.Namespace")
+	}
+	if err := cloudmap.Connect(s.Function, provider.Discovery); err != nil {
+		invalid("Connect(provider)", fmt.Sprintf("%q", provider.Name), err.Error())
+	}
+	if s.Monitoring != nil {
+		s.Monitoring.AddDiscoveryTarget(provider.Name)
+	}
+}
+
+func newCache(s *Service, p *Props) cachetier.Tier {
+	switch {
+	case p.DynamoDBCache != nil:
+		s.DynamoDB = cachetier.NewDynamoDB(s, jsii.String("Cache"), p.DynamoDBCache)
+		return s.DynamoDB
+	case p.ElastiCache != nil:
+		s.ElastiCache = cachetier.NewElastiCache(s, jsii.String("Cache"), p.ElastiCache)
+		return s.ElastiCache
+	case p.Cache != nil:
+		switch t := p.Cache.(type) {
+		case *cachetier.DynamoDB:
+			s.DynamoDB = t
+		case *cachetier.ElastiCache:
+			s.ElastiCache = t
+		}
+		return p.Cache
+	}
+	return nil
+}
+
+// prewarmService creates the live alias and keeps it warm as asked.
+func prewarmService(s *Service, p *Props, fnProps *gofunction.Props) {
+	pw := p.Prewarm
+	if pw != nil && pw.Provisioned != nil {
+		prov := *pw.Provisioned
+		prov.Function = s.Function
+		s.Provisioned = prewarm.NewProvisioned(s, jsii.String("Provisioned"), &prov)
+		s.Alias = s.Provisioned.Alias
+		return
+	}
+	s.Alias = awslambda.NewAlias(s, jsii.String("Live"), &awslambda.AliasProps{
+		AliasName: jsii.String(AliasName), Version: s.Function.CurrentVersion(),
+	})
+	if pw != nil && pw.Disabled != nil && *pw.Disabled {
+		return
+	}
+	stack := awscdk.Stack_Of(s)
+	if stack.Node().TryFindChild(jsii.String(prewarm.WarmerID)) == nil {
+		wp := prewarm.WarmerProps{}
+		if pw != nil && pw.Warmer != nil {
+			wp = *pw.Warmer
+		}
+		if wp.Architecture == nil {
+			wp.Architecture = fnProps.Architecture // one build target for the app's functions
+		}
+		prewarm.NewWarmer(stack, jsii.String(prewarm.WarmerID), &wp)
+	} else if pw != nil && pw.Warmer != nil {
+		invalid("Prewarm.Warmer", "set on service "+s.Name+" but the stack's warmer already exists",
+			"configure the warmer on the first service of the stack only")
+	}
+	s.Warmer = prewarm.WarmerOf(stack)
+	concurrency := jsii.Number(1)
+	if pw != nil && pw.Concurrency != nil {
+		concurrency = pw.Concurrency
+	}
+	s.Warmer.AddTarget(s.Alias, &prewarm.TargetOptions{Concurrency: concurrency, Name: jsii.String(s.Name)})
+}
+
+func monitoringProps(s *Service, p *Props, fnProps *gofunction.Props) *monitoring.Props {
+	mp := &monitoring.Props{
+		ServiceName:         p.ServiceName,
+		Function:            s.Function,
+		Timeout:             fnProps.Timeout,
+		ReservedConcurrency: fnProps.ReservedConcurrentExecutions,
+	}
+	if m := p.Monitoring; m != nil {
+		mp.Topic, mp.ExtraActions, mp.Alarms, mp.NotifyEachAlarm = m.Topic, m.ExtraActions, m.Alarms, m.NotifyEachAlarm
+	}
+	if s.Provisioned != nil {
+		mp.ProvisionedAlias = s.Provisioned.Alias
+	}
+	if s.Warmer != nil {
+		mp.WarmerTarget = jsii.String(s.Name)
+	}
+	if s.DynamoDB != nil {
+		mp.CacheTier = jsii.String(contract.TierDynamoDB)
+		mp.Table = s.DynamoDB.Table()
+	}
+	if e := s.ElastiCache; e != nil {
+		mp.CacheTier = jsii.String(contract.TierValkey)
+		if e.Serverless() {
+			mp.ElastiCache = &monitoring.ElastiCacheProps{ServerlessCacheName: jsii.String(e.CacheName())}
+		} else {
+			mp.ElastiCache = &monitoring.ElastiCacheProps{NodeIDs: monitoring.ReplicationGroupNodeIDs(e.ReplicationGroup())}
+		}
+	}
+	return mp
+}

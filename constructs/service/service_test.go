@@ -1,0 +1,166 @@
+package service_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/cachetier"
+	"github.com/liftcdk/lift/constructs/cdktest"
+	"github.com/liftcdk/lift/constructs/cloudmap"
+	"github.com/liftcdk/lift/constructs/gofunction"
+	"github.com/liftcdk/lift/constructs/monitoring"
+	"github.com/liftcdk/lift/constructs/prewarm"
+	"github.com/liftcdk/lift/constructs/service"
+	"github.com/liftcdk/lift/internal/contract"
+)
+
+const entry = "testdata/handler"
+
+func fn() *gofunction.Props { return &gofunction.Props{Entry: jsii.String(entry)} }
+
+func TestDefaultService(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Shop")
+	svc := service.New(stack, jsii.String("orders"), &service.Props{Function: fn()})
+	tmpl := assertions.Template_FromStack(stack, nil)
+
+	if svc.Name != "orders" || svc.Warmer == nil || svc.Monitoring == nil || svc.Cache != nil || svc.Discovery != nil {
+		t.Fatalf("default service parts: name %q warmer %v monitoring %v cache %v discovery %v",
+			svc.Name, svc.Warmer != nil, svc.Monitoring != nil, svc.Cache != nil, svc.Discovery != nil)
+	}
+	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+		"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{contract.EnvService: "orders"})},
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Alias"), map[string]any{"Name": service.AliasName})
+	// The warmer keeps the alias (never $LATEST) warm and is watched for shortfall.
+	tmpl.HasResourceProperties(jsii.String("AWS::Scheduler::Schedule"), map[string]any{
+		"Target": assertions.Match_ObjectLike(&map[string]any{"Input": assertions.Match_AnyValue()}),
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName": "Shop-orders-" + monitoring.AlarmWarmerShortfall,
+	})
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::CompositeAlarm"), jsii.Number(1))
+	tmpl.ResourceCountIs(jsii.String("AWS::DynamoDB::Table"), jsii.Number(0))
+}
+
+func TestServicesConnectThroughDiscovery(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Shop")
+	ns := cloudmap.NewNamespace(stack, jsii.String("Namespace"), &cloudmap.NamespaceProps{Name: jsii.String("shop")})
+	inventory := service.New(stack, jsii.String("inventory"), &service.Props{
+		Function: fn(), DynamoDBCache: &cachetier.DynamoDBProps{}, Namespace: ns,
+		Prewarm: &service.PrewarmProps{Concurrency: jsii.Number(3)},
+	})
+	orders := service.New(stack, jsii.String("Orders"), &service.Props{
+		ServiceName: jsii.String("orders"), Function: fn(), Namespace: ns,
+		Prewarm: &service.PrewarmProps{Provisioned: &prewarm.ProvisionedProps{MinCapacity: jsii.Number(1), MaxCapacity: jsii.Number(4)}},
+	})
+	orders.Connect(inventory)
+	tmpl := assertions.Template_FromStack(stack, nil)
+
+	if inventory.DynamoDB == nil || inventory.Discovery == nil || orders.Provisioned == nil || orders.Warmer != nil {
+		t.Fatal("parts missing: want inventory table + discovery, orders provisioned without warmer")
+	}
+	// One warmer schedule for the stack: inventory's; orders is provisioned instead.
+	tmpl.ResourceCountIs(jsii.String("AWS::Scheduler::Schedule"), jsii.Number(1))
+	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+		"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
+			contract.EnvService: "orders", contract.EnvDiscoveryTargets: "inventory",
+		})},
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+		"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
+			contract.EnvService: "inventory", contract.EnvCacheKind: contract.CacheKindDynamoDB,
+		})},
+	})
+	for _, name := range []string{
+		"Shop-orders-" + monitoring.AlarmDiscoveryErrors + "-inventory",
+		"Shop-orders-" + monitoring.AlarmBreakerOpen + "-inventory",
+		"Shop-orders-" + monitoring.AlarmProvisionedSpill,
+		"Shop-inventory-" + monitoring.AlarmCacheHitRatio,
+		"Shop-inventory-" + monitoring.AlarmDynamoDBThrottles,
+		"Shop-inventory-" + monitoring.AlarmWarmerShortfall,
+	} {
+		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"AlarmName": name})
+	}
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::CompositeAlarm"), jsii.Number(2))
+	tmpl.ResourceCountIs(jsii.String("AWS::ServiceDiscovery::Service"), jsii.Number(2))
+}
+
+func TestElastiCacheServicePlacesFunctionInTheCacheVpc(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Shop")
+	svc := service.New(stack, jsii.String("carts"), &service.Props{
+		Function: fn(), ElastiCache: &cachetier.ElastiCacheProps{CreateVpc: jsii.Bool(true)},
+		Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)},
+	})
+	tmpl := assertions.Template_FromStack(stack, nil)
+	if svc.ElastiCache == nil || svc.Warmer != nil {
+		t.Fatal("want an ElastiCache tier and no warmer")
+	}
+	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+		"VpcConfig": assertions.Match_ObjectLike(&map[string]any{"SubnetIds": assertions.Match_AnyValue()}),
+		"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
+			contract.EnvCacheKind: contract.CacheKindValkey,
+		})},
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName": "Shop-carts-" + monitoring.AlarmCacheThrottledCmds,
+	})
+	tmpl.ResourceCountIs(jsii.String("AWS::Scheduler::Schedule"), jsii.Number(0))
+}
+
+func TestBadProps(t *testing.T) {
+	cases := []struct {
+		name string
+		make func(awscdk.Stack)
+		want []string
+	}{
+		{"nil props", func(s awscdk.Stack) { service.New(s, jsii.String("a"), nil) }, []string{"props", "nil"}},
+		{"bad name", func(s awscdk.Stack) {
+			service.New(s, jsii.String("Orders Service"), &service.Props{Function: fn()})
+		}, []string{"ServiceName", `"Orders Service"`, "lowercase"}},
+		{"no entry", func(s awscdk.Stack) {
+			service.New(s, jsii.String("a"), &service.Props{Function: &gofunction.Props{}})
+		}, []string{"Function.Entry", "unset"}},
+		{"two tiers", func(s awscdk.Stack) {
+			service.New(s, jsii.String("a"), &service.Props{Function: fn(),
+				DynamoDBCache: &cachetier.DynamoDBProps{}, ElastiCache: &cachetier.ElastiCacheProps{}})
+		}, []string{"DynamoDBCache/ElastiCache/Cache", "2 set", "at most one"}},
+		{"provisioned with warmer concurrency", func(s awscdk.Stack) {
+			service.New(s, jsii.String("a"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{
+				Concurrency: jsii.Number(2), Provisioned: &prewarm.ProvisionedProps{}}})
+		}, []string{"Prewarm.Concurrency/Warmer", "MinCapacity"}},
+		{"connect to unregistered", func(s awscdk.Stack) {
+			a := service.New(s, jsii.String("a"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
+			b := service.New(s, jsii.String("b"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
+			a.Connect(b)
+		}, []string{"Connect(provider)", `"b"`, "Props.Namespace"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := panicMessage(func() { _, stack := cdktest.NewStack(t, "Shop"); tc.make(stack) })
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not mention %q", msg, w)
+				}
+			}
+		})
+	}
+}
+
+func panicMessage(f func()) (msg string) {
+	defer func() {
+		r := recover()
+		if err, ok := r.(error); !ok || !errors.Is(err, service.ErrInvalidProps) {
+			msg = fmt.Sprintf("<panic %v does not wrap ErrInvalidProps>", r)
+			return
+		}
+		msg = fmt.Sprint(r)
+	}()
+	f()
+	return "<no error>"
+}
