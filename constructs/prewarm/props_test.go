@@ -53,6 +53,11 @@ func TestBadProps(t *testing.T) {
 				wantSays(t, err, tt.says...)
 			})
 		}
+		t.Run("bad architecture context", func(t *testing.T) {
+			_, s := cdktest.NewStack(t, "W", noBundling, cdktest.WithContext(prewarm.ArchitectureContext, "sparc"))
+			err := mustPanic(t, func() { prewarm.NewWarmer(s, jsii.String("Warmer"), nil) })
+			wantSays(t, err, "context lift:architecture is sparc", "WarmerProps.Architecture")
+		})
 		t.Run("second warmer in a stack", func(t *testing.T) {
 			err := mustPanic(t, func() { prewarm.NewWarmer(stack, jsii.String("Another"), nil) })
 			wantSays(t, err, "already has a warmer", "prewarm.WarmerOf(stack).AddTarget")
@@ -122,4 +127,18 @@ func TestWarmerWithoutTargetsFailsSynth(t *testing.T) {
 		}
 	}()
 	app.Synth(nil)
+}
+
+func TestWarmerArchitectureFollowsContext(t *testing.T) {
+	for ctx, want := range map[string]string{"": "arm64", "arm64": "arm64", "x86_64": "x86_64"} {
+		var opts []cdktest.Option
+		opts = append(opts, noBundling)
+		if ctx != "" {
+			opts = append(opts, cdktest.WithContext(prewarm.ArchitectureContext, ctx))
+		}
+		_, stack := cdktest.NewStack(t, "Arch", opts...)
+		if got := *prewarm.WarmerOf(stack).Function.Architecture().Name(); got != want {
+			t.Errorf("context %q: warmer architecture %s, want %s", ctx, got, want)
+		}
+	}
 }

@@ -20,10 +20,25 @@ type warmerSettings struct {
 	budgetSeconds float64
 	parallelism   float64
 	entry         string
+	architecture  awslambda.Architecture
 }
 
-func resolveWarmerProps(p *problems, props *WarmerProps) warmerSettings {
-	s := warmerSettings{holdMs: DefaultHoldMs, budgetSeconds: DefaultBudget, parallelism: DefaultParallelism}
+// ArchitectureContext is the CDK context key the warmer's default
+// architecture follows ("arm64" or "x86_64").
+const ArchitectureContext = "lift:architecture"
+
+func resolveWarmerProps(scope constructs.Construct, p *problems, props *WarmerProps) warmerSettings {
+	s := warmerSettings{holdMs: DefaultHoldMs, budgetSeconds: DefaultBudget, parallelism: DefaultParallelism, architecture: props.Architecture}
+	if s.architecture == nil {
+		switch v := scope.Node().TryGetContext(jsii.String(ArchitectureContext)); v {
+		case nil, "arm64":
+			s.architecture = awslambda.Architecture_ARM_64()
+		case "x86_64":
+			s.architecture = awslambda.Architecture_X86_64()
+		default:
+			p.add("context %s is %v: use arm64 or x86_64, or set WarmerProps.Architecture", ArchitectureContext, v)
+		}
+	}
 	if props.Schedules == nil {
 		s.schedules = []awsscheduler.ScheduleExpression{awsscheduler.ScheduleExpression_Rate(awscdk.Duration_Minutes(jsii.Number(5)))}
 	} else {

@@ -47,7 +47,9 @@ type WarmerProps struct {
 	// Parallelism bounds the warmer's concurrent invokes across all targets;
 	// no target's Concurrency may exceed it. 1 to 1000. Default: 100.
 	Parallelism *float64
-	// Architecture of the warmer function. Default: ARM_64.
+	// Architecture of the warmer function. Default: the CDK context
+	// "lift:architecture" (arm64 or x86_64) when set, as Lift's examples read
+	// it, else ARM_64.
 	Architecture awslambda.Architecture
 	// Entry is the warmer's source directory. Default: located with
 	// `go list -f {{.Dir}} github.com/liftcdk/lift/cmd/lift-warmer` from where
@@ -122,14 +124,14 @@ func NewWarmer(scope constructs.Construct, id *string, props *WarmerProps) *Warm
 		p.add("stack %s already has a warmer (%s): a stack runs one warmer for all its targets; call prewarm.WarmerOf(stack).AddTarget instead",
 			*stack.Node().Path(), *existing.Node().Path())
 	}
-	s := resolveWarmerProps(p, props)
+	s := resolveWarmerProps(scope, p, props)
 	p.check()
 
 	root := constructs.NewConstruct(scope, id)
 	w := &Warmer{Construct: root, stack: stack, names: map[string]bool{}, parallelism: s.parallelism}
 	w.Function = gofunction.New(root, jsii.String("Function"), &gofunction.Props{
 		Entry:        jsii.String(s.entry),
-		Architecture: props.Architecture,
+		Architecture: s.architecture,
 		ServiceName:  jsii.String("lift-warmer"),
 		Description:  jsii.String("Lift warmer: keeps this stack's functions warm"),
 		MemorySize:   jsii.Number(256),
