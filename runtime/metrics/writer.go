@@ -149,7 +149,8 @@ func (w *Writer) Flush() {
 				set.pending = append(set.pending, pendingValue{c, v})
 			}
 		}
-		for chunk := range slices.Chunk(set.pending, maxMetricsPerDirective) {
+		for start := 0; start < len(set.pending); start += maxMetricsPerDirective {
+			chunk := set.pending[start:min(start+maxMetricsPerDirective, len(set.pending))]
 			if ts == 0 {
 				ts = w.now().UnixMilli()
 			}
