@@ -20,9 +20,9 @@ const entryOverhead = 128
 // with a TTL per entry. A Get hit allocates nothing and returns the stored
 // slice itself: callers must not modify it.
 //
-// Otter runs its maintenance (eviction, expiry) in short goroutines of its own.
-// They touch only process memory, so a Lambda freeze in the middle of one is
-// harmless: it resumes on thaw, and no request waits for it.
+// Otter runs its maintenance (eviction, expiry) in short goroutines of its own,
+// off the request path. They touch only process memory, so a Lambda freeze in
+// the middle of one is harmless: it resumes on thaw, and no request waits for it.
 type Memory struct {
 	c        *otter.Cache[string, memEntry]
 	maxBytes int64
@@ -84,7 +84,19 @@ func (m *Memory) Set(_ context.Context, key string, value []byte, ttl time.Durat
 		return fmt.Errorf("%w: memory set %q: %d bytes with key and overhead, over the %d-byte memory tier",
 			ErrValueTooLarge, key, n, m.maxBytes)
 	}
-	m.c.Set(key, memEntry{value: append(make([]byte, 0, len(value)), value...), ttl: ttl})
+	return m.setOwned(key, append(make([]byte, 0, len(value)), value...), ttl)
+}
+
+// setOwned stores value without copying it: the caller hands it over (the
+// tiered cache does, with the fresh slice an L2 read returned).
+func (m *Memory) setOwned(key string, value []byte, ttl time.Duration) error {
+	if ttl <= 0 {
+		return fmt.Errorf("%w: memory set %q: ttl %v", ErrInvalidTTL, key, ttl)
+	}
+	if n := int64(len(key)) + int64(len(value)) + entryOverhead; n > m.maxBytes {
+		return fmt.Errorf("%w: memory set %q: %d bytes over the %d-byte memory tier", ErrValueTooLarge, key, n, m.maxBytes)
+	}
+	m.c.Set(key, memEntry{value: value, ttl: ttl})
 	return nil
 }
 

@@ -77,7 +77,9 @@ func (t *Tiered) Get(ctx context.Context, key string) ([]byte, error) {
 	t.m.hits.Add(1)
 	// The margin absorbs the clock read between here and the memory write.
 	if ttl := min(time.Until(exp)-time.Millisecond, t.memTTL); ttl > 0 {
-		_ = t.mem.Set(ctx, key, v, ttl) // too large for memory: still served from L2
+		// L2 clients return a slice of their own (valkey-go and the DynamoDB
+		// SDK allocate per response), so memory takes it without a copy.
+		_ = t.mem.setOwned(key, v, ttl) // too large for memory: still served from L2
 	}
 	return v, nil
 }

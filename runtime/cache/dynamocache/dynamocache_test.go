@@ -267,4 +267,3 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
-

@@ -42,7 +42,7 @@ func TestIAMTokenFormat(t *testing.T) {
 		want := map[string]string{
 			"Action": "connect", "User": "lift-user", "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
 			"X-Amz-Credential": "AKIDEXAMPLE/20261126/eu-west-1/elasticache/aws4_request",
-			"X-Amz-Date": "20261126T120000Z", "X-Amz-Expires": "900", "X-Amz-SignedHeaders": "host",
+			"X-Amz-Date":       "20261126T120000Z", "X-Amz-Expires": "900", "X-Amz-SignedHeaders": "host",
 			"X-Amz-Security-Token": "session-token",
 		}
 		if serverless {

@@ -23,7 +23,6 @@ type options struct {
 // ClientSideCaching selects whether reads use server-assisted client-side caching.
 type ClientSideCaching int
 
-//
 // It is off by default: valkey-go's client-side cache applies the server's
 // invalidation asynchronously, so a Get right after this process's own Set
 // can return the previous value (the conformance suite's Overwrite and
