@@ -77,7 +77,17 @@ func (e *ElastiCache) newVpc() awsec2.Vpc {
 
 // subnetIDs are the cache's subnets: props.VpcSubnets, or the VPC's private
 // subnets.
-func (e *ElastiCache) subnetIDs(props *ElastiCacheProps) *[]*string {
+// A selection the VPC cannot satisfy is recorded as a prop error (CDK throws,
+// which jsii turns into a panic) and yields no subnets.
+func (e *ElastiCache) subnetIDs(props *ElastiCacheProps) (ids *[]*string) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.problems.addf(ErrInvalidProp, "ElastiCacheProps.VpcSubnets selects no usable subnets in VPC %s (%v): "+
+				"select subnets that exist in that VPC, e.g. &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}",
+				path(e.vpc), r)
+			ids = &[]*string{}
+		}
+	}()
 	return e.vpc.SelectSubnets(props.VpcSubnets).SubnetIds
 }
 

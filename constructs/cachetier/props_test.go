@@ -99,6 +99,15 @@ func TestBadProps(t *testing.T) {
 			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, Serverless: &cachetier.ServerlessProps{MaxECPUPerSecond: jsii.Number(10)}})
 		}, cachetier.ErrInvalidProp, []string{"ServerlessProps.MaxECPUPerSecond is 10", "at least 1000"}},
 	}
+	t.Run("subnets the vpc lacks", func(t *testing.T) {
+		tier := ec(&cachetier.ElastiCacheProps{Vpc: vpc, VpcSubnets: &awsec2.SubnetSelection{SubnetGroupName: jsii.String("nope")}})
+		msg := validationErrors(tier)
+		for _, w := range []string{cachetier.ErrInvalidProp.Error(), "ElastiCacheProps.VpcSubnets selects no usable subnets in VPC Bad/Vpc", "nope"} {
+			if !strings.Contains(msg, w) {
+				t.Errorf("message %q\n lacks %q", msg, w)
+			}
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			tier := c.tier()
