@@ -1,7 +1,6 @@
 package cachetier
 
 import (
-	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
@@ -330,5 +329,3 @@ func (e *ElastiCache) Auth() Auth { return e.auth }
 func joinEndpoint(address, port *string) *string {
 	return awscdk.Fn_Sub(jsii.String("${Address}:${Port}"), &map[string]*string{"Address": address, "Port": port})
 }
-
-func itoa(f float64) string { return fmt.Sprintf("%d", int64(f)) }

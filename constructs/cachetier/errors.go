@@ -3,7 +3,6 @@ package cachetier
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -76,14 +75,6 @@ func describe(s *string) string {
 // path is a construct's path for messages.
 func path(c constructs.IConstruct) string {
 	return *c.Node().Path()
-}
-
-func quoteAll(ss []string) string {
-	q := make([]string, len(ss))
-	for i, s := range ss {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
 }
 
 // isToken reports whether v is (or holds) an unresolved CDK token.
