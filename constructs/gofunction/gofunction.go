@@ -25,9 +25,15 @@ import (
 // Bad props fail the synth: New panics with an error wrapping ErrInvalidProps
 // whose text names each prop, its value and the fix. A panic is how every
 // aws-cdk-go construct reports a synth-time error (jsii turns CDK's exceptions
-// into panics), so apps and `cdk synth` handle it the same way. The handler is
-// built when CDK bundles the stack's assets; a compile error fails the synth
-// with the compiler's output and the entry path.
+// into panics), so apps and `cdk synth` handle it the same way.
+//
+// The handler's `go build` starts in the background here (at most
+// $LIFT_BUILD_JOBS, default GOMAXPROCS, at once; functions sharing an entry and
+// architecture share one build), so an app's handlers build in parallel while
+// the rest of the app is defined. Its code asset is staged when the app is
+// synthesized; a compile error fails the synth there with the compiler's
+// output and the entry path. Stacks that are not bundled (`cdk ls`,
+// `cdk synth --exclusively` of another stack) start no build.
 func New(scope constructs.Construct, id *string, props *Props) awslambda.Function {
 	r, err := resolve(deref(id), props)
 	if err != nil {
@@ -65,13 +71,16 @@ func New(scope constructs.Construct, id *string, props *Props) awslambda.Functio
 		o.Role.AddToPrincipalPolicy(writeLogs)
 	}
 
-	label := *root.Node().Path()
+	handler, err := bundling.Schedule(root, &bundling.LocalBundler{Entry: r.entry, GOARCH: r.goarch, Label: *root.Node().Path()})
+	if err != nil {
+		panic(err)
+	}
 	fn := awslambda.NewFunction(root, jsii.String("Function"), &awslambda.FunctionProps{
 		// Lift's settings
 		Runtime:      defaults.Runtime(),
 		Handler:      jsii.String(contract.BootstrapName),
 		Architecture: r.arch,
-		Code:         bundling.Code(&bundling.LocalBundler{Entry: r.entry, GOARCH: r.goarch, Label: label}),
+		Code:         handler.Code(),
 		Environment:  &r.env,
 		LogGroup:     logGroup,
 		Role:         o.Role,
@@ -121,6 +130,7 @@ func New(scope constructs.Construct, id *string, props *Props) awslambda.Functio
 		Vpc:                          o.Vpc,
 		VpcSubnets:                   o.VpcSubnets,
 	})
+	handler.Attach(fn)
 	return fn
 }
 

@@ -66,13 +66,13 @@ func TestAssetHash(t *testing.T) {
 }
 
 // TestCompileError checks that a handler that does not compile fails the
-// synth with the compiler's output and the entry path.
+// synth with the compiler's output and the entry path. Defining the function
+// only starts its build; the error surfaces when the app is synthesized.
 func TestCompileError(t *testing.T) {
 	_, stack := cdktest.NewStack(t, "Broken")
 	entry := testdataDir(t, "broken")
-	msg := mustPanic(t, func() {
-		gofunction.New(stack, jsii.String("Fn"), &gofunction.Props{Entry: jsii.String(entry)})
-	})
+	gofunction.New(stack, jsii.String("Fn"), &gofunction.Props{Entry: jsii.String(entry)})
+	msg := mustPanic(t, func() { cdktest.Template(stack) })
 	for _, want := range []string{"go build failed", entry, "undefined: undefinedFunction", "linux/arm64"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("synth error lacks %q:\n%s", want, msg)

@@ -39,13 +39,7 @@ func Build(ctx context.Context, o BuildOptions) error {
 	if err != nil {
 		return fmt.Errorf("%w for %s: the go command is not on PATH (%v); install Go and retry", ErrBuild, o.Entry.Dir, err)
 	}
-	out := filepath.Join(o.OutDir, contract.BootstrapName)
-	args := append([]string{"build"}, contract.GoBuildFlags()...)
-	args = append(args, "-o", out, ".")
-
-	cmd := exec.CommandContext(ctx, goBin, args...)
-	cmd.Dir = o.Entry.Dir
-	cmd.Env = append(os.Environ(), contract.GoBuildEnv(o.GOARCH)...)
+	cmd := buildCommand(ctx, goBin, o)
 	var output bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 
@@ -63,4 +57,18 @@ func Build(ctx context.Context, o BuildOptions) error {
 	fmt.Fprintf(progress, "lift: built %s (%s, linux/%s) in %s\n",
 		o.Label, o.Entry.Given, o.GOARCH, elapsed.Round(time.Millisecond))
 	return nil
+}
+
+// buildCommand is the `go build` of o. It never passes -a and never sets
+// GOCACHE: the user's default Go build cache serves every package that has not
+// changed, so rebuilding an unchanged handler costs a cache lookup and a link.
+func buildCommand(ctx context.Context, goBin string, o BuildOptions, extraFlags ...string) *exec.Cmd {
+	out := filepath.Join(o.OutDir, contract.BootstrapName)
+	args := append([]string{"build"}, contract.GoBuildFlags()...)
+	args = append(args, extraFlags...)
+	args = append(args, "-o", out, ".")
+	cmd := exec.CommandContext(ctx, goBin, args...)
+	cmd.Dir = o.Entry.Dir
+	cmd.Env = append(os.Environ(), contract.GoBuildEnv(o.GOARCH)...)
+	return cmd
 }
