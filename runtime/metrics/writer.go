@@ -39,9 +39,11 @@ type Writer struct {
 	namespace string
 	now       func() time.Time
 
-	mu       sync.Mutex // guards out, buf, sets, counters
+	mu       sync.Mutex // guards out, buf, sets, counters, tsSec, tsDigits
 	out      io.Writer
 	buf      []byte
+	tsSec    int64  // the second tsDigits renders
+	tsDigits []byte // decimal digits of tsSec: timestamps within a second share them
 	sets     []*dimensionSet
 	counters map[string]*Counter
 }
@@ -95,7 +97,7 @@ func (w *Writer) Emit(dims []Dimension, name string, unit Unit, value float64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	b := append(w.buf[:0], `{"_aws":{"Timestamp":`...)
-	b = strconv.AppendInt(b, w.now().UnixMilli(), 10)
+	b = w.appendTimestamp(b, w.now().UnixMilli())
 	b = w.appendDirective(b, dims)
 	b = appendMetricDef(b, name, unit)
 	b = append(b, "]}]}"...)
@@ -155,7 +157,7 @@ func (w *Writer) Flush() {
 				ts = w.now().UnixMilli()
 			}
 			b = append(b, `{"_aws":{"Timestamp":`...)
-			b = strconv.AppendInt(b, ts, 10)
+			b = w.appendTimestamp(b, ts)
 			b = append(b, set.directive...)
 			for i, p := range chunk {
 				if i > 0 {
@@ -176,6 +178,21 @@ func (w *Writer) Flush() {
 	if len(b) > 0 {
 		_, _ = w.out.Write(b)
 	}
+}
+
+// appendTimestamp appends ms (Unix milliseconds) in decimal, reusing the
+// digits of the current second: flushes come many per second under load and
+// formatting a 13-digit number is a good part of a flush. Callers hold w.mu.
+func (w *Writer) appendTimestamp(b []byte, ms int64) []byte {
+	if ms < 1000 {
+		return strconv.AppendInt(b, ms, 10)
+	}
+	if sec := ms / 1000; sec != w.tsSec || w.tsDigits == nil {
+		w.tsSec = sec
+		w.tsDigits = strconv.AppendInt(w.tsDigits[:0], sec, 10)
+	}
+	r := ms % 1000
+	return append(append(b, w.tsDigits...), byte('0'+r/100), byte('0'+r/10%10), byte('0'+r%10))
 }
 
 // setFor returns the dimension set for dims, creating it. Callers hold w.mu.

@@ -244,3 +244,17 @@ func TestServiceDimension(t *testing.T) {
 		t.Fatalf("got %v", d)
 	}
 }
+
+func TestTimestamps(t *testing.T) {
+	var buf bytes.Buffer
+	w := New(&buf, "T")
+	for _, ms := range []int64{1_700_000_000_005, 1_700_000_000_050, 1_700_000_000_999, 1_700_000_001_000, 1_699_999_999_999, 7, 999, 1000} {
+		buf.Reset()
+		w.now = func() time.Time { return time.UnixMilli(ms) }
+		w.Emit(nil, "X", None, 1)
+		var e emfLine
+		if err := json.Unmarshal(buf.Bytes(), &e); err != nil || e.AWS.Timestamp != ms {
+			t.Fatalf("timestamp %d rendered as %s (%v)", ms, buf.String(), err)
+		}
+	}
+}
