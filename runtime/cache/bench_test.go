@@ -25,7 +25,7 @@ const (
 )
 
 var (
-	keys  = func() []string {
+	keys = func() []string {
 		k := make([]string, benchKeys)
 		for i := range k {
 			k[i] = fmt.Sprintf("svc/tenant/key-%06d", i)
@@ -53,7 +53,9 @@ func (l liftMem) get(k string) ([]byte, bool) {
 }
 func (l liftMem) set(k string, v []byte) { _ = l.m.Set(context.Background(), k, v, time.Hour) }
 
-type rawOtter struct{ c *otter.Cache[string, rawEntry] }
+type rawOtter struct {
+	c *otter.Cache[string, rawEntry]
+}
 
 func (o rawOtter) get(k string) ([]byte, bool) {
 	e, ok := o.c.GetIfPresent(k)
@@ -61,7 +63,9 @@ func (o rawOtter) get(k string) ([]byte, bool) {
 }
 func (o rawOtter) set(k string, v []byte) { o.c.Set(k, rawEntry{v: v, ttl: time.Hour}) }
 
-type hashiLRU struct{ c *expirable.LRU[string, []byte] }
+type hashiLRU struct {
+	c *expirable.LRU[string, []byte]
+}
 
 func (h hashiLRU) get(k string) ([]byte, bool) { return h.c.Get(k) }
 func (h hashiLRU) set(k string, v []byte)      { h.c.Add(k, v) }

@@ -3,9 +3,45 @@
 // dynamocache and valkeycache packages), and GetOrLoad, a typed read-through
 // with singleflight, TTL jitter, negative caching and stale-while-revalidate.
 //
-// The core links only the standard library, golang.org/x/sync and otter: a
-// handler that uses only the memory tier links no DynamoDB or Valkey client.
-// L2 backends are passed in (see FromEnv and WithBackend), never imported here.
+// # Tiers
+//
+// Memory (otter, W-TinyLFU, bounded in bytes, 0 allocations per Get hit) is
+// read first, then L2, then the loader; writes go through to both tiers. The
+// memory copy of a value never outlives the L2 copy (L2 backends report the
+// expiry they stored) and is further capped by WithMemoryTTL (1m), which
+// bounds how stale one instance can be after another overwrites a key.
+//
+// L2 failures fail open: a read error is a miss, a write error still fills
+// memory; both count CacheErrors (dimensions Service, Tier) and are logged at
+// most once per WithLogInterval. Every L2 call is bounded by WithTimeout
+// (LIFT_CACHE_TIMEOUT) and by half of the invocation's remaining time.
+//
+// # Linking
+//
+// This package links only the standard library, golang.org/x/sync, otter and
+// runtime/metrics: a handler that uses only the memory tier links no AWS SDK
+// or Valkey client (TestCoreLinksNoBackendClient proves it with go list
+// -deps). FromEnv therefore builds an L2 tier only from a Backend passed in
+// (dynamocache.Backend(), valkeycache.Backend()); the cacheenv package passes
+// all of them for code that lets the CDK app choose.
+//
+// # Keys
+//
+// Scope namespaces keys by service and optional tenant with a length-prefixed
+// encoding, so no choice of names or keys can reach another namespace.
+//
+// # Stored values
+//
+// GetOrLoad stores an 11-byte envelope (magic, version, flags, fresh-until in
+// unix ms) before the codec's bytes; a value that fails to parse or decode is
+// reloaded, never returned. Cache.Get and Set store bytes as given.
+//
+// # No background work
+//
+// Lambda freezes a process between invocations, so nothing here starts work
+// that must finish later: stale-while-revalidate reloads synchronously in the
+// first caller that finds a stale value, while concurrent callers get the
+// stale value at once.
 package cache
 
 import (

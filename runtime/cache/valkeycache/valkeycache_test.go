@@ -42,6 +42,13 @@ func TestConformanceTLSCluster(t *testing.T) {
 	cachetest.Run(t, func(t *testing.T) cache.Cache { return c })
 }
 
+// Valkey itself, as ElastiCache Serverless runs it: TLS, cluster endpoint.
+func TestConformanceValkeyServerTLSCluster(t *testing.T) {
+	r := testsvc.Redis(t, testsvc.RedisOptions{Binary: "valkey-server", TLS: true, Cluster: true})
+	c := connect(t, r, true)
+	cachetest.Run(t, func(t *testing.T) cache.Cache { return c })
+}
+
 func TestConformanceTieredOverValkey(t *testing.T) {
 	r := testsvc.Redis(t, testsvc.RedisOptions{TLS: true, Cluster: true})
 	l2 := connect(t, r, true)
