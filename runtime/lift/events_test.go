@@ -272,3 +272,39 @@ func TestWarmupResponseEncodingMatchesJSON(t *testing.T) {
 		t.Fatalf("minimal: got %s want %s", got, want)
 	}
 }
+
+func TestWarmupAbandonsHookThatOverrunsTheInvocation(t *testing.T) {
+	release := make(chan struct{})
+	var runs atomic.Int32
+	te := newTestHandler(t, onDemand, neverCalled(t), OnWarmup("stuck", func(context.Context) error {
+		if runs.Add(1) == 1 {
+			<-release // ignores its context
+		}
+		return nil
+	}))
+	ctx := invocation(t, "w1", 300*time.Millisecond)
+	out, err := te.h.Invoke(ctx, []byte(`{"lift":"warmup"}`))
+	if err != nil || ctx.Err() != nil {
+		t.Fatalf("the warm-up must answer before its deadline: %v, ctx %v", err, ctx.Err())
+	}
+	if r := warmupResponse(t, out); len(r.Hooks) != 1 || !strings.Contains(r.Hooks[0].Error, "abandoned") {
+		t.Fatalf("the overrunning hook must be reported abandoned: %+v", r.Hooks)
+	}
+	// While it still runs, a second warm-up does not start it again.
+	out, _ = te.h.Invoke(invocation(t, "w2", time.Second), []byte(`{"lift":"warmup"}`))
+	if r := warmupResponse(t, out); len(r.Hooks) != 1 || !strings.Contains(r.Hooks[0].Error, "still running") || runs.Load() != 1 {
+		t.Fatalf("second warm-up: %+v, runs %d", r.Hooks, runs.Load())
+	}
+	close(release) // the abandoned run finishes successfully
+	deadline := time.Now().Add(5 * time.Second)
+	for te.h.warm.state[0].Load() != hookDone {
+		if time.Now().After(deadline) {
+			t.Fatal("the abandoned hook's success was not recorded")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	out, _ = te.h.Invoke(invocation(t, "w3", time.Second), []byte(`{"lift":"warmup"}`))
+	if r := warmupResponse(t, out); len(r.Hooks) != 0 || runs.Load() != 1 {
+		t.Fatalf("a hook that finished after being abandoned is done: %+v, runs %d", r.Hooks, runs.Load())
+	}
+}

@@ -75,6 +75,8 @@ func WithCheckTimeout(d time.Duration) Option {
 // and runs again on the next warm-up event, because a warm-up's job is to make
 // resources ready and a transient failure should not leave them cold for the
 // life of the process. Concurrent warm-ups wait for the one running the hooks.
+// A hook still running when the invocation is about to time out is reported
+// as abandoned and not started again while it runs; the warm-up still answers.
 func OnWarmup(name string, hook func(context.Context) error) Option {
 	return func(c *config) {
 		if err := validHook("OnWarmup", name, hook); err != nil {

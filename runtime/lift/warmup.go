@@ -17,16 +17,23 @@ import (
 // still answers instead of timing out.
 const holdMargin = 50 * time.Millisecond
 
-// warmupState tracks which warm-up hooks have succeeded in this process.
+// Warm-up hook states.
+const (
+	hookPending int32 = iota // never run, or its last run failed
+	hookRunning              // running, possibly abandoned by an earlier warm-up
+	hookDone                 // succeeded: never runs again
+)
+
+// warmupState tracks the warm-up hooks of this process.
 type warmupState struct {
-	lock    chan struct{} // one slot: the warm-up running hooks holds it; waiting respects ctx
-	done    []bool        // guarded by lock
-	allDone atomic.Bool   // fast path once every hook has succeeded
+	lock    chan struct{}  // one slot: the warm-up running hooks holds it; waiting respects ctx
+	state   []atomic.Int32 // per hook: hookPending, hookRunning or hookDone
+	allDone atomic.Bool    // fast path once every hook has succeeded
 }
 
 func (s *warmupState) init(n int) {
 	s.lock = make(chan struct{}, 1)
-	s.done = make([]bool, n)
+	s.state = make([]atomic.Int32, n)
 	s.allDone.Store(n == 0)
 }
 
@@ -71,7 +78,11 @@ func (h *Handler) warmup(ctx context.Context, ev controlEvent, cold bool) ([]byt
 }
 
 // runWarmupHooks runs, in registration order, every hook that has not yet
-// succeeded, and returns their timings.
+// succeeded, and returns their timings. A hook that is still running when
+// the invocation is about to time out is abandoned: the warm-up answers (a
+// timed-out invocation would cost the environment a restart), the hook keeps
+// its state "running" so no later warm-up starts it twice, and if it then
+// fails (its context ends with the invocation) it runs again next time.
 func (h *Handler) runWarmupHooks(ctx context.Context) []contract.HookTiming {
 	select {
 	case h.warm.lock <- struct{}{}:
@@ -80,14 +91,43 @@ func (h *Handler) runWarmupHooks(ctx context.Context) []contract.HookTiming {
 		return nil
 	}
 	defer func() { <-h.warm.lock }()
+	// Stop waiting for hooks in time to answer before the invocation deadline.
+	wait := ctx
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		wait, cancel = context.WithDeadline(ctx, dl.Add(-holdMargin))
+		defer cancel()
+	}
 	var timings []contract.HookTiming
 	all := true
 	for i, hk := range h.warmupHooks {
-		if h.warm.done[i] {
+		st := &h.warm.state[i]
+		switch st.Load() {
+		case hookDone:
+			continue
+		case hookRunning:
+			all = false
+			timings = append(timings, contract.HookTiming{Name: hk.name, Error: "still running since an earlier warm-up abandoned it"})
 			continue
 		}
+		st.Store(hookRunning)
 		t0 := time.Now()
-		err := callHook(ctx, hk)
+		result := make(chan error, 1) // buffered: an abandoned hook can still finish
+		go func() {
+			err := callHook(ctx, hk)
+			if err == nil {
+				st.Store(hookDone)
+			} else {
+				st.Store(hookPending)
+			}
+			result <- err
+		}()
+		var err error
+		select {
+		case err = <-result:
+		case <-wait.Done():
+			err = fmt.Errorf("did not finish %v before the invocation deadline; abandoned, it may still be running", holdMargin)
+		}
 		d := time.Since(t0)
 		t := contract.HookTiming{Name: hk.name, DurationMs: float64(d.Microseconds()) / 1000}
 		h.metrics.Emit([]metrics.Dimension{h.service}, contract.MetricWarmupHookDuration, metrics.Milliseconds, t.DurationMs)
@@ -95,8 +135,6 @@ func (h *Handler) runWarmupHooks(ctx context.Context) []contract.HookTiming {
 			t.Error = err.Error()
 			all = false
 			Logger(ctx).Error("lift: warm-up hook failed; it runs again on the next warm-up", "hook", hk.name, "durationMs", t.DurationMs, "error", t.Error)
-		} else {
-			h.warm.done[i] = true
 		}
 		timings = append(timings, t)
 	}
