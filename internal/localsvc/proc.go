@@ -54,6 +54,9 @@ func startProcess(name, bin string, args, env []string, dir string) (*process, e
 	cmd.Stdout = p.logs
 	cmd.Stderr = p.logs
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Bound the wait for output copying: a grandchild that outlives the
+	// group could otherwise hold the pipe open forever.
+	cmd.WaitDelay = 2 * time.Second
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s (%s): %w", name, bin, err)
 	}

@@ -1,0 +1,134 @@
+package localcloud
+
+import (
+	"debug/elf"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The parts of the cloud assembly (cdk.out) that locate a function's code.
+type cloudManifest struct {
+	Artifacts map[string]struct {
+		Type         string   `json:"type"`
+		Dependencies []string `json:"dependencies"`
+		Properties   struct {
+			TemplateFile string `json:"templateFile"`
+			File         string `json:"file"`
+		} `json:"properties"`
+	} `json:"artifacts"`
+}
+
+type assetManifest struct {
+	Files map[string]struct {
+		Source struct {
+			Path      string `json:"path"`
+			Packaging string `json:"packaging"`
+		} `json:"source"`
+		Destinations map[string]struct {
+			ObjectKey string `json:"objectKey"`
+		} `json:"destinations"`
+	} `json:"files"`
+}
+
+type template struct {
+	Resources map[string]struct {
+		Type       string `json:"Type"`
+		Properties struct {
+			Code struct {
+				S3Key any `json:"S3Key"`
+			} `json:"Code"`
+		} `json:"Properties"`
+	} `json:"Resources"`
+}
+
+// locateAsset finds the code of the function with logicalID in stack's
+// template through the assembly's manifests: template Code.S3Key -> the
+// asset manifest entry published under that key -> its source directory.
+func locateAsset(assembly, stack, logicalID string) (Asset, error) {
+	var cm cloudManifest
+	if err := readJSON(filepath.Join(assembly, "manifest.json"), &cm); err != nil {
+		return Asset{}, err
+	}
+	art, ok := cm.Artifacts[stack]
+	if !ok || art.Type != "aws:cloudformation:stack" {
+		return Asset{}, fmt.Errorf("cloud assembly %s has no stack artifact %s", assembly, stack)
+	}
+	var tpl template
+	if err := readJSON(filepath.Join(assembly, art.Properties.TemplateFile), &tpl); err != nil {
+		return Asset{}, err
+	}
+	res, ok := tpl.Resources[logicalID]
+	if !ok || res.Type != "AWS::Lambda::Function" {
+		return Asset{}, fmt.Errorf("template of %s has no AWS::Lambda::Function %s", stack, logicalID)
+	}
+	key, ok := res.Properties.Code.S3Key.(string)
+	if !ok || key == "" {
+		return Asset{}, fmt.Errorf("function %s: Code.S3Key is %v, not an asset object key (inline or image code cannot run under the emulator)", logicalID, res.Properties.Code.S3Key)
+	}
+	for _, dep := range art.Dependencies {
+		am := cm.Artifacts[dep]
+		if am.Type != "cdk:asset-manifest" {
+			continue
+		}
+		var assets assetManifest
+		if err := readJSON(filepath.Join(assembly, am.Properties.File), &assets); err != nil {
+			return Asset{}, err
+		}
+		for id, f := range assets.Files {
+			for _, d := range f.Destinations {
+				if d.ObjectKey != key {
+					continue
+				}
+				if f.Source.Packaging != "zip" {
+					return Asset{}, fmt.Errorf("asset %s for %s is packaged as %q, want a zip directory", id, logicalID, f.Source.Packaging)
+				}
+				return describeAsset(id, filepath.Join(assembly, f.Source.Path))
+			}
+		}
+	}
+	return Asset{}, fmt.Errorf("no asset manifest of %s publishes object key %s (function %s)", stack, key, logicalID)
+}
+
+func describeAsset(id, dir string) (Asset, error) {
+	a := Asset{ID: id, Dir: dir, Bootstrap: filepath.Join(dir, "bootstrap")}
+	fi, err := os.Stat(a.Bootstrap)
+	if err != nil {
+		return a, fmt.Errorf("asset %s: %w", id, err)
+	}
+	if fi.Mode()&0o111 == 0 {
+		return a, fmt.Errorf("asset %s: %s is not executable", id, a.Bootstrap)
+	}
+	a.Size = fi.Size()
+	f, err := elf.Open(a.Bootstrap)
+	if err != nil {
+		return a, fmt.Errorf("asset %s: bootstrap is not an ELF executable: %w", id, err)
+	}
+	defer f.Close()
+	a.Machine = f.Machine.String()
+	return a, nil
+}
+
+// lambdaArchitecture maps an ELF machine to a Lambda architecture name.
+func lambdaArchitecture(machine string) string {
+	switch machine {
+	case elf.EM_X86_64.String():
+		return "x86_64"
+	case elf.EM_AARCH64.String():
+		return "arm64"
+	}
+	return strings.ToLower(machine)
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("cloud assembly: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("cloud assembly: %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+package localcloud
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/localsvc"
+)
+
+func invoke(ctx context.Context, rie *localsvc.RIE, payload []byte, timeout time.Duration) (Invocation, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	body, latency, err := rie.Invoke(ctx, payload)
+	inv := Invocation{Payload: payload, Response: body, Latency: latency}
+	if err != nil {
+		return inv, err
+	}
+	if fe := functionError(body); fe != "" {
+		return inv, fmt.Errorf("the function answered an error: %s", fe)
+	}
+	return inv, nil
+}
+
+// functionError returns the error of a Lambda error response, or "".
+func functionError(body []byte) string {
+	var e struct {
+		ErrorMessage string `json:"errorMessage"`
+		ErrorType    string `json:"errorType"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.ErrorMessage != "" {
+		return e.ErrorType + ": " + e.ErrorMessage
+	}
+	if strings.HasPrefix(string(body), "Task timed out") {
+		return string(body)
+	}
+	return ""
+}
+
+func warmupPayload() []byte {
+	b, _ := json.Marshal(contract.WarmupEvent{Lift: contract.ControlWarmup, Round: "liftdemo"})
+	return b
+}
+
+func healthPayload() []byte {
+	b, _ := json.Marshal(contract.HealthEvent{Lift: contract.ControlHealth})
+	return b
+}
+
+func decodeWarmup(inv Invocation) (WarmupResult, error) {
+	r := WarmupResult{Invocation: inv}
+	if err := json.Unmarshal(inv.Response, &r.Answer); err != nil {
+		return r, fmt.Errorf("warm-up answer %q: %w", inv.Response, err)
+	}
+	return r, nil
+}
+
+func decodeHealth(inv Invocation) (HealthResult, error) {
+	r := HealthResult{Invocation: inv}
+	if err := json.Unmarshal(inv.Response, &r.Answer); err != nil {
+		return r, fmt.Errorf("health answer %q: %w", inv.Response, err)
+	}
+	return r, nil
+}
+
+// decodeRequest reads an HTTP API response and, when its body is JSON, the
+// body and its coldStart field.
+func decodeRequest(inv Invocation) (RequestResult, error) {
+	r := RequestResult{Invocation: inv}
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(inv.Response, &resp); err != nil {
+		return r, fmt.Errorf("request answer %q is not an HTTP API response: %w", inv.Response, err)
+	}
+	r.StatusCode = resp.StatusCode
+	if json.Valid([]byte(resp.Body)) {
+		r.Body = json.RawMessage(resp.Body)
+		var b struct {
+			ColdStart *bool `json:"coldStart"`
+		}
+		if json.Unmarshal(r.Body, &b) == nil {
+			r.ColdStart = b.ColdStart
+		}
+	}
+	return r, nil
+}
+
+// structuredLines parses the JSON log records in logs; other lines (the
+// emulator's own, START/END reports) are skipped.
+func structuredLines(logs string) []LogLine {
+	var out []LogLine
+	sc := bufio.NewScanner(strings.NewReader(logs))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if !strings.HasPrefix(line, "{") {
+			continue
+		}
+		var fields map[string]any
+		if json.Unmarshal([]byte(line), &fields) != nil {
+			continue
+		}
+		msg, _ := fields["msg"].(string)
+		out = append(out, LogLine{Msg: msg, Fields: fields, Raw: line})
+	}
+	return out
+}
+
+// shutdownLines are the records about shutdown: the runtime's hook reports
+// and whatever the hooks themselves logged with "shutdown" in the message.
+func shutdownLines(logs string) []LogLine {
+	var out []LogLine
+	for _, l := range structuredLines(logs) {
+		if strings.Contains(strings.ToLower(l.Msg), "shutdown") {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -1,0 +1,175 @@
+package localcloud
+
+import (
+	"debug/elf"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// assemblyWithBootstrap copies the fixture assembly to a temp dir and puts an
+// ELF executable (this test binary) in the asset directory as bootstrap.
+func assemblyWithBootstrap(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"manifest.json", "Demo.template.json", "Demo.assets.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "assembly", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "asset.abc123"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "asset.abc123", "bootstrap"), b, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestLocateAsset(t *testing.T) {
+	dir := assemblyWithBootstrap(t)
+	a, err := locateAsset(dir, "Demo", "ApiFunctionAAAA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID != "abc123" || a.Bootstrap != filepath.Join(dir, "asset.abc123", "bootstrap") || a.Size == 0 {
+		t.Fatalf("asset = %+v", a)
+	}
+	wantMachine := map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64}[runtime.GOARCH]
+	if a.Machine != wantMachine.String() || lambdaArchitecture(a.Machine) != HostArchitecture() {
+		t.Fatalf("machine %s (%s), want %s", a.Machine, lambdaArchitecture(a.Machine), HostArchitecture())
+	}
+
+	errs := []struct {
+		stack, logical, want string
+	}{
+		{"Nope", "ApiFunctionAAAA", "no stack artifact Nope"},
+		{"Demo", "Role", "no AWS::Lambda::Function Role"},
+		{"Demo", "InlineFunctionBBBB", "not an asset object key"},
+		{"Demo", "OrphanFunctionCCCC", "publishes object key nosuch.zip"},
+	}
+	for _, e := range errs {
+		if _, err := locateAsset(dir, e.stack, e.logical); err == nil || !strings.Contains(err.Error(), e.want) {
+			t.Errorf("locateAsset(%s, %s) error = %v, want it to mention %q", e.stack, e.logical, err, e.want)
+		}
+	}
+	if err := os.Chmod(filepath.Join(dir, "asset.abc123", "bootstrap"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := locateAsset(dir, "Demo", "ApiFunctionAAAA"); err == nil || !strings.Contains(err.Error(), "not executable") {
+		t.Errorf("non-executable bootstrap: error = %v", err)
+	}
+}
+
+func TestFunctionResource(t *testing.T) {
+	st := Stack{Name: "S", Outputs: map[string]string{}, Resources: []Resource{
+		{LogicalID: "A", PhysicalID: "fa", Type: "AWS::Lambda::Function"},
+		{LogicalID: "R", PhysicalID: "r", Type: "AWS::IAM::Role"},
+	}}
+	if r, err := functionResource(st, "Out"); err != nil || r.LogicalID != "A" {
+		t.Fatalf("single function: %+v, %v", r, err)
+	}
+	st.Resources = append(st.Resources, Resource{LogicalID: "B", PhysicalID: "fb", Type: "AWS::Lambda::Function"})
+	if _, err := functionResource(st, "Out"); err == nil || !strings.Contains(err.Error(), "Options.FunctionOutput") {
+		t.Fatalf("two functions, no output: %v", err)
+	}
+	st.Outputs["Out"] = "fb"
+	if r, err := functionResource(st, "Out"); err != nil || r.LogicalID != "B" {
+		t.Fatalf("output names fb: %+v, %v", r, err)
+	}
+	st.Outputs["Out"] = "other"
+	if _, err := functionResource(st, "Out"); err == nil {
+		t.Fatal("output naming an unknown function: no error")
+	}
+}
+
+func TestDecodeRequest(t *testing.T) {
+	r, err := decodeRequest(Invocation{Response: []byte(`{"statusCode":200,"headers":{"content-type":"application/json"},"body":"{\"message\":\"Hello\",\"coldStart\":false}"}`)})
+	if err != nil || r.StatusCode != 200 || r.ColdStart == nil || *r.ColdStart || string(r.Body) != `{"message":"Hello","coldStart":false}` {
+		t.Fatalf("decodeRequest = %+v, %v", r, err)
+	}
+	r, err = decodeRequest(Invocation{Response: []byte(`{"statusCode":404,"body":"not json"}`)})
+	if err != nil || r.StatusCode != 404 || r.Body != nil || r.ColdStart != nil {
+		t.Fatalf("non-JSON body: %+v, %v", r, err)
+	}
+	if _, err := decodeRequest(Invocation{Response: []byte(`Task timed out after 10.00 seconds`)}); err == nil {
+		t.Fatal("plain-text answer decoded without error")
+	}
+}
+
+func TestFunctionError(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"errorMessage":"boom","errorType":"Panic"}`: "Panic: boom",
+		`Task timed out after 3.00 seconds`:           "Task timed out after 3.00 seconds",
+		`{"statusCode":200}`:                          "",
+		`{"lift":"warmup"}`:                           "",
+	} {
+		if got := functionError([]byte(body)); got != want {
+			t.Errorf("functionError(%s) = %q, want %q", body, got, want)
+		}
+	}
+}
+
+func TestShutdownLines(t *testing.T) {
+	logs := strings.Join([]string{
+		"START RequestId: 1 Version: $LATEST",
+		`{"level":"INFO","msg":"request","path":"/greeting"}`,
+		`26 Nov 2026 12:00:00 [INFO] (rapid) Received signal signal=terminated`,
+		`{"level":"INFO","msg":"shutdown hook ran","served":1}`,
+		`{"level":"INFO","msg":"lift: shutdown hook done","hook":"report"}`,
+		`{"level":"INFO","msg":"lift: shutdown complete","hooks":1,"abandoned":0}`,
+		`{not json`,
+	}, "\n")
+	got := shutdownLines(logs)
+	if len(got) != 3 || got[1].Fields["hook"] != "report" || got[2].Msg != "lift: shutdown complete" {
+		t.Fatalf("shutdownLines = %+v", got)
+	}
+	rep := &Report{Shutdown: ShutdownResult{Lines: got}}
+	var shutdownCheck Check
+	for _, c := range rep.Checks() {
+		if c.Name == "shutdown hooks ran" {
+			shutdownCheck = c
+		}
+	}
+	if !shutdownCheck.OK {
+		t.Fatalf("shutdown check on these lines: %+v", shutdownCheck)
+	}
+	if (&Report{}).OK() {
+		t.Fatal("an empty report passes its checks")
+	}
+}
+
+func FuzzStructuredLines(f *testing.F) {
+	f.Add(`{"msg":"lift: shutdown complete"}` + "\nplain\n{")
+	f.Add(`{"msg":1}`)
+	f.Fuzz(func(t *testing.T, logs string) {
+		for _, l := range structuredLines(logs) {
+			if !strings.HasPrefix(l.Raw, "{") || l.Fields == nil {
+				t.Fatalf("line %+v", l)
+			}
+		}
+	})
+}
+
+func TestQuickstartGreetingEvent(t *testing.T) {
+	b := string(QuickstartGreetingEvent("Ada"))
+	for _, want := range []string{`"rawPath":"/greeting"`, `"name":"Ada"`, `"method":"GET"`} {
+		if !strings.Contains(b, want) {
+			t.Errorf("event lacks %s: %s", want, b)
+		}
+	}
+}

@@ -1,0 +1,374 @@
+package localcloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/liftcdk/lift/internal/localsvc"
+)
+
+// Run executes the pipeline. It always tears down what it started, and
+// returns the report so far with the first failing step's error.
+func Run(ctx context.Context, opts Options) (*Report, error) {
+	o := opts.withDefaults()
+	r := &runner{o: o, rep: &Report{Architecture: o.Architecture}}
+	err := r.run(ctx)
+	if terr := r.step("teardown", "Tear down: emulator, moto server, work directory", func(context.Context) ([]string, error) {
+		return r.teardown()
+	}); terr != nil && err == nil {
+		err = terr
+	}
+	return r.rep, err
+}
+
+type runner struct {
+	o        Options
+	rep      *Report
+	work     string
+	ownsWork bool
+	moto     *localsvc.Moto
+	cdk      *cdkRunner
+	rie      *localsvc.RIE
+	logical  string // the function's logical id
+	ctx      context.Context
+}
+
+func (r *runner) run(ctx context.Context) error {
+	r.ctx = ctx
+	if r.o.Root == "" {
+		root, err := localsvc.FindRoot()
+		if err != nil {
+			return err
+		}
+		r.o.Root = root
+	}
+	steps := []struct {
+		id, title string
+		fn        func(context.Context) ([]string, error)
+	}{
+		{"moto", "Start moto server as the local AWS endpoint", r.startMoto},
+		{"bootstrap", "cdk bootstrap the local account", r.bootstrap},
+		{"deploy", "cdk deploy " + r.o.Stack, r.deploy},
+		{"stack", "Read the stack back from CloudFormation", r.readStack},
+		{"function", "Read the function's configuration back from Lambda", r.readFunction},
+		{"asset", "Find the deployed asset's bootstrap through the asset manifest", r.findAsset},
+		{"emulator", "Run the bootstrap under the Lambda Runtime Interface Emulator", r.startEmulator},
+		{"warmup", `Invoke a warm-up event {"lift":"warmup"} (first invocation: cold)`, r.warmup},
+		{"request", "Invoke a real request (warm)", r.request},
+		{"health", `Invoke a health event {"lift":"health"}`, r.health},
+		{"shutdown", "SIGTERM the environment, as Lambda does at shutdown", r.shutdown},
+	}
+	for _, s := range steps {
+		if err := r.step(s.id, s.title, s.fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step runs fn as one reported step.
+func (r *runner) step(id, title string, fn func(context.Context) ([]string, error)) error {
+	r.emit(Event{Kind: StepStarted, Step: id, Title: title})
+	start := time.Now()
+	lines, err := fn(r.ctx)
+	elapsed := time.Since(start)
+	r.rep.Steps = append(r.rep.Steps, StepTiming{Step: id, Duration: elapsed, Err: err})
+	if err != nil {
+		err = fmt.Errorf("step %s: %w", id, err)
+		r.emit(Event{Kind: StepFailed, Step: id, Title: title, Elapsed: elapsed, Err: err})
+		return err
+	}
+	r.emit(Event{Kind: StepDone, Step: id, Title: title, Elapsed: elapsed, Lines: lines})
+	return nil
+}
+
+func (r *runner) emit(e Event) {
+	if r.o.Observer != nil {
+		r.o.Observer(e)
+	}
+}
+
+func (r *runner) startMoto(ctx context.Context) ([]string, error) {
+	r.work = r.o.WorkDir
+	if r.work == "" {
+		dir, err := os.MkdirTemp("", "lift-localcloud-")
+		if err != nil {
+			return nil, err
+		}
+		r.work, r.ownsWork = dir, !r.o.KeepWorkDir
+	}
+	motoDir := filepath.Join(r.work, "moto")
+	if err := os.MkdirAll(motoDir, 0o700); err != nil {
+		return nil, err
+	}
+	m, err := localsvc.StartMoto(r.o.Root, motoDir)
+	if err != nil {
+		return nil, err
+	}
+	r.moto = m
+	r.rep.MotoURL = m.URL
+	if r.cdk, err = newCDKRunner(ctx, r.o.Root, r.work, m, r.o.CommandTimeout); err != nil {
+		return nil, err
+	}
+	return []string{
+		"moto_server at " + m.URL + " (the CDK CLI uses " + m.LocalhostURL() + ")",
+		"work directory " + r.work,
+	}, nil
+}
+
+func (r *runner) bootstrap(ctx context.Context) ([]string, error) {
+	env := fmt.Sprintf("aws://%s/%s", localsvc.MotoAccountID, localsvc.MotoRegion)
+	// Run outside the repository: bootstrapping needs no app, so none is synthesized.
+	res, err := r.cdk.run(ctx, r.work, "bootstrap.log", "bootstrap", env, "--no-notices", "--no-color")
+	r.rep.Bootstrap = res
+	if err != nil {
+		return nil, err
+	}
+	return []string{fmt.Sprintf("%s bootstrapped (CDKToolkit stack) in %s", env, res.Duration.Round(100*time.Millisecond))}, nil
+}
+
+func (r *runner) assembly() string { return filepath.Join(r.work, "cdk.out") }
+
+func (r *runner) deploy(ctx context.Context) ([]string, error) {
+	res, err := r.cdk.run(ctx, r.o.Root, "deploy.log", "deploy", r.o.Stack,
+		"--require-approval", "never", "--no-notices", "--no-color", "--progress", "events",
+		"-c", ArchitectureContext+"="+r.o.Architecture, "--output", r.assembly())
+	r.rep.Deploy = res
+	if err != nil {
+		return nil, err
+	}
+	lines := []string{fmt.Sprintf("%s (%s) in %s", strings.Join(res.Args, " "), r.o.Architecture, res.Duration.Round(100*time.Millisecond))}
+	for l := range strings.SplitSeq(res.Output, "\n") {
+		// The construct's own account of the handler build, and the CLI's timings.
+		if strings.HasPrefix(l, "lift: built") || strings.Contains(l, "Synthesis time") || strings.Contains(l, "Deployment time") {
+			lines = append(lines, strings.TrimSpace(l))
+		}
+	}
+	return lines, nil
+}
+
+func (r *runner) readStack(ctx context.Context) ([]string, error) {
+	st, err := readStack(ctx, cloudformation.NewFromConfig(r.moto.AWSConfig()), r.o.Stack)
+	r.rep.Stack = st
+	if err != nil {
+		return nil, err
+	}
+	lines := []string{fmt.Sprintf("%s: %s", st.Name, st.Status)}
+	for _, res := range st.Resources {
+		if res.LogicalID == "" && res.Type == "" {
+			continue // moto lists resource types it skipped without names
+		}
+		lines = append(lines, fmt.Sprintf("  %-28s %-34s %s", res.Type, res.LogicalID, res.Status))
+	}
+	for _, k := range sortedKeys(st.Outputs) {
+		lines = append(lines, fmt.Sprintf("  output %s = %s", k, st.Outputs[k]))
+	}
+	fn, err := functionResource(st, r.o.FunctionOutput)
+	if err != nil {
+		return lines, err
+	}
+	r.logical = fn.LogicalID
+	return lines, nil
+}
+
+func (r *runner) readFunction(ctx context.Context) ([]string, error) {
+	var name string
+	for _, res := range r.rep.Stack.Resources {
+		if res.LogicalID == r.logical {
+			name = res.PhysicalID
+		}
+	}
+	f, err := readFunction(ctx, lambda.NewFromConfig(r.moto.AWSConfig()), name)
+	f.LogicalID = r.logical
+	r.rep.Function = f
+	if err != nil {
+		return nil, err
+	}
+	lines := []string{
+		f.Name,
+		fmt.Sprintf("  runtime %s, architectures %v, handler %s, memory %d MB, timeout %d s", f.Runtime, f.Architectures, f.Handler, f.MemoryMB, f.TimeoutSeconds),
+	}
+	for _, k := range sortedKeys(f.Env) {
+		lines = append(lines, fmt.Sprintf("  env %s=%s", k, f.Env[k]))
+	}
+	return lines, nil
+}
+
+func (r *runner) findAsset(context.Context) ([]string, error) {
+	a, err := locateAsset(r.assembly(), r.o.Stack, r.logical)
+	r.rep.Asset = a
+	if err != nil {
+		return nil, err
+	}
+	rel, _ := filepath.Rel(r.work, a.Bootstrap)
+	lines := []string{fmt.Sprintf("%s (%.1f MB, %s)", rel, float64(a.Size)/(1<<20), a.Machine)}
+	if arch := lambdaArchitecture(a.Machine); !contains(r.rep.Function.Architectures, arch) {
+		return lines, fmt.Errorf("the asset is built for %s but the deployed function runs on %v", arch, r.rep.Function.Architectures)
+	}
+	if arch := lambdaArchitecture(a.Machine); arch != HostArchitecture() {
+		return lines, fmt.Errorf("the asset is built for %s and cannot run here (%s): deploy with -c %s=%s", arch, HostArchitecture(), ArchitectureContext, HostArchitecture())
+	}
+	return lines, nil
+}
+
+func (r *runner) startEmulator(context.Context) ([]string, error) {
+	f := r.rep.Function
+	env := map[string]string{}
+	for k, v := range f.Env {
+		env[k] = v
+	}
+	// The deployed configuration plus what Lambda would supply: the endpoint
+	// and credentials of this (local) account.
+	for _, kv := range r.moto.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	p, err := localsvc.StartRIE(r.o.Root, localsvc.RIEOptions{
+		Bootstrap:    r.rep.Asset.Bootstrap,
+		Env:          env,
+		FunctionName: f.Name,
+		Timeout:      time.Duration(f.TimeoutSeconds) * time.Second,
+		MemoryMB:     int(f.MemoryMB),
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.rie = p
+	r.rep.EmulatorURL = p.URL
+	return []string{"aws-lambda-rie invocations at " + p.URL, "runtime API at " + p.RuntimeAPI + " (the runtime starts on the first invocation)"}, nil
+}
+
+func (r *runner) warmup(ctx context.Context) ([]string, error) {
+	inv, err := invoke(ctx, r.rie, warmupPayload(), r.o.InvokeTimeout)
+	r.rep.Warmup.Invocation = inv
+	if err != nil {
+		return nil, err
+	}
+	w, err := decodeWarmup(inv)
+	r.rep.Warmup = w
+	if err != nil {
+		return nil, err
+	}
+	return []string{
+		fmt.Sprintf("coldStart=%v instanceId=%s initType=%s (%s)", w.Answer.ColdStart, w.Answer.InstanceID, w.Answer.InitType, ms(inv.Latency)),
+		"→ " + string(inv.Response),
+	}, nil
+}
+
+func (r *runner) request(ctx context.Context) ([]string, error) {
+	inv, err := invoke(ctx, r.rie, r.o.Request, r.o.InvokeTimeout)
+	r.rep.Request.Invocation = inv
+	if err != nil {
+		return nil, err
+	}
+	q, err := decodeRequest(inv)
+	r.rep.Request = q
+	if err != nil {
+		return nil, err
+	}
+	cold := "absent"
+	if q.ColdStart != nil {
+		cold = fmt.Sprint(*q.ColdStart)
+	}
+	return []string{
+		fmt.Sprintf("HTTP %d, coldStart=%s (%s)", q.StatusCode, cold, ms(inv.Latency)),
+		"→ " + string(q.Body),
+	}, nil
+}
+
+func (r *runner) health(ctx context.Context) ([]string, error) {
+	inv, err := invoke(ctx, r.rie, healthPayload(), r.o.InvokeTimeout)
+	r.rep.Health.Invocation = inv
+	if err != nil {
+		return nil, err
+	}
+	h, err := decodeHealth(inv)
+	r.rep.Health = h
+	if err != nil {
+		return nil, err
+	}
+	lines := []string{fmt.Sprintf("status=%s (%s)", h.Answer.Status, ms(inv.Latency))}
+	for _, name := range sortedKeys(h.Answer.Checks) {
+		for _, c := range h.Answer.Checks[name] {
+			lines = append(lines, fmt.Sprintf("  check %s: %s in %.3f %s %s", name, c.Status, c.ObservedValue, c.ObservedUnit, c.Output))
+		}
+	}
+	return lines, nil
+}
+
+func (r *runner) shutdown(context.Context) ([]string, error) {
+	start := time.Now()
+	err := r.rie.Terminate()
+	r.rep.Shutdown.Duration = time.Since(start)
+	r.rep.FunctionLogs = r.rie.Logs()
+	r.rep.Shutdown.Lines = shutdownLines(r.rep.FunctionLogs)
+	if err != nil {
+		return nil, err
+	}
+	lines := []string{fmt.Sprintf("emulator and runtime exited %s after SIGTERM", ms(r.rep.Shutdown.Duration))}
+	for _, l := range r.rep.Shutdown.Lines {
+		lines = append(lines, "  log: "+l.Raw)
+	}
+	if len(r.rep.Shutdown.Lines) == 0 {
+		return lines, errors.New("no shutdown log lines from the function: the shutdown hooks did not run (is lambda.WithEnableSIGTERM in effect?)")
+	}
+	return lines, nil
+}
+
+func (r *runner) teardown() ([]string, error) {
+	var lines []string
+	if r.rie != nil {
+		start := time.Now()
+		r.rie.Close()
+		if r.rep.FunctionLogs == "" {
+			r.rep.FunctionLogs = r.rie.Logs()
+		}
+		lines = append(lines, "emulator stopped ("+ms(time.Since(start))+")")
+	}
+	if r.moto != nil {
+		start := time.Now()
+		r.moto.Close()
+		lines = append(lines, "moto server stopped ("+ms(time.Since(start))+")")
+	}
+	if r.work != "" {
+		if r.ownsWork {
+			start := time.Now()
+			if err := os.RemoveAll(r.work); err != nil {
+				return lines, fmt.Errorf("remove %s: %w", r.work, err)
+			}
+			lines = append(lines, "removed "+r.work+" ("+ms(time.Since(start))+")")
+		} else {
+			lines = append(lines, "kept "+r.work+" (cdk.out, logs)")
+		}
+	}
+	return lines, nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
