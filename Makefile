@@ -68,3 +68,7 @@ fmt: ## gofmt -w the tracked Go files
 
 clean: ## remove build outputs (keeps installed tools)
 	rm -rf cdk.out examples/*/cdk.out
+
+.PHONY: synth-scale
+synth-scale: setup ## cdk synth time and peak memory of generated 1/10/30-service apps (SYNTHSCALE_FLAGS="-cold=false -o f.md")
+	$(GO) run ./bench/synthscale $(SYNTHSCALE_FLAGS)
