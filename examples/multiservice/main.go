@@ -33,13 +33,21 @@ func main() {
 	}
 	stack.NewMultiServiceStack(app, stack.StackName, &stack.MultiServiceProps{
 		StackProps: awscdk.StackProps{
-			Env: &awscdk.Environment{
-				Account: jsii.String(os.Getenv("CDK_DEFAULT_ACCOUNT")),
-				Region:  jsii.String(os.Getenv("CDK_DEFAULT_REGION")),
-			},
+			Env:         environment(),
 			Description: jsii.String("Lift multiservice: orders calls inventory through Cloud Map discovery"),
 		},
 		Architecture: arch,
 	})
 	app.Synth(nil)
+}
+
+// environment is the CLI's account and region when it resolved both (it has
+// credentials), else nil: an environment-agnostic stack, instead of an
+// environment with an empty account that synthesis would reject.
+func environment() *awscdk.Environment {
+	account, region := os.Getenv("CDK_DEFAULT_ACCOUNT"), os.Getenv("CDK_DEFAULT_REGION")
+	if account == "" || region == "" {
+		return nil
+	}
+	return &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)}
 }
