@@ -1,0 +1,162 @@
+package integ
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/localcloud"
+	"github.com/liftcdk/lift/internal/testsvc"
+)
+
+// TestQuickstartLocalCloud deploys the quickstart into moto with `cdk deploy`,
+// runs the deployed bootstrap under the emulator with the deployed
+// configuration and checks every step: the same pipeline as `make demo`.
+func TestQuickstartLocalCloud(t *testing.T) {
+	// Fail with "run make setup" rather than midway when a tool is missing.
+	for _, tool := range []string{"cdk", "node", "moto_server", "aws-lambda-rie"} {
+		testsvc.Tool(t, tool)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
+	defer cancel()
+	work := t.TempDir() // kept by the pipeline so the assembly can be inspected below
+	rep, err := localcloud.Run(ctx, localcloud.Options{
+		Root:    testsvc.Root(t),
+		WorkDir: work,
+		Observer: func(e localcloud.Event) {
+			switch e.Kind {
+			case localcloud.StepDone:
+				t.Logf("%s: ok in %s\n  %s", e.Step, e.Elapsed.Round(time.Millisecond), strings.Join(e.Lines, "\n  "))
+			case localcloud.StepFailed:
+				t.Logf("%s: FAILED in %s", e.Step, e.Elapsed.Round(time.Millisecond))
+			}
+		},
+	})
+	if err != nil {
+		t.Fatalf("pipeline: %v\n--- cdk deploy output ---\n%s\n--- function output ---\n%s", err, rep.Deploy.Output, rep.FunctionLogs)
+	}
+
+	t.Run("stack", func(t *testing.T) {
+		if rep.Stack.Name != localcloud.DefaultStack || rep.Stack.Status != "CREATE_COMPLETE" {
+			t.Fatalf("stack %s status %s", rep.Stack.Name, rep.Stack.Status)
+		}
+		types := map[string]int{}
+		for _, r := range rep.Stack.Resources {
+			types[r.Type]++
+			if r.Type != "" && r.Status != "CREATE_COMPLETE" {
+				t.Errorf("resource %s (%s) is %s", r.LogicalID, r.Type, r.Status)
+			}
+		}
+		for _, want := range []string{"AWS::Lambda::Function", "AWS::IAM::Role", "AWS::Logs::LogGroup"} {
+			if types[want] != 1 {
+				t.Errorf("stack has %d %s, want 1 (resources %+v)", types[want], want, rep.Stack.Resources)
+			}
+		}
+	})
+
+	t.Run("function configuration", func(t *testing.T) {
+		f := rep.Function
+		if f.Runtime != "provided.al2023" || f.Handler != "bootstrap" {
+			t.Errorf("runtime %q handler %q, want provided.al2023 and bootstrap", f.Runtime, f.Handler)
+		}
+		if len(f.Architectures) != 1 || f.Architectures[0] != localcloud.HostArchitecture() {
+			t.Errorf("architectures %v, want [%s] (from -c lift:architecture)", f.Architectures, localcloud.HostArchitecture())
+		}
+		if f.Env[contract.EnvService] != "quickstart" {
+			t.Errorf("%s = %q, want quickstart; env %v", contract.EnvService, f.Env[contract.EnvService], f.Env)
+		}
+		if !strings.HasPrefix(f.ARN, "arn:aws:lambda:us-east-1:"+testsvc.MotoAccountID+":function:") {
+			t.Errorf("ARN %q", f.ARN)
+		}
+	})
+
+	t.Run("asset", func(t *testing.T) {
+		a := rep.Asset
+		if !strings.HasPrefix(a.Bootstrap, filepath.Join(work, "cdk.out", "asset.")) || filepath.Base(a.Bootstrap) != "bootstrap" {
+			t.Fatalf("bootstrap %q is not an asset of the deployed assembly in %s", a.Bootstrap, work)
+		}
+		tpl, err := os.ReadFile(filepath.Join(work, "cdk.out", localcloud.DefaultStack+".template.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(tpl), `"`+a.ID+`.zip"`) {
+			t.Errorf("template does not reference asset %s.zip", a.ID)
+		}
+	})
+
+	t.Run("warm-up is cold", func(t *testing.T) {
+		w := rep.Warmup.Answer
+		if w.Lift != contract.ControlWarmup || !w.ColdStart || w.InitType != "on-demand" || w.InstanceID == "" || w.Round != "liftdemo" {
+			t.Fatalf("warm-up answer %s", rep.Warmup.Response)
+		}
+		if len(w.Hooks) != 1 || w.Hooks[0].Name != "catalog" || w.Hooks[0].Error != "" {
+			t.Errorf("warm-up hooks %+v, want the quickstart's catalog hook, no error", w.Hooks)
+		}
+	})
+
+	t.Run("request is warm", func(t *testing.T) {
+		q := rep.Request
+		if q.StatusCode != http.StatusOK || q.ColdStart == nil || *q.ColdStart {
+			t.Fatalf("request answer %s", q.Response)
+		}
+		var body struct{ Message string }
+		if err := json.Unmarshal(q.Body, &body); err != nil || body.Message != "Hello, Lift!" {
+			t.Fatalf("body %s (%v)", q.Body, err)
+		}
+	})
+
+	t.Run("health passes", func(t *testing.T) {
+		h := rep.Health.Answer
+		if h.Status != contract.StatusPass {
+			t.Fatalf("health answer %s", rep.Health.Response)
+		}
+		c := h.Checks["catalog"]
+		if len(c) != 1 || c[0].Status != contract.StatusPass {
+			t.Fatalf("catalog check %+v", c)
+		}
+		if h.InstanceID != "" && h.InstanceID != rep.Warmup.Answer.InstanceID {
+			t.Errorf("health from instance %s, warm-up from %s: want one environment", h.InstanceID, rep.Warmup.Answer.InstanceID)
+		}
+	})
+
+	t.Run("shutdown hooks ran", func(t *testing.T) {
+		var ran, done, complete bool
+		for _, l := range rep.Shutdown.Lines {
+			switch l.Msg {
+			case "shutdown hook ran": // the quickstart's own hook
+				ran = l.Fields["served"] == float64(1)
+			case "lift: shutdown hook done":
+				done = l.Fields["hook"] == "report"
+			case "lift: shutdown complete":
+				complete = l.Fields["abandoned"] == float64(0)
+			}
+		}
+		if !ran || !done || !complete {
+			t.Fatalf("shutdown lines (hook ran %v, done %v, complete %v):\n%s", ran, done, complete, rep.FunctionLogs)
+		}
+	})
+
+	t.Run("all checks", func(t *testing.T) {
+		for _, c := range rep.Checks() {
+			if !c.OK {
+				t.Errorf("%s: %s", c.Name, c.Detail)
+			}
+		}
+	})
+
+	t.Run("torn down", func(t *testing.T) {
+		client := &http.Client{Timeout: 2 * time.Second}
+		for _, url := range []string{rep.MotoURL, rep.EmulatorURL} {
+			if resp, err := client.Get(url); err == nil {
+				resp.Body.Close()
+				t.Errorf("%s still answers after the pipeline", url)
+			}
+		}
+	})
+}
