@@ -51,8 +51,10 @@ type Handler struct {
 	checkTimeout time.Duration
 	reporter     HealthReporter
 
-	warmupHooks []namedHook
-	warm        warmupState
+	warmupHooks    []namedHook
+	warm           warmupState
+	warmupPrefix   []byte // pre-rendered `{"lift":"warmup","instanceId":"..","coldStart":`
+	warmupInitType []byte // pre-rendered `,"initType":".."`, empty without one
 
 	shutdownHooks  []namedHook
 	shutdownBudget time.Duration
@@ -126,6 +128,7 @@ func newHandler(handler any, getenv func(string) string, opts ...Option) (*Handl
 	h.inners.New = func() any { return lambda.NewHandlerWithOptions(handler, c.lambdaOptions...) }
 	h.coldPending.Store(env.initType == initOnDemand)
 	h.warm.init(len(c.warmupHooks))
+	h.renderWarmupParts()
 	h.log = newLogger(c.logWriter, env.logLevel, h.instanceID, svc.Value)
 	setCurrentLogger(h.log)
 	return h, nil

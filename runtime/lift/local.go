@@ -39,6 +39,7 @@ func (h *Handler) ServeLocal(ctx context.Context, ln net.Listener, invokeTimeout
 	if h.initType == "" {
 		h.initType = initOnDemand
 		h.coldPending.Store(true)
+		h.renderWarmupParts()
 	}
 	if invokeTimeout <= 0 {
 		invokeTimeout = defaultLocalTimeout

@@ -1,6 +1,7 @@
 package lift
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
@@ -66,7 +67,10 @@ func (h *Handler) warmup(ctx context.Context, ev controlEvent, cold bool) ([]byt
 	if len(timings) > 0 || cold {
 		Logger(ctx).Info("lift: warm-up", "round", ev.round, "heldMs", held.Milliseconds(), "hooks", timings)
 	}
-	return appendWarmupResponse(make([]byte, 0, 160), contract.WarmupResponse{
+	if len(timings) == 0 { // the steady state: pre-rendered parts, no hooks
+		return h.appendWarmupFast(make([]byte, 0, len(h.warmupPrefix)+64+len(ev.round)), cold, ev.round, held.Milliseconds()), nil
+	}
+	return appendWarmupResponse(make([]byte, 0, 256), contract.WarmupResponse{
 		Lift:       contract.ControlWarmup,
 		InstanceID: h.instanceID,
 		ColdStart:  cold,
@@ -75,6 +79,32 @@ func (h *Handler) warmup(ctx context.Context, ev controlEvent, cold bool) ([]byt
 		HeldMs:     held.Milliseconds(),
 		Hooks:      timings,
 	}), nil
+}
+
+// renderWarmupParts pre-renders what every warm-up response of this process
+// shares; call it whenever initType changes.
+func (h *Handler) renderWarmupParts() {
+	h.warmupPrefix = appendWarmupResponse(nil, contract.WarmupResponse{Lift: contract.ControlWarmup, InstanceID: h.instanceID})
+	h.warmupPrefix = h.warmupPrefix[:bytes.Index(h.warmupPrefix, []byte(`false`))] // up to the coldStart value
+	h.warmupInitType = nil
+	if h.initType != "" {
+		h.warmupInitType = jsonenc.AppendString([]byte(`,"initType":`), h.initType)
+	}
+}
+
+// appendWarmupFast encodes a warm-up response without hooks from the
+// pre-rendered parts; the output equals appendWarmupResponse's.
+func (h *Handler) appendWarmupFast(b []byte, cold bool, round string, heldMs int64) []byte {
+	b = append(b, h.warmupPrefix...)
+	b = strconv.AppendBool(b, cold)
+	b = append(b, h.warmupInitType...)
+	if round != "" {
+		b = append(b, `,"round":`...)
+		b = jsonenc.AppendString(b, round)
+	}
+	b = append(b, `,"heldMs":`...)
+	b = strconv.AppendInt(b, heldMs, 10)
+	return append(b, '}')
 }
 
 // runWarmupHooks runs, in registration order, every hook that has not yet
