@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
@@ -117,6 +118,19 @@ func TestBadProps(t *testing.T) {
 			}
 			return other.AddService(jsii.String(id+"b"), nil).Connect(fn)
 		}, []string{"namespace \"shop\"", "namespace \"other\"", "one namespace"}},
+		{"refresh below a second", func(t *testing.T, id string) error {
+			return f.ns.AddService(jsii.String(id), nil).Connect(f.function(id+"Fn"), cloudmap.WithRefresh(time.Millisecond))
+		}, []string{"WithRefresh", "1ms", "at least 1s"}},
+		{"max stale shorter than refresh", func(t *testing.T, id string) error {
+			return f.ns.AddService(jsii.String(id), nil).Connect(f.function(id+"Fn"), cloudmap.WithRefresh(time.Minute), cloudmap.WithMaxStale(time.Second))
+		}, []string{"WithMaxStale", "1s", "at least one refresh"}},
+		{"conflicting refresh", func(t *testing.T, id string) error {
+			fn := f.function(id + "Fn")
+			if err := f.ns.AddService(jsii.String(id+"a"), nil).Connect(fn, cloudmap.WithRefresh(time.Minute)); err != nil {
+				return errors.New("first connect failed: " + err.Error())
+			}
+			return f.ns.AddService(jsii.String(id+"b"), nil).Connect(fn, cloudmap.WithRefresh(2*time.Minute))
+		}, []string{"WithRefresh", "2m0s", "1m0s", "same option"}},
 		{"connect nil consumer", func(t *testing.T, id string) error {
 			return f.ns.AddService(jsii.String(id), nil).Connect(nil)
 		}, []string{"consumer is nil", "awslambda.Function"}},

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -113,6 +114,8 @@ func TestRegisterAndConnect(t *testing.T) {
 			contract.EnvDiscoveryTargets:    `"inventory,payments"`,
 			contract.EnvDiscoveryService:    `"orders"`,
 			contract.EnvDiscoveryInstanceID: `"orders-live"`,
+			contract.EnvDiscoveryRefresh:    `"30s"`,
+			contract.EnvDiscoveryMaxStale:   `"15m0s"`,
 			contract.EnvDiscoveryServiceID:  js(map[string]any{"Fn::GetAtt": []any{logicalID(t, m, "AWS::ServiceDiscovery::Service", "Discoveryorders"), "Id"}}),
 		}
 		for k, v := range want {
@@ -201,7 +204,7 @@ func TestFunctionURLAndImportedNamespace(t *testing.T) {
 		Function: fn, Alias: alias, FunctionUrl: url, Protocol: jsii.String(contract.ProtocolHTTP), Weight: jsii.Number(5),
 	})
 	caller := f.function("frontFn")
-	if err := svc.Connect(caller); err != nil {
+	if err := svc.Connect(caller, cloudmap.WithRefresh(10*time.Second), cloudmap.WithMaxStale(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if err := svc.Err(); err != nil {
@@ -224,7 +227,8 @@ func TestFunctionURLAndImportedNamespace(t *testing.T) {
 		},
 	})
 	front := env(t, m, logicalID(t, m, "AWS::Lambda::Function", "frontFn"))
-	if js(front[contract.EnvDiscoveryNamespace]) != `"platform"` || js(front[contract.EnvDiscoveryTargets]) != `"search"` {
+	if js(front[contract.EnvDiscoveryNamespace]) != `"platform"` || js(front[contract.EnvDiscoveryTargets]) != `"search"` ||
+		js(front[contract.EnvDiscoveryRefresh]) != `"10s"` || js(front[contract.EnvDiscoveryMaxStale]) != `"1h0m0s"` {
 		t.Errorf("front env = %s", js(front))
 	}
 	var invoke string

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
@@ -18,9 +19,10 @@ import (
 // services it may call. Functions are keyed by identity, so two apps in one
 // process (tests) never share state.
 type functionState struct {
-	namespace string
-	instance  *Instance
-	targets   []*Service
+	namespace         string
+	instance          *Instance
+	targets           []*Service
+	refresh, maxStale time.Duration // as written to the environment; 0 before the first Connect
 }
 
 var functions = struct {
@@ -79,14 +81,23 @@ func claimRegistration(in *Instance) error {
 //   - discovery: DiscoverInstances and DiscoverInstancesRevision scoped by
 //     condition to the provider's namespace and service;
 //   - invocation: lambda:InvokeFunction on the qualified ARN of each of the
-//     provider's instances (also those registered later), and nothing else.
+//     provider's instances (also those registered later), and nothing else;
+//   - tuning: LIFT_DISCOVERY_REFRESH and LIFT_DISCOVERY_MAX_STALE, written
+//     explicitly (defaults contract.DefaultDiscoveryRefresh and
+//     DefaultDiscoveryMaxStale; see WithRefresh, WithMaxStale).
 //
 // Connecting twice is a no-op. A consumer connects to services of one
 // namespace only, and never to its own service. Problems are returned and also
 // recorded as construct validations, so synthesis fails on them even when the
 // error is ignored.
-func Connect(consumer awslambda.Function, provider *Service) error {
-	err := connect(consumer, provider)
+func Connect(consumer awslambda.Function, provider *Service, opts ...ConnectOption) error {
+	var c connectConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	err := connect(consumer, provider, c)
 	if err != nil {
 		switch {
 		case provider != nil:
@@ -98,7 +109,7 @@ func Connect(consumer awslambda.Function, provider *Service) error {
 	return err
 }
 
-func connect(consumer awslambda.Function, provider *Service) error {
+func connect(consumer awslambda.Function, provider *Service, c connectConfig) error {
 	switch {
 	case consumer == nil && provider == nil:
 		return invalid("Connect: consumer and provider are nil; pass the calling awslambda.Function and the *cloudmap.Service it calls")
@@ -127,8 +138,17 @@ func connect(consumer awslambda.Function, provider *Service) error {
 		functions.Unlock()
 		return invalid("Connect: consumer %s discovers in namespace %q, so it cannot connect to service %q in namespace %q (LIFT_DISCOVERY_NAMESPACE holds one name); put both services in one namespace",
 			fnPath(consumer), st.namespace, provider.name, ns)
-	case slices.Contains(st.targets, provider):
+	}
+	refresh, maxStale, err := resolveTuning(fnPath(consumer), st, c)
+	if err != nil {
 		functions.Unlock()
+		return err
+	}
+	if slices.Contains(st.targets, provider) {
+		st.refresh, st.maxStale = refresh, maxStale
+		functions.Unlock()
+		consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryRefresh), jsii.String(refresh.String()), nil)
+		consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryMaxStale), jsii.String(maxStale.String()), nil)
 		return nil
 	}
 	for _, t := range st.targets {
@@ -138,6 +158,7 @@ func connect(consumer awslambda.Function, provider *Service) error {
 		}
 	}
 	st.namespace = ns
+	st.refresh, st.maxStale = refresh, maxStale
 	st.targets = append(st.targets, provider)
 	names := make([]string, len(st.targets))
 	for i, t := range st.targets {
@@ -147,6 +168,8 @@ func connect(consumer awslambda.Function, provider *Service) error {
 
 	consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryNamespace), provider.Namespace.Name(), nil)
 	consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryTargets), jsii.String(strings.Join(names, ",")), nil)
+	consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryRefresh), jsii.String(refresh.String()), nil)
+	consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryMaxStale), jsii.String(maxStale.String()), nil)
 	provider.GrantDiscover(consumer)
 	provider.GrantInvoke(consumer)
 	return nil

@@ -129,4 +129,6 @@ func (s *Service) GrantInvoke(grantee awsiam.IGrantable) {
 }
 
 // Connect wires consumer to call this service through discovery; see Connect.
-func (s *Service) Connect(consumer awslambda.Function) error { return Connect(consumer, s) }
+func (s *Service) Connect(consumer awslambda.Function, opts ...ConnectOption) error {
+	return Connect(consumer, s, opts...)
+}
