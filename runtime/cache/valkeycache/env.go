@@ -113,7 +113,6 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Cache, error) {
 		InitAddress:       []string{cfg.Endpoint},
 		ForceSingleClient: !cfg.Cluster,
 		Dialer:            net.Dialer{Timeout: o.dialTimout},
-		ClientName:        "lift",
 	}
 	if cfg.TLS {
 		copt.TLSConfig = o.tlsConfig
