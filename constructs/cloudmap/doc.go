@@ -11,6 +11,17 @@
 // discover the provider and lets it invoke exactly the provider's registered
 // qualifiers and nothing else.
 //
+// # Environment
+//
+// [Service.Register] sets on the registered function: LIFT_DISCOVERY_NAMESPACE,
+// LIFT_DISCOVERY_SERVICE, LIFT_DISCOVERY_SERVICE_ID (for health reports) and
+// LIFT_DISCOVERY_INSTANCE_ID. [Connect] sets on the consumer:
+// LIFT_DISCOVERY_NAMESPACE, LIFT_DISCOVERY_TARGETS (provider names appended,
+// comma separated, no duplicates), LIFT_DISCOVERY_REFRESH and
+// LIFT_DISCOVERY_MAX_STALE (written explicitly; [WithRefresh], [WithMaxStale]).
+// A function belongs to one namespace: registering or connecting it across
+// two is refused.
+//
 // # Qualified ARNs only
 //
 // An instance always carries a qualified ARN: an alias ARN (preferred: it is
