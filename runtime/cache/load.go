@@ -96,6 +96,14 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 		}
 	}
 
+	return loadShared(ctx, c, key, ttl, load, o, stale, g, fk)
+}
+
+// loadShared runs or joins the key's load. It is split from GetOrLoad so that
+// the hit path does not pay for the closure's captured state.
+func loadShared[T any](ctx context.Context, c Cache, key string, ttl time.Duration,
+	load func(context.Context) (T, error), o loadOptions, stale *envelope, g *singleflight.Group, fk string) (T, error) {
+	var zero T
 	for attempt := 0; ; attempt++ {
 		var mine *flightResult[T] // set only when this caller's load runs
 		var ran bool
