@@ -79,7 +79,7 @@ func TestEveryAlarmGroup(t *testing.T) {
 		"ComparisonOperator": "GreaterThanOrEqualToThreshold",
 		"TreatMissingData":   "notBreaching",
 		"Metrics": assertions.Match_ArrayWith(&[]any{map[string]any{
-			"Expression": "IF(invocations > 0, 100 * errors / invocations, 0)", "Id": "expr_1",
+			"Expression": "IF(invocations - FILL(warmups, 0) > 0, 100 * errors / (invocations - FILL(warmups, 0)), 0)", "Id": "expr_1",
 			"Label": "Error rate (%)", "ReturnData": true,
 		}}),
 	})

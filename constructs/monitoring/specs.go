@@ -32,8 +32,9 @@ func functionSpecs(p *Props, m metricSource) []spec {
 	specs := []spec{{
 		key:         AlarmErrorRate,
 		description: "Function errors are at least 5% of invocations. Check the function's logs for errorType.",
-		metric: m.expr("Error rate (%)", "IF(invocations > 0, 100 * errors / invocations, 0)", map[string]awscloudwatch.IMetric{
+		metric: m.expr("Error rate (%)", "IF(invocations - FILL(warmups, 0) > 0, 100 * errors / (invocations - FILL(warmups, 0)), 0)", map[string]awscloudwatch.IMetric{
 			"errors": fn.MetricErrors(m.options("Sum")), "invocations": fn.MetricInvocations(m.options("Sum")),
+			"warmups": m.lift(contract.MetricWarmups, "Sum"),
 		}),
 		threshold: 5, periods: 3, datapoints: 3,
 	}, {
@@ -78,10 +79,11 @@ func functionSpecs(p *Props, m metricSource) []spec {
 func runtimeSpecs(p *Props, m metricSource) []spec {
 	specs := []spec{{
 		key:         AlarmColdStartRate,
-		description: "At least 20% of invocations start cold (counted only above 20 invocations a period). Add pre-warming or provisioned concurrency.",
-		metric: m.expr("Cold-start rate (%)", "IF(invocations + warmups >= 20, 100 * cold / (invocations + warmups), 0)", map[string]awscloudwatch.IMetric{
+		description: "At least 20% of business invocations (Lambda invocations minus warm-ups) start cold, counted above 20 a period. Add pre-warming or provisioned concurrency.",
+		// Business invocations are Lambda's invocations minus Lift's warm-ups.
+		metric: m.expr("Cold-start rate (%)", "IF(invocations - FILL(warmups, 0) >= 20, 100 * FILL(cold, 0) / (invocations - FILL(warmups, 0)), 0)", map[string]awscloudwatch.IMetric{
 			"cold":        m.lift(contract.MetricColdStart, "Sum"),
-			"invocations": m.lift(contract.MetricInvocations, "Sum"),
+			"invocations": p.Function.MetricInvocations(m.options("Sum")),
 			"warmups":     m.lift(contract.MetricWarmups, "Sum"),
 		}),
 		threshold: 20, periods: 3, datapoints: 3,
@@ -95,7 +97,7 @@ func runtimeSpecs(p *Props, m metricSource) []spec {
 		specs = append(specs, spec{
 			key:         AlarmCacheHitRatio,
 			description: "Fewer than 50% of cache lookups are served by the memory or " + *tier + " tier (counted above 100 lookups a period). Check TTLs and key design.",
-			metric: m.expr("Cache hit ratio (%)", "IF(memHits + memMisses >= 100, 100 * (memHits + l2Hits) / (memHits + memMisses), 100)", map[string]awscloudwatch.IMetric{
+			metric: m.expr("Cache hit ratio (%)", "IF(FILL(memHits, 0) + FILL(memMisses, 0) >= 100, 100 * (FILL(memHits, 0) + FILL(l2Hits, 0)) / (FILL(memHits, 0) + FILL(memMisses, 0)), 100)", map[string]awscloudwatch.IMetric{
 				"memHits":   m.lift(contract.MetricCacheHits, "Sum", contract.DimTier, contract.TierMemory),
 				"memMisses": m.lift(contract.MetricCacheMisses, "Sum", contract.DimTier, contract.TierMemory),
 				"l2Hits":    m.lift(contract.MetricCacheHits, "Sum", contract.DimTier, *tier),
@@ -128,7 +130,7 @@ func discoverySpecs(m metricSource, t string) []spec {
 	return []spec{{
 		key: AlarmDiscoveryErrors, suffix: t,
 		description: "At least 5% of calls to " + t + " fail (counted above 10 calls a period).",
-		metric: m.expr("Errors calling "+t+" (%)", "IF(calls >= 10, 100 * errors / calls, 0)", map[string]awscloudwatch.IMetric{
+		metric: m.expr("Errors calling "+t+" (%)", "IF(FILL(calls, 0) >= 10, 100 * FILL(errors, 0) / calls, 0)", map[string]awscloudwatch.IMetric{
 			"calls":  m.lift(contract.MetricDiscoveryCalls, "Sum", contract.DimTarget, t),
 			"errors": m.lift(contract.MetricDiscoveryErrors, "Sum", contract.DimTarget, t),
 		}),

@@ -12,10 +12,12 @@ const (
 	DimTarget  = "Target"
 )
 
-// Lifecycle metrics (dimension: Service).
+// Lifecycle metrics (dimension: Service). There is deliberately no business
+// invocation count: it is exactly AWS/Lambda Invocations minus Warmups (each
+// warm-up is one invocation), and counting it here would make every plain
+// invocation write a metric line.
 const (
 	MetricColdStart          = "ColdStart"          // Count, 1 per on-demand cold start
-	MetricInvocations        = "Invocations"        // Count, business invocations only
 	MetricHandlerPanics      = "HandlerPanics"      // Count
 	MetricWarmups            = "Warmups"            // Count, warm-up events answered
 	MetricWarmupHookDuration = "WarmupHookDuration" // Milliseconds

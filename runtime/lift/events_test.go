@@ -62,7 +62,7 @@ func TestWarmup(t *testing.T) {
 	if got := te.metrics.metricTotal(t, contract.MetricWarmups); got != 2 {
 		t.Fatalf("Warmups %v", got)
 	}
-	for _, m := range []string{contract.MetricInvocations, contract.MetricColdStart} {
+	for _, m := range []string{contract.MetricColdStart, contract.MetricHandlerPanics} {
 		if got := te.metrics.metricTotal(t, m); got != 0 {
 			t.Fatalf("warm-ups must not count in %s: %v", m, got)
 		}
@@ -226,8 +226,8 @@ func TestHealthEvent(t *testing.T) {
 			if te.metrics.metricTotal(t, contract.MetricHealthChecks) != 1 || te.metrics.metricTotal(t, contract.MetricHealthFailed) != failed {
 				t.Fatalf("health metrics wrong: %s", te.metrics.String())
 			}
-			if te.metrics.metricTotal(t, contract.MetricInvocations) != 0 {
-				t.Fatal("health events must not count as invocations")
+			if te.metrics.metricTotal(t, contract.MetricColdStart) != 0 {
+				t.Fatal("health events must not count as cold starts")
 			}
 		})
 	}

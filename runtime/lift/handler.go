@@ -43,7 +43,7 @@ type Handler struct {
 	concurrent bool
 	inners     sync.Pool // of lambda.Handler, used when concurrent
 
-	invocations, coldStarts, panics  *metrics.Counter
+	coldStarts, panics               *metrics.Counter
 	warmups, healthChecks, healthBad *metrics.Counter
 	shutdownAbandoned                *metrics.Counter
 
@@ -108,7 +108,6 @@ func newHandler(handler any, getenv func(string) string, opts ...Option) (*Handl
 		instanceID:        InstanceID(),
 		initType:          env.initType,
 		concurrent:        lambdacontext.MaxConcurrency() > 1,
-		invocations:       w.Counter(contract.MetricInvocations, svc),
 		coldStarts:        w.Counter(contract.MetricColdStart, svc),
 		panics:            w.Counter(contract.MetricHandlerPanics, svc),
 		warmups:           w.Counter(contract.MetricWarmups, svc),
@@ -151,7 +150,6 @@ func (h *Handler) invoke(ctx context.Context, payload []byte, cold bool) (resp [
 		ctx = context.WithValue(ctx, coldStartKey{}, true)
 		h.coldStarts.Add(1)
 	}
-	h.invocations.Add(1)
 	defer func() {
 		if p := recover(); p != nil {
 			resp, err = nil, h.recovered(ctx, p)

@@ -134,9 +134,9 @@ func TestShutdownSlowHookFinishesAfterItsShareWithinBudget(t *testing.T) {
 
 func TestShutdownFlushesPendingMetrics(t *testing.T) {
 	te := newTestHandler(t, nil, neverCalled(t))
-	te.h.invocations.Add(3) // counted but not yet flushed
+	te.h.coldStarts.Add(3) // counted but not yet flushed
 	_ = te.h.Shutdown(context.Background())
-	if te.metrics.metricTotal(t, contract.MetricInvocations) != 3 {
+	if te.metrics.metricTotal(t, contract.MetricColdStart) != 3 {
 		t.Fatalf("pending counters must be flushed at shutdown: %s", te.metrics.String())
 	}
 }

@@ -6,13 +6,19 @@ import "sync/atomic"
 // not allocate, so it is fit for hot paths such as cache hits.
 type Counter struct {
 	v          atomic.Int64
+	dirty      *atomic.Bool // the writer's: set on Add so Flush knows to look
 	name       string
 	definition []byte // pre-rendered {"Name":..,"Unit":"Count"}
 	valueKey   []byte // pre-rendered ,"Name":
 }
 
 // Add adds n to the counter.
-func (c *Counter) Add(n int64) { c.v.Add(n) }
+func (c *Counter) Add(n int64) {
+	c.v.Add(n)
+	if !c.dirty.Load() { // a read in the common case keeps the line shared across cores
+		c.dirty.Store(true)
+	}
+}
 
 // Name returns the metric name.
 func (c *Counter) Name() string { return c.name }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/liftcdk/lift/internal/contract"
@@ -38,6 +39,10 @@ type Dimension struct{ Name, Value string }
 type Writer struct {
 	namespace string
 	now       func() time.Time
+
+	// dirty is set by Counter.Add and cleared by Flush, so a flush after an
+	// invocation that counted nothing costs one atomic load.
+	dirty atomic.Bool
 
 	mu       sync.Mutex // guards out, buf, sets, counters, tsSec, tsDigits
 	out      io.Writer
@@ -124,6 +129,7 @@ func (w *Writer) Counter(name string, dims ...Dimension) *Counter {
 	}
 	set := w.setFor(dims)
 	c := &Counter{
+		dirty:      &w.dirty,
 		name:       name,
 		definition: appendMetricDef(nil, name, Count),
 		valueKey:   append(jsonenc.AppendString([]byte{','}, name), ':'),
@@ -137,8 +143,14 @@ func (w *Writer) Counter(name string, dims ...Dimension) *Counter {
 // (split every 100 metrics, EMF's limit), and resets them to zero. It writes
 // nothing when every counter is zero.
 func (w *Writer) Flush() {
+	if !w.dirty.Load() {
+		return
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	// Cleared before the counters are read: an Add racing with this flush
+	// marks the writer dirty again and is written by the next flush.
+	w.dirty.Store(false)
 	b := w.buf[:0]
 	var ts int64
 	for _, set := range w.sets {
