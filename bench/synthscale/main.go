@@ -1,6 +1,7 @@
 // Command synthscale measures `cdk synth` of generated Lift apps of 1, 10 and
 // 30 services (service.New: Go function + DynamoDB cache tier + warmer +
-// monitoring), with CDK's template validation on and off, and with a warm and
+// monitoring; 10 services to a stack, as one service is ~22 CloudFormation
+// resources and a stack holds 500), with CDK's template validation on and off, and with a warm and
 // a cold Go build cache for the handlers. It reports wall time, peak memory of
 // each process role (cdk CLI, Go app, jsii kernel, go build tools; from
 // /proc VmHWM) and the load average at the start of each run, and compares
@@ -51,14 +52,27 @@ func main() {
 	cold := flag.Bool("cold", true, "also measure with an empty Go build cache for the handlers")
 	compare := flag.Int("compare", 10, "app size for the serial vs parallel handler-build comparison (0: skip)")
 	out := flag.String("o", "", "also write the markdown table to this file")
+	validationFlag := flag.String("validation", "on,off", "CDK_VALIDATION modes to measure: on, off or both")
 	flag.Parse()
-	if err := mainErr(*servicesFlag, *cold, *compare, *out); err != nil {
+	var validations []bool
+	for _, v := range strings.Split(*validationFlag, ",") {
+		switch strings.TrimSpace(v) {
+		case "on":
+			validations = append(validations, true)
+		case "off":
+			validations = append(validations, false)
+		default:
+			fmt.Fprintf(os.Stderr, "synthscale: -validation %q: want on, off or on,off\n", *validationFlag)
+			os.Exit(2)
+		}
+	}
+	if err := mainErr(*servicesFlag, validations, *cold, *compare, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "synthscale:", err)
 		os.Exit(1)
 	}
 }
 
-func mainErr(servicesFlag string, withCold bool, compare int, out string) error {
+func mainErr(servicesFlag string, validations []bool, withCold bool, compare int, out string) error {
 	var sizes []int
 	maxN := compare
 	for _, f := range strings.Split(servicesFlag, ",") {
@@ -88,18 +102,6 @@ func mainErr(servicesFlag string, withCold bool, compare int, out string) error 
 		return err
 	}
 	fmt.Fprintln(os.Stderr, header())
-	for _, n := range sizes {
-		for _, validation := range []bool{true, false} {
-			if err := report(c.synth(n, validation, false, "")); err != nil {
-				return err
-			}
-			if withCold {
-				if err := report(c.synth(n, validation, true, "")); err != nil {
-					return err
-				}
-			}
-		}
-	}
 	if compare > 0 {
 		caches := []bool{false}
 		if withCold {
@@ -114,6 +116,18 @@ func mainErr(servicesFlag string, withCold bool, compare int, out string) error 
 		}
 	}
 
+	for _, n := range sizes {
+		for _, validation := range validations {
+			if err := report(c.synth(n, validation, false, "")); err != nil {
+				return err
+			}
+			if withCold {
+				if err := report(c.synth(n, validation, true, "")); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	var table bytes.Buffer
 	fmt.Fprintf(&table, "synthscale on %s/%s, %d CPUs, GOMAXPROCS %d, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintln(&table, header())

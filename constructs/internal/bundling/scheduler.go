@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/liftcdk/lift/internal/contract"
 )
@@ -33,7 +34,12 @@ type Scheduler struct {
 	mu      sync.Mutex
 	builds  map[buildKey]*Pending
 	started int
+	// firsts holds, per module and GOARCH, a channel closed when that
+	// module's first build in this process has ended.
+	firsts map[moduleKey]chan struct{}
 }
+
+type moduleKey struct{ moduleDir, goarch string }
 
 // Started is how many builds this scheduler has started so far.
 func (s *Scheduler) Started() int {
@@ -50,7 +56,7 @@ func NewScheduler(jobs int) *Scheduler {
 	if jobs < 1 {
 		jobs = 1
 	}
-	return &Scheduler{sem: make(chan struct{}, jobs), build: Build, builds: map[buildKey]*Pending{}}
+	return &Scheduler{sem: make(chan struct{}, jobs), build: Build, builds: map[buildKey]*Pending{}, firsts: map[moduleKey]chan struct{}{}}
 }
 
 var (
@@ -67,6 +73,7 @@ func DefaultScheduler() (*Scheduler, error) {
 		var jobs int
 		if jobs, defaultErr = jobsFrom(v, runtime.GOMAXPROCS(0)); defaultErr == nil {
 			defaultScheduler = NewScheduler(jobs)
+			go sweepStaleBuildDirs(os.TempDir())
 		}
 	})
 	return defaultScheduler, defaultErr
@@ -91,11 +98,13 @@ var ErrBuildJobs = errors.New("bad handler build parallelism")
 // Pending is one handler build, started or done. Its output directory holds
 // contract.BootstrapName once Wait returns nil.
 type Pending struct {
-	key  buildKey
-	refs int // functions sharing this build that have not released it (guarded by Scheduler.mu)
-	opts BuildOptions
-	done chan struct{}
-	err  error
+	key   buildKey
+	first chan struct{} // closed when this build ends, if it is its module's first
+	after chan struct{} // the module's first build, which this one waits for
+	refs  int           // functions sharing this build that have not released it (guarded by Scheduler.mu)
+	opts  BuildOptions
+	done  chan struct{}
+	err   error
 }
 
 // Start schedules the build of opts.Entry for opts.GOARCH in group (the cloud
@@ -113,6 +122,13 @@ func (s *Scheduler) Start(group string, opts BuildOptions) *Pending {
 		return p
 	}
 	p := &Pending{key: key, refs: 1, opts: opts, done: make(chan struct{})}
+	mk := moduleKey{opts.Entry.ModuleDir, opts.GOARCH}
+	if gate, ok := s.firsts[mk]; ok {
+		p.after = gate
+	} else {
+		p.first = make(chan struct{})
+		s.firsts[mk] = p.first
+	}
 	s.builds[key] = p
 	s.started++
 	go s.run(p)
@@ -121,12 +137,26 @@ func (s *Scheduler) Start(group string, opts BuildOptions) *Pending {
 
 // run waits for a slot, then builds. The goroutine ends with the build; the go
 // command it starts is a child process that ends on its own (a process that
-// exits before its build finishes leaves only a temporary directory).
+// exits before its build finishes leaves only a temporary directory, which
+// a later process sweeps).
+//
+// The first build of each module and GOARCH runs before the others of that
+// module start: with a cold Go build cache it compiles the dependencies the
+// handlers share (the go command builds them in parallel itself), which
+// concurrent go commands would each compile again, since they do not share
+// work in progress. With a warm cache it costs one short build, which
+// overlaps with the definition of the rest of the app.
 func (s *Scheduler) run(p *Pending) {
 	defer close(p.done)
+	if p.first != nil {
+		defer close(p.first)
+	}
+	if p.after != nil {
+		<-p.after
+	}
 	s.sem <- struct{}{}
 	defer func() { <-s.sem }()
-	dir, err := os.MkdirTemp("", "lift-build-")
+	dir, err := os.MkdirTemp("", buildDirPrefix())
 	if err != nil {
 		p.err = fmt.Errorf("%w for %s: temporary build directory: %v", ErrBuild, p.opts.Label, err)
 		return
@@ -175,6 +205,35 @@ func (s *Scheduler) Release(p *Pending) {
 	default:
 		go func() { <-p.done; p.removeOutput() }()
 	}
+}
+
+// buildDirPrefix names this process in its build directories, so a later
+// process can tell which ones were left by a process that has exited.
+func buildDirPrefix() string { return fmt.Sprintf("lift-build-%d-", os.Getpid()) }
+
+// sweepStaleBuildDirs removes build directories left in dir by processes that
+// exited before their builds were used: an app that defined functions and
+// never synthesized (a test that only checks props), or a synth that failed.
+func sweepStaleBuildDirs(dir string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, "lift-build-*-*"))
+	for _, m := range matches {
+		pidText, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(m), "lift-build-"), "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		os.RemoveAll(m)
+	}
+}
+
+// processAlive reports whether pid is a running process (signal 0 probes it).
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, os.ErrPermission)
 }
 
 func (p *Pending) removeOutput() {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -42,7 +44,7 @@ func (f *fakeBuilds) build(_ context.Context, o BuildOptions) error {
 }
 
 func opts(dir, goarch string) BuildOptions {
-	return BuildOptions{Entry: Entry{Given: dir, Dir: dir}, GOARCH: goarch, Label: "S/" + dir}
+	return BuildOptions{Entry: Entry{Given: dir, Dir: dir, ModuleDir: dir}, GOARCH: goarch, Label: "S/" + dir}
 }
 
 // TestSchedulerSharesAndBounds starts five distinct builds and two duplicates
@@ -107,6 +109,32 @@ func TestSchedulerSharesAndBounds(t *testing.T) {
 	}
 	if again := s.Start("g", opts("/a", "arm64")); again == a1 {
 		t.Fatal("a released build was reused")
+	}
+}
+
+// TestSchedulerModuleFirstBuildGoesAlone: the second handler of a module
+// waits for the module's first build, while another module's build runs.
+func TestSchedulerModuleFirstBuildGoesAlone(t *testing.T) {
+	f := newFakeBuilds()
+	s := NewScheduler(2)
+	s.build = f.build
+	inModule := func(dir string) BuildOptions { o := opts(dir, "arm64"); o.Entry.ModuleDir = "/mod"; return o }
+	first := s.Start("g", inModule("/mod/cmd/one"))
+	second := s.Start("g", inModule("/mod/cmd/two"))
+	other := s.Start("g", opts("/elsewhere", "arm64"))
+	if first.first == nil || second.after != first.first || other.after != nil {
+		t.Fatal("the module's second build is not ordered after its first")
+	}
+	started := map[string]bool{<-f.started: true, <-f.started: true}
+	if !started["/mod/cmd/one"] || !started["/elsewhere"] {
+		t.Fatalf("running %v; want the module's first build and the other module's", started)
+	}
+	close(f.gate)
+	for _, p := range []*Pending{first, second, other} {
+		must(t, p.Wait())
+	}
+	if got := <-f.started; got != "/mod/cmd/two" {
+		t.Fatalf("then %s started, want /mod/cmd/two", got)
 	}
 }
 
@@ -191,5 +219,29 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSweepStaleBuildDirs: directories of exited processes go, this
+// process's and live processes' stay.
+func TestSweepStaleBuildDirs(t *testing.T) {
+	exited := exec.Command(os.Args[0], "-test.run=^$")
+	must(t, exited.Run())
+	tmp := t.TempDir()
+	stale := filepath.Join(tmp, fmt.Sprintf("lift-build-%d-123", exited.Process.Pid))
+	own := filepath.Join(tmp, buildDirPrefix()+"456")
+	live := filepath.Join(tmp, fmt.Sprintf("lift-build-%d-789", os.Getppid()))
+	other := filepath.Join(tmp, "lift-build-notapid-1")
+	for _, d := range []string{stale, own, live, other} {
+		must(t, os.MkdirAll(filepath.Join(d, "sub"), 0o755))
+	}
+	sweepStaleBuildDirs(tmp)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("build dir of exited process %d kept (err %v)", exited.Process.Pid, err)
+	}
+	for _, d := range []string{own, live, other} {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("%s removed: %v", d, err)
+		}
 	}
 }
