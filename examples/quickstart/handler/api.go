@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/liftcdk/lift/runtime/cache"
 	"github.com/liftcdk/lift/runtime/lift"
 )
 
@@ -17,7 +18,10 @@ import (
 //
 //	GET /greeting?name=Ada  {"message":"Hello, Ada!","coldStart":true}
 //	GET /items              {"items":[...]}
-//	GET /items/{id}         {"id":...,"name":...,"priceCents":...}
+//	GET /items/{id}         {"id":...,"name":...,"priceCents":...,"cached":true}
+//
+// "cached" says the item was served without running the loader in this
+// request: from the memory tier, from the L2 tier, or by another request's load.
 type api struct {
 	items  ItemStore
 	served atomic.Int64
@@ -61,15 +65,16 @@ func (a *api) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 		return reply(http.StatusOK, itemList{Items: items})
 	case strings.HasPrefix(path, "/items/"):
 		id := strings.TrimPrefix(path, "/items/")
+		ctx, loaded := withLoadTracking(ctx)
 		it, err := a.items.Get(ctx, id)
 		switch {
-		case errors.Is(err, ErrNotFound):
+		case errors.Is(err, cache.ErrNotFound): // ErrNotFound, or the cache's memory of it
 			return reply(http.StatusNotFound, problem{Error: "no item " + id})
 		case err != nil:
 			log.Error("get item", "id", id, "error", err)
 			return reply(http.StatusInternalServerError, problem{Error: "could not read item"})
 		}
-		return reply(http.StatusOK, it)
+		return reply(http.StatusOK, itemReply{Item: it, Cached: !loaded.Load()})
 	}
 	return reply(http.StatusNotFound, problem{Error: "no route " + path})
 }
@@ -77,6 +82,11 @@ func (a *api) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 type greeting struct {
 	Message   string `json:"message"`
 	ColdStart bool   `json:"coldStart"`
+}
+
+type itemReply struct {
+	Item
+	Cached bool `json:"cached"`
 }
 
 type itemList struct {

@@ -4,12 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/liftcdk/lift/runtime/cache"
 )
 
 func TestHandle(t *testing.T) {
-	a := newAPI(newCatalog(seedItems()))
+	mem, err := cache.NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAPI(cachedStore{ItemStore: newCatalog(seedItems()), cache: mem, ttl: time.Minute})
 	tests := []struct {
 		name, method, path string
 		query              map[string]string
@@ -19,8 +26,10 @@ func TestHandle(t *testing.T) {
 		{"greeting default", "GET", "/greeting", nil, 200, `{"message":"Hello, world!","coldStart":false}`},
 		{"greeting name", "", "/greeting", map[string]string{"name": "Ada"}, 200, `{"message":"Hello, Ada!","coldStart":false}`},
 		{"items", "GET", "/items/", nil, 200, `{"items":[{"id":"espresso","name":"Espresso","priceCents":250},{"id":"filter","name":"Filter coffee","priceCents":300},{"id":"flat-white","name":"Flat white","priceCents":380}]}`},
-		{"item", "GET", "/items/filter", nil, 200, `{"id":"filter","name":"Filter coffee","priceCents":300}`},
+		{"item loaded", "GET", "/items/filter", nil, 200, `{"id":"filter","name":"Filter coffee","priceCents":300,"cached":false}`},
+		{"item cached", "GET", "/items/filter", nil, 200, `{"id":"filter","name":"Filter coffee","priceCents":300,"cached":true}`},
 		{"unknown item", "GET", "/items/tea", nil, 404, `{"error":"no item tea"}`},
+		{"unknown item remembered", "GET", "/items/tea", nil, 404, `{"error":"no item tea"}`},
 		{"unknown route", "GET", "/orders", nil, 404, `{"error":"no route /orders"}`},
 		{"post", "POST", "/items", nil, 405, `{"error":"only GET is supported"}`},
 	}

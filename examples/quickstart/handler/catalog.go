@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+
+	"github.com/liftcdk/lift/runtime/cache"
 )
 
-// ErrNotFound is returned for an unknown item id.
-var ErrNotFound = errors.New("item not found")
+// ErrNotFound is returned for an unknown item id. It wraps cache.ErrNotFound
+// so the cache can remember unknown ids (negative caching).
+var ErrNotFound = fmt.Errorf("item %w", cache.ErrNotFound)
 
 // Item is one catalog entry.
 type Item struct {
@@ -19,9 +22,8 @@ type Item struct {
 	Price int    `json:"priceCents"`
 }
 
-// ItemStore is what the API reads. The in-memory catalog implements it; a
-// cache tier (L1 memory + L2 DynamoDB) can wrap any ItemStore without the API
-// changing.
+// ItemStore is what the API reads. The in-memory catalog implements it;
+// cachedStore wraps it with the cache tiers without the API changing.
 type ItemStore interface {
 	Get(ctx context.Context, id string) (Item, error)
 	List(ctx context.Context) ([]Item, error)

@@ -37,8 +37,9 @@ func TestUnderEmulator(t *testing.T) {
 
 	var warm contract.WarmupResponse
 	invoke(`{"lift":"warmup","round":"t1"}`, &warm)
-	if !warm.ColdStart || warm.InstanceID == "" || warm.Round != "t1" || len(warm.Hooks) != 1 || warm.Hooks[0].Name != "catalog" {
-		t.Fatalf("warm-up answer %+v: want a cold start with the catalog hook", warm)
+	if !warm.ColdStart || warm.InstanceID == "" || warm.Round != "t1" || len(warm.Hooks) != 2 ||
+		warm.Hooks[0].Name != "catalog" || warm.Hooks[1].Name != "cache" || warm.Hooks[1].Error != "" {
+		t.Fatalf("warm-up answer %+v: want a cold start with the catalog and cache hooks", warm)
 	}
 
 	var resp struct {
@@ -48,6 +49,17 @@ func TestUnderEmulator(t *testing.T) {
 	invoke(`{"rawPath":"/greeting","queryStringParameters":{"name":"Ada"},"requestContext":{"http":{"method":"GET"}}}`, &resp)
 	if resp.StatusCode != 200 || resp.Body != `{"message":"Hello, Ada!","coldStart":false}` {
 		t.Fatalf("greeting answer %+v: want 200 and a warm (not cold) greeting", resp)
+	}
+
+	// Memory-only here (no LIFT_CACHE_KIND): the first read loads, the second is a hit.
+	for i, want := range []string{
+		`{"id":"espresso","name":"Espresso","priceCents":250,"cached":false}`,
+		`{"id":"espresso","name":"Espresso","priceCents":250,"cached":true}`,
+	} {
+		invoke(`{"rawPath":"/items/espresso","requestContext":{"http":{"method":"GET"}}}`, &resp)
+		if resp.StatusCode != 200 || resp.Body != want {
+			t.Fatalf("item read %d: %+v, want 200 %s", i+1, resp, want)
+		}
 	}
 
 	var health contract.HealthResponse
