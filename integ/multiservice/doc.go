@@ -7,7 +7,7 @@
 // that template, so the construct's output is what runtime/discovery reads.
 // Each function runs under its own Lambda Runtime Interface Emulator with the
 // environment the template gives it. A tiny router on 127.0.0.1 stands in for
-// the Lambda Invoke API: it forwards
+// the Lambda Invoke API (testsvc.LambdaRouter): it forwards
 // /2015-03-31/functions/<qualified ARN>/invocations to inventory's emulator
 // (which only answers the function name "function") and records which
 // function was asked for.

@@ -169,7 +169,7 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 	// inventory reports its health to Cloud Map (moto).
 	invEnv["AWS_ENDPOINT_URL_SERVICEDISCOVERY"] = moto.URL
 	inventory := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: bootstraps[inventoryFn], Env: invEnv, Timeout: 10 * time.Second})
-	router := startRouter(t, map[string]string{inventoryARN: inventory.URL})
+	router := testsvc.LambdaRouter(t, testsvc.LambdaRoutes{inventoryARN: {inventory.URL}})
 
 	ordersEnv := w.env(t, ordersFn)
 	for k, v := range creds {

@@ -20,7 +20,7 @@ import (
 const targetARN = "arn:aws:lambda:us-east-1:123456789012:function:api:live"
 
 type env struct {
-	router *router
+	router *testsvc.LambdaRouterServer
 	warmer *testsvc.RIEProcess
 	n      int
 }
@@ -43,7 +43,7 @@ func start(t *testing.T, n int) *env {
 			Env: map[string]string{contract.EnvService: "api"},
 		}).URL
 	}
-	r := newRouter(t, targetARN, urls)
+	r := testsvc.LambdaRouter(t, testsvc.LambdaRoutes{targetARN: urls})
 	w := testsvc.RIE(t, testsvc.RIEOptions{
 		Bootstrap: warmerBin, FunctionName: "lift-warmer", Timeout: 60 * time.Second,
 		Env: map[string]string{
@@ -87,23 +87,26 @@ func TestWarmerReachesDistinctEnvironments(t *testing.T) {
 	if got.Name != "api" || got.Asked != n || got.Warmed != n || got.Failed != 0 {
 		t.Fatalf("report = %+v, want %d asked, %d warmed, 0 failed\nwarmer logs:\n%s", got, n, n, e.warmer.Logs())
 	}
-	r := e.router
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	ids, served := instanceIDs(t, e.router)
 	distinct := map[string]bool{}
 	for i := range n {
-		if len(r.ids[i]) != 1 {
-			t.Errorf("RIE instance %d answered instance ids %v, want exactly one (one process per environment)", i, r.ids[i])
+		if len(ids[i]) != 1 {
+			t.Errorf("RIE instance %d answered instance ids %v, want exactly one (one process per environment)", i, ids[i])
 		}
-		for id := range r.ids[i] {
+		for id := range ids[i] {
 			distinct[id] = true
 		}
 	}
 	if len(distinct) != n {
 		t.Errorf("router saw %d distinct instance ids, want %d", len(distinct), n)
 	}
-	if len(r.badPaths) > 0 {
-		t.Errorf("the warmer called paths other than the target's Invoke: %v", r.badPaths)
+	if bad := e.router.Unrouted(); len(bad) > 0 {
+		t.Errorf("the warmer made requests other than Invoke: %v", bad)
+	}
+	for _, c := range e.router.Invocations() {
+		if c.Function != targetARN {
+			t.Errorf("the warmer invoked %q, want only the target %s", c.Function, targetARN)
+		}
 	}
 	logs := e.warmer.Logs()
 	for _, want := range []string{
@@ -115,7 +118,7 @@ func TestWarmerReachesDistinctEnvironments(t *testing.T) {
 			t.Errorf("warmer logs have no EMF value %s\n%s", want, logs)
 		}
 	}
-	t.Logf("report %+v; invocations per RIE instance %v", got, r.served)
+	t.Logf("report %+v; invocations per RIE instance %v", got, served)
 }
 
 // TestWarmerReportsShortfallWhenThrottled: asking 5 of 3 environments gets 3
@@ -133,7 +136,38 @@ func TestWarmerReportsShortfallWhenThrottled(t *testing.T) {
 	if got != want {
 		t.Fatalf("report = %+v, want %+v\nwarmer logs:\n%s", got, want, e.warmer.Logs())
 	}
+	throttled := 0
+	for _, c := range e.router.Invocations() {
+		if c.ErrorType == "TooManyRequestsException" {
+			throttled++
+		}
+	}
+	if throttled != asked-n {
+		t.Errorf("router throttled %d invokes, want %d (no retries of a throttle)", throttled, asked-n)
+	}
 	if logs := e.warmer.Logs(); !strings.Contains(logs, fmt.Sprintf(`"%s":%d`, contract.MetricWarmerShortfall, asked-n)) {
 		t.Errorf("warmer logs have no WarmerShortfall %d\n%s", asked-n, logs)
 	}
+}
+
+// instanceIDs returns, per RIE instance, the lift instance ids its warm-up
+// answers carried, and how many invocations each instance ran.
+func instanceIDs(t *testing.T, r *testsvc.LambdaRouterServer) (map[int]map[string]bool, map[int]int) {
+	t.Helper()
+	ids, served := map[int]map[string]bool{}, map[int]int{}
+	for _, c := range r.Invocations() {
+		if c.Instance < 0 {
+			continue
+		}
+		served[c.Instance]++
+		var ans contract.WarmupResponse
+		if json.Unmarshal(c.Response, &ans) != nil || ans.InstanceID == "" {
+			continue
+		}
+		if ids[c.Instance] == nil {
+			ids[c.Instance] = map[string]bool{}
+		}
+		ids[c.Instance][ans.InstanceID] = true
+	}
+	return ids, served
 }

@@ -1,0 +1,250 @@
+package testsvc
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// LambdaRoutes maps what a caller names in an Invoke call — a function name or
+// an ARN, qualified (":live") or not, exactly as the caller sends it with its
+// Qualifier appended — to the invocation URLs of the RIE instances serving it.
+// Several URLs are several execution environments of one function.
+type LambdaRoutes map[string][]string
+
+// Invocation is one Invoke call the router answered.
+type Invocation struct {
+	// Function is the name as the caller sent it, with ":Qualifier" appended
+	// when the Qualifier query parameter was used.
+	Function string
+	// Instance is the index in the route's URLs of the RIE instance that ran
+	// it; -1 when none did (unknown function, throttled, bad request).
+	Instance int
+	// Status is the HTTP status the router answered; ErrorType is Lambda's
+	// X-Amzn-ErrorType for a router error ("" when the RIE answered).
+	Status    int
+	ErrorType string
+	// Payload and Response are the request and response bodies.
+	Payload, Response []byte
+}
+
+// LambdaRouterServer plays the Lambda Invoke API on 127.0.0.1: it answers
+// POST /2015-03-31/functions/{name}/invocations by running the invocation on
+// an idle RIE instance of the named function. Point an SDK at it with
+// AWS_ENDPOINT_URL_LAMBDA=URL.
+//
+// RIE runs one invocation at a time and only answers the function name
+// "function", so the router does what Lambda does around environments: it
+// picks an idle instance (the first, in route order), and when every instance
+// is busy it throttles (429 TooManyRequestsException), as Lambda does at a
+// function's concurrency limit. Errors are shaped like Lambda's (status,
+// X-Amzn-ErrorType, JSON body), so SDK callers see the typed errors they
+// would in AWS.
+type LambdaRouterServer struct {
+	URL string // http://127.0.0.1:PORT
+
+	client *http.Client
+	mu     sync.Mutex
+	routes map[string]*route
+	calls  []Invocation
+	other  []string // requests that were not an Invoke call
+}
+
+type route struct {
+	urls []string
+	busy []bool
+}
+
+const (
+	invokePath   = "/2015-03-31/functions/"
+	invokeSuffix = "/invocations"
+)
+
+// LambdaRouter starts a router for routes on a free loopback port and stops
+// it when the test ends. A route without URLs fails the test.
+func LambdaRouter(t testing.TB, routes LambdaRoutes) *LambdaRouterServer {
+	t.Helper()
+	r := &LambdaRouterServer{client: &http.Client{}, routes: map[string]*route{}}
+	for name, urls := range routes {
+		if name == "" || len(urls) == 0 {
+			t.Fatalf("testsvc: LambdaRouter route %q -> %v: want a function name or ARN and at least one RIE URL", name, urls)
+		}
+		r.routes[name] = &route{urls: append([]string(nil), urls...), busy: make([]bool, len(urls))}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("testsvc: LambdaRouter: listen on loopback: %v", err)
+	}
+	srv := &http.Server{Handler: r}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	r.URL = "http://" + ln.Addr().String()
+	return r
+}
+
+// Invocations returns every Invoke call answered so far, in arrival order.
+func (r *LambdaRouterServer) Invocations() []Invocation {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Invocation(nil), r.calls...)
+}
+
+// Asked returns the function of every Invoke call so far, in arrival order.
+func (r *LambdaRouterServer) Asked() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]string, len(r.calls))
+	for i, c := range r.calls {
+		out[i] = c.Function
+	}
+	return out
+}
+
+// Unrouted returns "METHOD URL" of every request that was not an Invoke call.
+// Calls to unknown functions are Invocations with ResourceNotFoundException.
+func (r *LambdaRouterServer) Unrouted() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.other...)
+}
+
+func (r *LambdaRouterServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	name, ok := invokedFunction(req)
+	if !ok {
+		r.mu.Lock()
+		r.other = append(r.other, req.Method+" "+req.URL.String())
+		r.mu.Unlock()
+		lambdaError(w, http.StatusNotFound, "UnknownOperationException",
+			"testsvc router: only Invoke (POST "+invokePath+"{name}"+invokeSuffix+") is served")
+		return
+	}
+	payload, err := io.ReadAll(req.Body)
+	call := Invocation{Function: name, Instance: -1, Payload: payload}
+	defer func() {
+		r.mu.Lock()
+		r.calls = append(r.calls, call)
+		r.mu.Unlock()
+	}()
+	fail := func(status int, typ, msg string, extra ...string) {
+		call.Status, call.ErrorType = status, typ
+		call.Response = lambdaError(w, status, typ, msg, extra...)
+	}
+	if err != nil {
+		fail(http.StatusBadRequest, "InvalidRequestContentException", "read payload: "+err.Error())
+		return
+	}
+	switch typ := req.Header.Get("X-Amz-Invocation-Type"); typ {
+	case "", "RequestResponse":
+	default:
+		fail(http.StatusBadRequest, "InvalidParameterValueException",
+			"testsvc router: invocation type "+typ+" is not emulated; only RequestResponse")
+		return
+	}
+	rt, i, known := r.acquire(name)
+	switch {
+	case !known:
+		fail(http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+name)
+		return
+	case i < 0:
+		fail(http.StatusTooManyRequests, "TooManyRequestsException", "Rate Exceeded.",
+			"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded")
+		return
+	}
+	call.Instance = i
+	resp, err := r.client.Post(rt.urls[i], "application/json", bytes.NewReader(payload))
+	var out []byte
+	if err == nil {
+		out, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	r.release(rt, i)
+	if err != nil {
+		fail(http.StatusInternalServerError, "ServiceException",
+			fmt.Sprintf("testsvc router: RIE instance %d of %s (%s): %v", i, name, rt.urls[i], err))
+		return
+	}
+	for k, vs := range resp.Header {
+		if k != "Content-Length" {
+			w.Header()[k] = vs
+		}
+	}
+	w.Header().Set("X-Amz-Executed-Version", "1")
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(out)
+	call.Status, call.Response = resp.StatusCode, out
+}
+
+// invokedFunction returns the function an Invoke call names, qualified by its
+// Qualifier parameter, or false for any other request.
+func invokedFunction(req *http.Request) (string, bool) {
+	rest, ok := strings.CutPrefix(req.URL.EscapedPath(), invokePath)
+	if !ok || req.Method != http.MethodPost {
+		return "", false
+	}
+	rest, ok = strings.CutSuffix(rest, invokeSuffix)
+	if !ok || rest == "" || strings.Contains(rest, "/") {
+		return "", false
+	}
+	name, err := url.PathUnescape(rest) // SDKs escape the ARN's colons
+	if err != nil {
+		return "", false
+	}
+	if q := req.URL.Query().Get("Qualifier"); q != "" {
+		name += ":" + q
+	}
+	return name, true
+}
+
+// acquire marks the first idle instance of name busy: -1 when all are busy.
+func (r *LambdaRouterServer) acquire(name string) (*route, int, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rt, ok := r.routes[name]
+	if !ok {
+		return nil, -1, false
+	}
+	for i, busy := range rt.busy {
+		if !busy {
+			rt.busy[i] = true
+			return rt, i, true
+		}
+	}
+	return rt, -1, true
+}
+
+func (r *LambdaRouterServer) release(rt *route, i int) {
+	r.mu.Lock()
+	rt.busy[i] = false
+	r.mu.Unlock()
+}
+
+// lambdaError writes an error as Lambda does (status, X-Amzn-ErrorType, a JSON
+// body with Type and message) and returns the body. extra are further
+// key/value string fields, such as Reason.
+func lambdaError(w http.ResponseWriter, status int, typ, msg string, extra ...string) []byte {
+	var b strings.Builder
+	b.WriteString(`{"Type":"User","message":`)
+	b.WriteString(quote(msg))
+	for i := 0; i+1 < len(extra); i += 2 {
+		b.WriteString(`,` + quote(extra[i]) + `:` + quote(extra[i+1]))
+	}
+	b.WriteString(`}`)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Amzn-ErrorType", typ)
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, b.String())
+	return []byte(b.String())
+}
+
+// quote is s as a JSON string.
+func quote(s string) string {
+	b, _ := json.Marshal(s) // a string always marshals
+	return string(b)
+}
