@@ -45,9 +45,7 @@ func TestCompliance(t *testing.T) {
 	tiersJSON := cdktest.TemplateJSON(t, tiers)
 	t.Run("cdk-nag", func(t *testing.T) { cdktest.RequireNagClean(t, tiers) })
 	t.Run("cfn-lint", func(t *testing.T) {
-		cdktest.CfnLint(t, tiersJSON, cdktest.Ignored{Rule: "I1022",
-			Reason: "aws-cdk-lib renders AWS-managed policy ARNs (AWSLambdaVPCAccessExecutionRole) and the password " +
-				"user's Secrets Manager dynamic reference as Fn::Join; informational, and the tier's own strings use Fn::Sub"})
+		cdktest.CfnLint(t, tiersJSON)
 	})
 
 	t.Run("secrets manager endpoint only for bound functions", func(t *testing.T) {

@@ -37,9 +37,7 @@ func TestElastiCacheExample(t *testing.T) {
 
 	t.Run("cdk-nag", func(t *testing.T) { cdktest.RequireNagClean(t, ex.Stack) })
 	t.Run("cfn-lint", func(t *testing.T) {
-		cdktest.CfnLint(t, tmplJSON, cdktest.Ignored{Rule: "I1022",
-			Reason: "aws-cdk-lib renders the AWS-managed policy ARN of AWSLambdaVPCAccessExecutionRole " +
-				"(added by gofunction for a function in a VPC) as Fn::Join; informational, and not ours to render"})
+		cdktest.CfnLint(t, tmplJSON)
 	})
 	t.Run("golden", func(t *testing.T) {
 		cdktest.Golden(t, filepath.Join("testdata", StackName+".template.json"), tmplJSON)

@@ -11,6 +11,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cdktest"
+	"github.com/liftcdk/lift/constructs/monitoring"
+	"github.com/liftcdk/lift/constructs/service"
+	"github.com/liftcdk/lift/internal/contract"
 )
 
 // moduleRoot is the repository root, where cdk.json is and `cdk synth` runs.
@@ -57,23 +60,46 @@ func TestQuickstart(t *testing.T) {
 	raw := cdktest.TemplateJSON(t, qs.Stack)
 
 	t.Run("function", func(t *testing.T) {
-		tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(1))
+		tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(2)) // the API and the stack's warmer
 		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
 			"Runtime":       "provided.al2023",
 			"Handler":       "bootstrap",
 			"Architectures": []any{"arm64"},
 			"MemorySize":    256,
 			"Timeout":       10,
-			"Environment": map[string]any{"Variables": map[string]any{
-				"LIFT_SERVICE": "quickstart", "LIFT_LOG_LEVEL": "info",
-			}},
+			"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
+				contract.EnvService: "quickstart", contract.EnvLogLevel: "info", contract.EnvCacheKind: contract.CacheKindDynamoDB,
+			})},
 		})
 		tmpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
 			"Properties":     map[string]any{"RetentionInDays": 30},
 			"DeletionPolicy": "Delete",
 		})
+		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Alias"), map[string]any{"Name": service.AliasName})
 		tmpl.HasOutput(jsii.String("ApiFunctionName"), map[string]any{"Value": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^ApiFunction"))}})
 		tmpl.HasOutput(jsii.String("ApiLogGroupName"), assertions.Match_AnyValue())
+		tmpl.HasOutput(jsii.String("CacheTableName"), assertions.Match_AnyValue())
+	})
+	t.Run("cache tier", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::DynamoDB::Table"), map[string]any{
+			"BillingMode":             "PAY_PER_REQUEST",
+			"TimeToLiveSpecification": map[string]any{"AttributeName": contract.DefaultCacheTTLAttribute, "Enabled": true},
+		})
+		tmpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
+			"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{
+				"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+					"Action": []any{"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"},
+				})}),
+			}),
+		})
+	})
+	t.Run("warmer and alarms", func(t *testing.T) {
+		tmpl.ResourceCountIs(jsii.String("AWS::Scheduler::Schedule"), jsii.Number(1))
+		tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::CompositeAlarm"), jsii.Number(1))
+		tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(1))
+		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+			"AlarmName": StackName + "-quickstart-" + monitoring.AlarmWarmerShortfall,
+		})
 	})
 	t.Run("golden", func(t *testing.T) { cdktest.Golden(t, golden, raw) })
 	t.Run("cfn-lint", func(t *testing.T) { cdktest.CfnLint(t, raw) })

@@ -8,7 +8,9 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/cachetier"
 	"github.com/liftcdk/lift/constructs/gofunction"
+	"github.com/liftcdk/lift/constructs/service"
 )
 
 const (
@@ -30,41 +32,52 @@ type QuickstartProps struct {
 	HandlerEntry string
 }
 
-// Quickstart is the stack and what it created, so later additions (a cache
-// tier bound to Api, alarms) attach to the same function.
+// Quickstart is the stack and the service it created.
 type Quickstart struct {
 	awscdk.Stack
-	Api awslambda.Function
+	Service *service.Service
 }
 
-// NewQuickstartStack defines the quickstart: one Go function serving a JSON
-// API, with outputs the local pipeline reads back.
+// NewQuickstartStack defines the quickstart: one Lift service (a Go function
+// serving a JSON API on a "live" alias) with a DynamoDB cache tier, the
+// stack's scheduled warmer, alarms and a dashboard, plus the outputs the local
+// pipeline reads back.
 func NewQuickstartStack(scope constructs.Construct, id string, props *QuickstartProps) *Quickstart {
 	sp := props.StackProps // a copy: the caller's props are not modified
 	if sp.Description == nil {
 		sp.Description = jsii.String("Lift quickstart: a Go JSON API on Lambda")
 	}
 	stack := awscdk.NewStack(scope, jsii.String(id), &sp)
-	api := gofunction.New(stack, jsii.String("Api"), &gofunction.Props{
-		Entry:        jsii.String(props.HandlerEntry),
-		Architecture: props.Architecture,
-		ServiceName:  jsii.String("quickstart"),
-		Description:  jsii.String("Lift quickstart JSON API"),
-		MemorySize:   jsii.Number(256),
-		Timeout:      awscdk.Duration_Seconds(jsii.Number(10)),
-		// A demo stack: its logs go with it. Production services keep the
-		// default (RETAIN).
-		LogRemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	api := service.New(stack, jsii.String("Api"), &service.Props{
+		ServiceName: jsii.String("quickstart"),
+		Function: &gofunction.Props{
+			Entry:        jsii.String(props.HandlerEntry),
+			Architecture: props.Architecture,
+			Description:  jsii.String("Lift quickstart JSON API"),
+			MemorySize:   jsii.Number(256),
+			Timeout:      awscdk.Duration_Seconds(jsii.Number(10)),
+			// A demo stack: its logs go with it. Production services keep
+			// the default (RETAIN).
+			LogRemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		},
+		// Memory first, then this table, then the catalog.
+		DynamoDBCache: &cachetier.DynamoDBProps{},
+		// The stack's warmer keeps two environments warm every 5 minutes.
+		Prewarm: &service.PrewarmProps{Concurrency: jsii.Number(2)},
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("ApiFunctionName"), &awscdk.CfnOutputProps{
-		Value:       api.FunctionName(),
+		Value:       api.Function.FunctionName(),
 		Description: jsii.String("Name of the quickstart API function"),
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("ApiLogGroupName"), &awscdk.CfnOutputProps{
-		Value:       api.LogGroup().LogGroupName(),
+		Value:       api.Function.LogGroup().LogGroupName(),
 		Description: jsii.String("Log group of the quickstart API function"),
 	})
-	return &Quickstart{Stack: stack, Api: api}
+	awscdk.NewCfnOutput(stack, jsii.String("CacheTableName"), &awscdk.CfnOutputProps{
+		Value:       api.DynamoDB.Table().TableName(),
+		Description: jsii.String("DynamoDB table of the quickstart's cache tier"),
+	})
+	return &Quickstart{Stack: stack, Service: api}
 }
 
 // architectureFromContext reads lift:architecture: arm64 (default) or x86_64.
