@@ -1,0 +1,277 @@
+package elasticache
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/testsvc"
+)
+
+const (
+	// outageInvocations is how many requests run while the server is down.
+	outageInvocations = 24
+	// sharedWithin bounds the attempts to see a value written by one process
+	// read by the other through Valkey: after the server returns, the client
+	// must reconnect first; on a loaded machine a call can also overrun the
+	// template's L2 budget and fall back to the loader, which is fail-open
+	// behaving as designed, so a fresh key is tried.
+	sharedWithin  = 30 * time.Second
+	invokeTimeout = 20 * time.Second
+)
+
+// greeting is the handler's answer; errorMessage is set on a function error.
+type greeting struct {
+	Message      string    `json:"message"`
+	ComputedAt   time.Time `json:"computedAt"`
+	ErrorMessage string    `json:"errorMessage"`
+}
+
+type instance struct {
+	name string
+	rie  *testsvc.RIEProcess
+}
+
+func (in instance) invoke(ctx context.Context, name string) (greeting, time.Duration, error) {
+	payload, _ := json.Marshal(map[string]string{"name": name})
+	ctx, cancel := context.WithTimeout(ctx, invokeTimeout)
+	defer cancel()
+	body, latency, err := in.rie.Invoke(ctx, payload)
+	if err != nil {
+		return greeting{}, latency, fmt.Errorf("%s: %w", in.name, err)
+	}
+	var g greeting
+	if err := json.Unmarshal(body, &g); err != nil {
+		return greeting{}, latency, fmt.Errorf("%s: response %s: %w", in.name, body, err)
+	}
+	if g.ErrorMessage != "" || g.Message != "Hello, "+name+"!" || g.ComputedAt.IsZero() {
+		return g, latency, fmt.Errorf("%s: name %q: function answered %s", in.name, name, body)
+	}
+	return g, latency, nil
+}
+
+func (in instance) mustInvoke(t *testing.T, name string) greeting {
+	t.Helper()
+	g, _, err := in.invoke(context.Background(), name)
+	if err != nil {
+		t.Fatalf("%v\nlogs:\n%s", err, in.rie.Logs())
+	}
+	return g
+}
+
+// TestValkeyOutageFailsOpen: miss then hits (memory, then Valkey across two
+// processes), the server stopped mid-run with zero failed invocations, then
+// restarted on the same port and used again.
+func TestValkeyOutageFailsOpen(t *testing.T) {
+	// Fail before the minute-long synth when a server binary is missing.
+	testsvc.Tool(t, "valkey-server")
+	testsvc.Tool(t, "aws-lambda-rie")
+	fn := synthFunction(t)
+	t.Logf("function %s", fn)
+	for k, want := range map[string]string{
+		contract.EnvCacheKind: contract.CacheKindValkey, contract.EnvCacheCluster: "true",
+		contract.EnvCacheTLS: "true", contract.EnvCacheAuth: contract.CacheAuthIAM,
+	} {
+		if fn.Env[k] != want {
+			t.Fatalf("template sets %s=%q, want %q: the example no longer binds an IAM-authenticated TLS cluster cache; update this test with it", k, fn.Env[k], want)
+		}
+	}
+	if _, ok := fn.Computed[contract.EnvCacheEndpoint]; !ok {
+		t.Fatalf("template's %s is %q, want the cache's endpoint attribute", contract.EnvCacheEndpoint, fn.Env[contract.EnvCacheEndpoint])
+	}
+	for k, v := range fn.Computed {
+		if k != contract.EnvCacheEndpoint {
+			t.Fatalf("template variable %s=%v is resolved at deploy time and this test has no local value for it", k, v)
+		}
+	}
+
+	// ElastiCache Serverless is a TLS endpoint speaking the cluster protocol.
+	valkey := testsvc.Redis(t, testsvc.RedisOptions{Binary: "valkey-server", TLS: true, Cluster: true})
+	env := maps(fn.Env)
+	env[contract.EnvCacheEndpoint] = valkey.Addr
+	// A local valkey-server cannot verify ElastiCache IAM tokens (SigV4 signed
+	// for elasticache:Connect, checked by the AWS service, not the server), so
+	// the client connects without AUTH; TLS and cluster mode stay as deployed.
+	env[contract.EnvCacheAuth] = contract.CacheAuthNone
+	// The function's TLS client verifies the server against the system roots;
+	// Go on Linux reads them from SSL_CERT_FILE, here only the test CA.
+	env["SSL_CERT_FILE"] = writeTestCA(t, valkey)
+
+	// Two processes of the same function sharing the cache, as two Lambda
+	// execution environments do: B's memory tier never saw A's values.
+	start := func(name string) instance {
+		return instance{name, testsvc.RIE(t, testsvc.RIEOptions{
+			Bootstrap: fn.Bootstrap, Env: env, FunctionName: "elasticache-example-" + name,
+			Timeout: fn.Timeout, MemoryMB: fn.MemoryMB,
+		})}
+	}
+	a, b := start("A"), start("B")
+
+	// 1. A misses and loads, A hits memory, B (empty memory) hits Valkey.
+	phase := time.Now()
+	first, attempts := sharedThroughValkey(t, a, b, "Ada")
+	waitFor(t, "B's EMF output to count a Valkey hit", func() bool {
+		return emfCounts(b.rie.Logs(), contract.TierValkey).Hits >= 1
+	}, b)
+	t.Logf("phase 1 (A miss, A memory hit, B Valkey hit): %s, %d attempt(s), L2 budget %s=%s",
+		time.Since(phase).Round(time.Millisecond), attempts, contract.EnvCacheTimeout, env[contract.EnvCacheTimeout])
+
+	// 2. Outage: every request must still be answered.
+	valkey.Stop(t)
+	stopped := time.Now()
+	logMark := map[string]int{a.name: len(a.rie.Logs()), b.name: len(b.rie.Logs())}
+	var failures []string
+	var latencies []time.Duration
+	loaded := map[string]int{}
+	for i := range outageInvocations {
+		in := []instance{a, b}[i%2]
+		name := fmt.Sprintf("Outage%02d", i)
+		if i%6 == 5 {
+			name = first.name // known to both memory tiers: still answered from memory
+		}
+		g, latency, err := in.invoke(context.Background(), name)
+		latencies = append(latencies, latency)
+		if err != nil {
+			failures = append(failures, err.Error())
+			continue
+		}
+		if name != first.name {
+			if g.ComputedAt.Before(stopped) {
+				t.Errorf("%s: %s computed at %s, before the server stopped at %s: not from the loader", in.name, name, g.ComputedAt, stopped)
+			}
+			loaded[in.name]++
+		} else if !g.ComputedAt.Equal(first.ComputedAt) {
+			t.Errorf("%s: %s recomputed during the outage (%s, cached %s): the memory tier should still serve it", in.name, name, g.ComputedAt, first.ComputedAt)
+		}
+	}
+	outage := time.Since(stopped)
+	if len(failures) > 0 {
+		t.Fatalf("%d of %d invocations failed while Valkey was down (fail open means zero):\n%s\nA logs:\n%s",
+			len(failures), outageInvocations, strings.Join(failures, "\n"), a.rie.Logs())
+	}
+	for _, in := range []instance{a, b} {
+		var counts tierCounts
+		// Every loaded request failed at least its Valkey read.
+		waitFor(t, fmt.Sprintf("%s's EMF output to count a Valkey error for each of its %d outage misses", in.name, loaded[in.name]), func() bool {
+			counts = emfCounts(in.rie.Logs()[logMark[in.name]:], contract.TierValkey)
+			return counts.Errors >= loaded[in.name]
+		}, in)
+		if counts.Hits != 0 {
+			t.Errorf("%s counted %d Valkey hits while the server was down", in.name, counts.Hits)
+		}
+		warnings := failOpenLines(in.rie.Logs()[logMark[in.name]:], contract.TierValkey)
+		// runtime/cache logs a failing tier at most once per 10 s interval.
+		maxWarnings := 1 + int(outage/(10*time.Second))
+		if len(warnings) == 0 || len(warnings) > maxWarnings {
+			t.Errorf("%s logged %d %q warnings for %d Valkey errors in %s: want 1 to %d (logged, not flooded)\nlogs:\n%s",
+				in.name, len(warnings), failOpenMessage, counts.Errors, outage.Round(time.Millisecond), maxWarnings, in.rie.Logs())
+		}
+		t.Logf("outage, %s: %d loaded, EMF CacheErrors{Tier=valkey}=%d over %d EMF lines, %d fail-open warning line(s)",
+			in.name, loaded[in.name], counts.Errors, counts.Lines, len(warnings))
+	}
+	slices.Sort(latencies)
+	t.Logf("phase 2 (server down): %d invocations, 0 failed, %d loaded, %d from memory, in %s; latency p50 %s, max %s",
+		outageInvocations, loaded[a.name]+loaded[b.name], outageInvocations-loaded[a.name]-loaded[b.name], outage.Round(time.Millisecond),
+		latencies[len(latencies)/2].Round(time.Microsecond), latencies[len(latencies)-1].Round(time.Microsecond))
+
+	// 3. The server returns on the same port (empty: it persists nothing).
+	// A writes a new greeting through to Valkey; B, which never saw it, must
+	// read A's copy. Each attempt uses a fresh name, so a write made before
+	// A's client reconnected cannot be mistaken for a recovered tier.
+	valkey.Start(t)
+	restarted := time.Now()
+	_, attempts = sharedThroughValkey(t, a, b, "Back")
+	recovered := time.Since(restarted)
+	keys, err := valkey.Do(context.Background(), "DBSIZE")
+	if n, _ := keys.(int64); err != nil || n < 1 {
+		t.Fatalf("restarted server holds %v keys (%v): the write-through did not reach it", keys, err)
+	}
+	t.Logf("phase 3 (server back): tier used again after %s, %d attempt(s); server holds %v key(s)",
+		recovered.Round(time.Millisecond), attempts, keys)
+}
+
+// shared is a greeting A computed and B read back.
+type shared struct {
+	greeting
+	name string
+}
+
+// sharedThroughValkey has A compute a greeting (a miss: loaded, written
+// through), checks that A's next request is a memory hit, then asks B, whose
+// memory tier never held it: the same computedAt proves B read A's copy from
+// Valkey. Each attempt uses a fresh name, so a write made while the tier was
+// unavailable cannot pass for one that reached it.
+func sharedThroughValkey(t *testing.T, a, b instance, prefix string) (shared, int) {
+	t.Helper()
+	deadline := time.Now().Add(sharedWithin)
+	for attempt := 1; ; attempt++ {
+		name := fmt.Sprintf("%s%02d", prefix, attempt)
+		written := a.mustInvoke(t, name)
+		if again := a.mustInvoke(t, name); !again.ComputedAt.Equal(written.ComputedAt) {
+			t.Fatalf("A's second request for %s was recomputed (%s, first %s): the memory tier did not serve it",
+				name, again.ComputedAt, written.ComputedAt)
+		}
+		if read := b.mustInvoke(t, name); read.ComputedAt.Equal(written.ComputedAt) {
+			return shared{written, name}, attempt
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("B never read A's greeting from Valkey within %s (%d attempts)\nA logs:\n%s\nB logs:\n%s",
+				sharedWithin, attempt, a.rie.Logs(), b.rie.Logs())
+		}
+		time.Sleep(200 * time.Millisecond) // pacing between attempts, not an assertion
+	}
+}
+
+// waitFor polls cond until it holds or a bounded time passes: log lines reach
+// the emulator's output asynchronously.
+func waitFor(t *testing.T, what string, cond func() bool, in instance) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s\n%s logs:\n%s", what, in.name, in.rie.Logs())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// writeTestCA saves the root of the server's verified chain as PEM: the CA
+// that testsvc generated and r.TLSConfig trusts.
+func writeTestCA(t *testing.T, r *testsvc.RedisServer) string {
+	t.Helper()
+	conn, err := tls.Dial("tcp", r.Addr, r.TLSConfig)
+	if err != nil {
+		t.Fatalf("TLS handshake with %s: %v", r.Addr, err)
+	}
+	defer conn.Close()
+	chains := conn.ConnectionState().VerifiedChains
+	if len(chains) == 0 || len(chains[0]) == 0 {
+		t.Fatalf("TLS handshake with %s verified no chain", r.Addr)
+	}
+	root := chains[0][len(chains[0])-1]
+	if !root.IsCA {
+		t.Fatalf("the chain of %s ends in %q, not a CA", r.Addr, root.Subject)
+	}
+	path := filepath.Join(t.TempDir(), "test-ca.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func maps(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
