@@ -1,0 +1,33 @@
+package docs_test
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/cachetier"
+	"github.com/liftcdk/lift/constructs/cloudmap"
+	"github.com/liftcdk/lift/constructs/gofunction"
+	"github.com/liftcdk/lift/constructs/service"
+)
+
+// Example_services is the snippet of constructs.md (section service). It is
+// compiled, not run: synthesis builds the handlers and needs the CDK's Node.
+func Example_services() {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Shop"), nil)
+
+	ns := cloudmap.NewNamespace(stack, jsii.String("Namespace"), &cloudmap.NamespaceProps{Name: jsii.String("shop")})
+	inventory := service.New(stack, jsii.String("inventory"), &service.Props{
+		Function:      &gofunction.Props{Entry: jsii.String("services/inventory")},
+		DynamoDBCache: &cachetier.DynamoDBProps{},
+		Namespace:     ns,
+	})
+	orders := service.New(stack, jsii.String("orders"), &service.Props{
+		Function:  &gofunction.Props{Entry: jsii.String("services/orders")},
+		Namespace: ns,
+		Prewarm:   &service.PrewarmProps{Concurrency: jsii.Number(3)},
+	})
+	orders.Connect(inventory)
+
+	app.Synth(nil)
+}
