@@ -11,7 +11,7 @@ import (
 // one line per request.
 type logLimiter struct {
 	every      time.Duration
-	logger     *slog.Logger
+	logger     *slog.Logger // nil: slog.Default() when logging, so lift.Start's JSON logger is used
 	tier       string
 	next       atomic.Int64 // unix nanos before which failures are only counted
 	suppressed atomic.Int64
@@ -24,7 +24,11 @@ func (l *logLimiter) log(op string, err error) {
 		l.suppressed.Add(1)
 		return
 	}
-	l.logger.Warn("cache tier unavailable, failing open",
+	logger := l.logger
+	if logger == nil { // resolved now, not at init: the cache is often built before lift.Start sets the default
+		logger = slog.Default()
+	}
+	logger.Warn("cache tier unavailable, failing open",
 		slog.String("tier", l.tier), slog.String("op", op),
 		slog.String("error", err.Error()), slog.Int64("suppressed", l.suppressed.Swap(0)))
 }

@@ -69,16 +69,10 @@ func WithService(name string) Option { return func(o *options) { o.service = nam
 // WithMetrics sends hit, miss and error counters to w. Default metrics.Default().
 func WithMetrics(w *metrics.Writer) Option { return func(o *options) { o.metrics = w } }
 
-// WithLogger logs L2 failures to l (rate limited). Default slog.Default().
+// WithLogger logs L2 failures to l (rate limited). Default: slog.Default() at
+// the time of each log line.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithLogInterval sets the minimum gap between two L2 failure logs of one tier;
 // failures in between are counted and reported with the next log. Default 10s.
 func WithLogInterval(d time.Duration) Option { return func(o *options) { o.logEvery = d } }
-
-func (o *options) log() *slog.Logger {
-	if o.logger != nil {
-		return o.logger
-	}
-	return slog.Default()
-}

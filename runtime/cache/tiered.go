@@ -54,7 +54,7 @@ func NewTiered(mem *Memory, l2 Cache, opts ...Option) (*Tiered, error) {
 	t := &Tiered{
 		mem: mem, l2: l2, tier: tier, timeout: o.timeout, memTTL: o.memoryTTL,
 		m:       newTierMetrics(&o, tier),
-		limiter: logLimiter{every: o.logEvery, logger: o.log(), tier: tier},
+		limiter: logLimiter{every: o.logEvery, logger: o.logger, tier: tier},
 	}
 	t.l2exp, _ = l2.(ExpiryGetter)
 	return t, nil
