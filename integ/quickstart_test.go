@@ -54,9 +54,13 @@ func TestQuickstartLocalCloud(t *testing.T) {
 			}
 		}
 		for _, want := range []string{"AWS::Lambda::Function", "AWS::IAM::Role", "AWS::Logs::LogGroup"} {
-			if types[want] != 1 {
-				t.Errorf("stack has %d %s, want 1 (resources %+v)", types[want], want, rep.Stack.Resources)
+			if types[want] == 0 {
+				t.Errorf("stack has no %s (resources %+v)", want, rep.Stack.Resources)
 			}
+		}
+		fn := rep.Stack.Outputs[localcloud.DefaultFunctionOutput]
+		if fn == "" || fn != rep.Function.Name {
+			t.Errorf("output %s = %q, function run %q: want the function the stack names", localcloud.DefaultFunctionOutput, fn, rep.Function.Name)
 		}
 	})
 
@@ -95,8 +99,15 @@ func TestQuickstartLocalCloud(t *testing.T) {
 		if w.Lift != contract.ControlWarmup || !w.ColdStart || w.InitType != "on-demand" || w.InstanceID == "" || w.Round != "liftdemo" {
 			t.Fatalf("warm-up answer %s", rep.Warmup.Response)
 		}
-		if len(w.Hooks) != 1 || w.Hooks[0].Name != "catalog" || w.Hooks[0].Error != "" {
-			t.Errorf("warm-up hooks %+v, want the quickstart's catalog hook, no error", w.Hooks)
+		catalog := false
+		for _, h := range w.Hooks {
+			catalog = catalog || h.Name == "catalog"
+			if h.Error != "" {
+				t.Errorf("warm-up hook %s failed: %s", h.Name, h.Error)
+			}
+		}
+		if !catalog {
+			t.Errorf("warm-up hooks %+v lack the quickstart's catalog hook", w.Hooks)
 		}
 	})
 

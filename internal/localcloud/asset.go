@@ -34,6 +34,9 @@ type assetManifest struct {
 }
 
 type template struct {
+	Outputs map[string]struct {
+		Value any `json:"Value"`
+	} `json:"Outputs"`
 	Resources map[string]struct {
 		Type       string `json:"Type"`
 		Properties struct {
@@ -90,6 +93,26 @@ func locateAsset(assembly, stack, logicalID string) (Asset, error) {
 		}
 	}
 	return Asset{}, fmt.Errorf("no asset manifest of %s publishes object key %s (function %s)", stack, key, logicalID)
+}
+
+// outputRef returns the logical id an output of stack's template refers to
+// with {"Ref": id}, or "" when the output is absent or not a plain Ref.
+func outputRef(assembly, stack, output string) (string, error) {
+	var cm cloudManifest
+	if err := readJSON(filepath.Join(assembly, "manifest.json"), &cm); err != nil {
+		return "", err
+	}
+	art, ok := cm.Artifacts[stack]
+	if !ok || art.Type != "aws:cloudformation:stack" {
+		return "", fmt.Errorf("cloud assembly %s has no stack artifact %s", assembly, stack)
+	}
+	var tpl template
+	if err := readJSON(filepath.Join(assembly, art.Properties.TemplateFile), &tpl); err != nil {
+		return "", err
+	}
+	ref, _ := tpl.Outputs[output].Value.(map[string]any)
+	id, _ := ref["Ref"].(string)
+	return id, nil
 }
 
 func describeAsset(id, dir string) (Asset, error) {

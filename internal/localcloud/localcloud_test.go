@@ -75,24 +75,43 @@ func TestLocateAsset(t *testing.T) {
 	}
 }
 
+func TestOutputRef(t *testing.T) {
+	dir := assemblyWithBootstrap(t)
+	for output, want := range map[string]string{"ApiName": "ApiFunctionAAAA", "Literal": "", "Missing": ""} {
+		got, err := outputRef(dir, "Demo", output)
+		if err != nil || got != want {
+			t.Errorf("outputRef(%s) = %q, %v; want %q", output, got, err, want)
+		}
+	}
+	if _, err := outputRef(dir, "Nope", "ApiName"); err == nil {
+		t.Error("outputRef on an unknown stack: no error")
+	}
+}
+
 func TestFunctionResource(t *testing.T) {
 	st := Stack{Name: "S", Outputs: map[string]string{}, Resources: []Resource{
 		{LogicalID: "A", PhysicalID: "fa", Type: "AWS::Lambda::Function"},
 		{LogicalID: "R", PhysicalID: "r", Type: "AWS::IAM::Role"},
 	}}
-	if r, err := functionResource(st, "Out"); err != nil || r.LogicalID != "A" {
+	if r, err := functionResource(st, "Out", ""); err != nil || r.LogicalID != "A" {
 		t.Fatalf("single function: %+v, %v", r, err)
 	}
 	st.Resources = append(st.Resources, Resource{LogicalID: "B", PhysicalID: "fb", Type: "AWS::Lambda::Function"})
-	if _, err := functionResource(st, "Out"); err == nil || !strings.Contains(err.Error(), "Options.FunctionOutput") {
+	if _, err := functionResource(st, "Out", ""); err == nil || !strings.Contains(err.Error(), "Options.FunctionOutput") {
 		t.Fatalf("two functions, no output: %v", err)
 	}
+	if r, err := functionResource(st, "Out", "B"); err != nil || r.LogicalID != "B" {
+		t.Fatalf("template output refers to B: %+v, %v", r, err)
+	}
+	if _, err := functionResource(st, "Out", "R"); err == nil {
+		t.Fatal("template output referring to a role: no error")
+	}
 	st.Outputs["Out"] = "fb"
-	if r, err := functionResource(st, "Out"); err != nil || r.LogicalID != "B" {
-		t.Fatalf("output names fb: %+v, %v", r, err)
+	if r, err := functionResource(st, "Out", "A"); err != nil || r.LogicalID != "B" {
+		t.Fatalf("deployed output names fb: %+v, %v", r, err)
 	}
 	st.Outputs["Out"] = "other"
-	if _, err := functionResource(st, "Out"); err == nil {
+	if _, err := functionResource(st, "Out", ""); err == nil {
 		t.Fatal("output naming an unknown function: no error")
 	}
 }

@@ -141,6 +141,9 @@ func (r *runner) assembly() string { return filepath.Join(r.work, "cdk.out") }
 func (r *runner) deploy(ctx context.Context) ([]string, error) {
 	res, err := r.cdk.run(ctx, r.o.Root, "deploy.log", "deploy", r.o.Stack,
 		"--require-approval", "never", "--no-notices", "--no-color", "--progress", "events",
+		// CreateStack rather than a change set: moto fills in the stack's
+		// outputs only on that path, and the outputs are read back.
+		"--method=direct",
 		"-c", ArchitectureContext+"="+r.o.Architecture, "--output", r.assembly())
 	r.rep.Deploy = res
 	if err != nil {
@@ -172,7 +175,11 @@ func (r *runner) readStack(ctx context.Context) ([]string, error) {
 	for _, k := range sortedKeys(st.Outputs) {
 		lines = append(lines, fmt.Sprintf("  output %s = %s", k, st.Outputs[k]))
 	}
-	fn, err := functionResource(st, r.o.FunctionOutput)
+	ref, err := outputRef(r.assembly(), r.o.Stack, r.o.FunctionOutput)
+	if err != nil {
+		return lines, err
+	}
+	fn, err := functionResource(st, r.o.FunctionOutput, ref)
 	if err != nil {
 		return lines, err
 	}

@@ -44,9 +44,10 @@ func readStack(ctx context.Context, cfn *cloudformation.Client, name string) (St
 	return st, nil
 }
 
-// functionResource picks the function to run: the one named by the output,
-// or else the stack's only AWS::Lambda::Function.
-func functionResource(st Stack, output string) (Resource, error) {
+// functionResource picks the function to run: the one the output names
+// (read back from the stack, or else resolved from the template's
+// {"Ref": id}), or else the stack's only AWS::Lambda::Function.
+func functionResource(st Stack, output, templateRef string) (Resource, error) {
 	var functions []Resource
 	for _, r := range st.Resources {
 		if r.Type == "AWS::Lambda::Function" {
@@ -60,6 +61,14 @@ func functionResource(st Stack, output string) (Resource, error) {
 			}
 		}
 		return Resource{}, fmt.Errorf("stack %s: output %s names function %q, which is not among its AWS::Lambda::Function resources", st.Name, output, name)
+	}
+	if templateRef != "" {
+		for _, r := range functions {
+			if r.LogicalID == templateRef {
+				return r, nil
+			}
+		}
+		return Resource{}, fmt.Errorf("stack %s: output %s refers to %s, which is not among its deployed AWS::Lambda::Function resources", st.Name, output, templateRef)
 	}
 	if len(functions) == 1 {
 		return functions[0], nil
