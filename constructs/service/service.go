@@ -184,6 +184,10 @@ func monitoringProps(s *Service, p *Props, fnProps *gofunction.Props) *monitorin
 		mp.CacheTier = jsii.String(contract.TierValkey)
 		if e.Serverless() {
 			mp.ElastiCache = &monitoring.ElastiCacheProps{ServerlessCacheName: jsii.String(e.CacheName())}
+			if p.ElastiCache != nil && p.ElastiCache.Serverless != nil { // limits known only for a tier made here
+				mp.ElastiCache.MaxECPUPerSecond = p.ElastiCache.Serverless.MaxECPUPerSecond
+				mp.ElastiCache.MaxDataStorageGB = p.ElastiCache.Serverless.MaxDataStorageGB
+			}
 		} else {
 			mp.ElastiCache = &monitoring.ElastiCacheProps{NodeIDs: monitoring.ReplicationGroupNodeIDs(e.ReplicationGroup())}
 		}

@@ -94,7 +94,8 @@ func TestServicesConnectThroughDiscovery(t *testing.T) {
 func TestElastiCacheServicePlacesFunctionInTheCacheVpc(t *testing.T) {
 	_, stack := cdktest.NewStack(t, "Shop")
 	svc := service.New(stack, jsii.String("carts"), &service.Props{
-		Function: fn(), ElastiCache: &cachetier.ElastiCacheProps{CreateVpc: jsii.Bool(true)},
+		Function: fn(), ElastiCache: &cachetier.ElastiCacheProps{CreateVpc: jsii.Bool(true),
+			Serverless: &cachetier.ServerlessProps{MaxECPUPerSecond: jsii.Number(5000), MaxDataStorageGB: jsii.Number(5)}},
 		Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)},
 	})
 	tmpl := assertions.Template_FromStack(stack, nil)
@@ -110,6 +111,9 @@ func TestElastiCacheServicePlacesFunctionInTheCacheVpc(t *testing.T) {
 	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 		"AlarmName": "Shop-carts-" + monitoring.AlarmCacheThrottledCmds,
 	})
+	for _, key := range []string{monitoring.AlarmCacheECPU, monitoring.AlarmCacheMemory} { // the tier's limits reach monitoring
+		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"AlarmName": "Shop-carts-" + key})
+	}
 	tmpl.ResourceCountIs(jsii.String("AWS::Scheduler::Schedule"), jsii.Number(0))
 }
 
