@@ -147,6 +147,11 @@ func (r *runner) deploy(ctx context.Context) ([]string, error) {
 		"-c", ArchitectureContext+"="+r.o.Architecture, "--output", r.assembly())
 	r.rep.Deploy = res
 	if err != nil {
+		if strings.Contains(res.Output, "references undefined resource") {
+			err = fmt.Errorf("%w\nhint: moto skips some resource types (CloudWatch Alarm and CompositeAlarm, Lambda Alias, "+
+				"Scheduler, ServiceDiscovery, ElastiCache, ...) and a Fn::GetAtt on a skipped resource fails the stack; "+
+				"reference such resources by a name-built ARN (Fn::Sub) or keep them out of resources moto creates (see TOOLING.md)", err)
+		}
 		return nil, err
 	}
 	lines := []string{fmt.Sprintf("%s (%s) in %s", strings.Join(res.Args, " "), r.o.Architecture, res.Duration.Round(100*time.Millisecond))}
