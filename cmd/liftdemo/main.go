@@ -20,6 +20,7 @@ import (
 
 func main() {
 	var o localcloud.Options
+	flag.StringVar(&o.App, "app", "", "cdk --app: an app command or a synthesized cloud assembly directory (default: cdk.json's app)")
 	flag.StringVar(&o.Stack, "stack", localcloud.DefaultStack, "stack to deploy")
 	flag.StringVar(&o.Architecture, "arch", localcloud.HostArchitecture(), "lift:architecture context (the host's, so the binary runs here)")
 	flag.StringVar(&o.WorkDir, "work", "", "work directory (default: a new temporary directory, removed at the end)")

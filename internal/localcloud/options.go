@@ -13,6 +13,10 @@ type Options struct {
 	// Root is the repository root holding cdk.json. Default: found from the
 	// working directory.
 	Root string
+	// App, when set, is passed to `cdk deploy --app`: another app command,
+	// or a directory holding an already synthesized cloud assembly. Default:
+	// the app of Root's cdk.json.
+	App string
 	// Stack is the stack to deploy. Default "LiftQuickstart".
 	Stack string
 	// FunctionOutput is the stack output holding the function's name.

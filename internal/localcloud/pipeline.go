@@ -136,15 +136,39 @@ func (r *runner) bootstrap(ctx context.Context) ([]string, error) {
 	return []string{fmt.Sprintf("%s bootstrapped (CDKToolkit stack) in %s", env, res.Duration.Round(100*time.Millisecond))}, nil
 }
 
-func (r *runner) assembly() string { return filepath.Join(r.work, "cdk.out") }
+// assembly is where the cloud assembly is: Options.App when that is a
+// synthesized assembly directory, else the work directory's cdk.out.
+func (r *runner) assembly() string {
+	if r.appIsAssembly() {
+		abs, _ := filepath.Abs(r.o.App)
+		return abs
+	}
+	return filepath.Join(r.work, "cdk.out")
+}
+
+func (r *runner) appIsAssembly() bool {
+	if r.o.App == "" {
+		return false
+	}
+	fi, err := os.Stat(r.o.App)
+	return err == nil && fi.IsDir()
+}
 
 func (r *runner) deploy(ctx context.Context) ([]string, error) {
-	res, err := r.cdk.run(ctx, r.o.Root, "deploy.log", "deploy", r.o.Stack,
+	args := []string{"deploy", r.o.Stack}
+	if r.o.App != "" {
+		args = append(args, "--app", r.o.App)
+	}
+	args = append(args,
 		"--require-approval", "never", "--no-notices", "--no-color", "--progress", "events",
 		// CreateStack rather than a change set: moto fills in the stack's
 		// outputs only on that path, and the outputs are read back.
 		"--method=direct",
-		"-c", ArchitectureContext+"="+r.o.Architecture, "--output", r.assembly())
+		"-c", ArchitectureContext+"="+r.o.Architecture)
+	if !r.appIsAssembly() {
+		args = append(args, "--output", r.assembly())
+	}
+	res, err := r.cdk.run(ctx, r.o.Root, "deploy.log", args...)
 	r.rep.Deploy = res
 	if err != nil {
 		if strings.Contains(res.Output, "references undefined resource") {
