@@ -28,10 +28,11 @@ func dashboard(scope constructs.Construct, p *Props, stackName string, mon *Moni
 	slices.Sort(names) // stable widget order, stable template
 	refs := make([]interfacesawscloudwatch.IAlarmRef, 0, len(names)+1)
 	if mon.Composite != nil {
-		refs = append(refs, mon.Composite)
+		refs = append(refs, awscloudwatch.CompositeAlarm_FromCompositeAlarmName(scope, jsii.String("CompositeRef"),
+			jsii.String(mon.prefix+compositeSuffix)))
 	}
 	for _, n := range names {
-		refs = append(refs, mon.Alarms[n])
+		refs = append(refs, mon.alarmRef(n))
 	}
 
 	d.AddWidgets(awscloudwatch.NewTextWidget(&awscloudwatch.TextWidgetProps{
@@ -50,21 +51,34 @@ func dashboard(scope constructs.Construct, p *Props, stackName string, mon *Moni
 		graph("Lifecycle", m.lift(contract.MetricColdStart, "Sum"), m.lift(contract.MetricWarmups, "Sum"),
 			m.lift(contract.MetricHandlerPanics, "Sum"), m.lift(contract.MetricHealthFailed, "Sum")),
 	)
-	addAlarmWidgets(d, mon.Alarms, names)
+	addAlarmWidgets(d, mon, names)
 	return d
 }
 
 // addAlarmWidgets shows each named alarm's metric against its threshold, three to a row.
-func addAlarmWidgets(d awscloudwatch.Dashboard, alarms map[string]awscloudwatch.Alarm, names []string) {
+func addAlarmWidgets(d awscloudwatch.Dashboard, mon *Monitoring, names []string) {
 	widgets := make([]awscloudwatch.IWidget, 0, len(names))
 	for _, n := range names {
 		widgets = append(widgets, awscloudwatch.NewAlarmWidget(&awscloudwatch.AlarmWidgetProps{
-			Title: jsii.String(n), Alarm: alarms[n], Width: jsii.Number(8),
+			Title: jsii.String(n), Alarm: mon.alarmRef(n), Width: jsii.Number(8),
 		}))
 	}
 	for i := 0; i < len(widgets); i += 3 {
 		d.AddWidgets(widgets[i:min(i+3, len(widgets))]...)
 	}
+}
+
+// alarmRef refers to an alarm by its ARN built from its name, not by Fn::GetAtt:
+// the dashboard then needs nothing from the alarm resources (which a local
+// CloudFormation such as moto does not create) and does not wait for them.
+// The name is the literal we set, not AlarmName() (a Ref to the resource).
+func (mon *Monitoring) alarmRef(name string) awscloudwatch.IAlarm {
+	if ref, ok := mon.refs[name]; ok {
+		return ref
+	}
+	ref := awscloudwatch.Alarm_FromAlarmName(mon.Construct, jsii.String("Ref"+name), jsii.String(mon.prefix+name))
+	mon.refs[name] = ref
+	return ref
 }
 
 func graph(title string, metrics ...awscloudwatch.IMetric) awscloudwatch.GraphWidget {

@@ -40,8 +40,12 @@ type Monitoring struct {
 	metrics metricSource
 	prefix  string
 	actions []awscloudwatch.IAlarmAction
-	order   []string // alarm names in creation order: the composite rule's order
+	order   []string                        // alarm names in creation order: the composite rule's order
+	refs    map[string]awscloudwatch.IAlarm // name-based references for the dashboard
 }
+
+// compositeSuffix ends the composite alarm's name.
+const compositeSuffix = "Composite"
 
 // New creates the alarms, composite alarm, notification topic and dashboard of
 // one service. Invalid props panic at synth with a message naming the prop,
@@ -60,7 +64,7 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 		specs = append(specs, elastiCacheSpecs(p.ElastiCache, m)...)
 	}
 
-	out := &Monitoring{Construct: root, Alarms: map[string]awscloudwatch.Alarm{}, props: p, metrics: m,
+	out := &Monitoring{Construct: root, Alarms: map[string]awscloudwatch.Alarm{}, refs: map[string]awscloudwatch.IAlarm{}, props: p, metrics: m,
 		prefix: fmt.Sprintf("%s-%s-", *stack.StackName(), *p.ServiceName)}
 	out.Topic, out.TopicKey = topic(root, p)
 	out.actions = []awscloudwatch.IAlarmAction{awscloudwatchactions.NewSnsAction(out.Topic)}
@@ -71,7 +75,7 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 	if len(out.Alarms) > 0 {
 		// The rule is rendered at synth time, so alarms added later (AddDiscoveryTarget) are in it.
 		out.Composite = awscloudwatch.NewCompositeAlarm(root, jsii.String("Composite"), &awscloudwatch.CompositeAlarmProps{
-			CompositeAlarmName: jsii.String(out.prefix + "Composite"),
+			CompositeAlarmName: jsii.String(out.prefix + compositeSuffix),
 			AlarmDescription:   jsii.String("Service " + *p.ServiceName + " is unhealthy: at least one of its alarms is in ALARM. The dashboard shows which."),
 			AlarmRule:          awscloudwatch.AlarmRule_FromString(awscdk.Lazy_String(&compositeRule{out}, nil)),
 		})
@@ -93,7 +97,7 @@ func (mon *Monitoring) AddDiscoveryTarget(target string) {
 	}
 	added := mon.add(discoverySpecs(mon.metrics, target))
 	if len(added) > 0 {
-		addAlarmWidgets(mon.Dashboard, mon.Alarms, added)
+		addAlarmWidgets(mon.Dashboard, mon, added)
 	}
 }
 

@@ -148,6 +148,13 @@ func TestEveryAlarmGroup(t *testing.T) {
 		}),
 	})
 	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Dashboard"), map[string]any{"DashboardName": "Shop-orders"})
+	// Alarms are referenced by name-built ARNs: no Fn::GetAtt, so the dashboard
+	// neither waits for nor needs the alarm resources.
+	for _, d := range cdktest.Resources(t, tmpl, "AWS::CloudWatch::Dashboard") {
+		if body := fmt.Sprint(d["Properties"]); strings.Contains(body, "Fn::GetAtt") || !strings.Contains(body, ":alarm:Shop-orders-ErrorRate") {
+			t.Fatalf("dashboard must reference alarms by name-built ARN, not Fn::GetAtt: %s", body)
+		}
+	}
 }
 
 func TestDiscoveryTargetAddedLaterJoinsComposite(t *testing.T) {
