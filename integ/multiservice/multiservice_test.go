@@ -19,6 +19,7 @@ import (
 	"github.com/liftcdk/lift/constructs/cdktest"
 	"github.com/liftcdk/lift/examples/multiservice/stack"
 	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/localsvc"
 	"github.com/liftcdk/lift/internal/testsvc"
 )
 
@@ -137,6 +138,11 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 	w := &world{tpl: tpl, region: cdktest.Region, account: cdktest.Account, physical: map[string]map[string]string{}}
 	sd := servicediscovery.NewFromConfig(moto.AWSConfig(t))
 	createCloudMap(t, ctx, sd, w)
+	// inventory's serverless Valkey cache, played by a local valkey-server
+	// with TLS in cluster mode (the shape of an ElastiCache Serverless
+	// endpoint): the template's LIFT_CACHE_ENDPOINT resolves to it.
+	valkey, caFile := startCache(t, w)
+
 
 	// Which function is which, by the service the construct registered it as.
 	fnOf := map[string]string{}
@@ -166,6 +172,18 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 	for k, v := range creds {
 		invEnv[k] = v
 	}
+	if invEnv[contract.EnvCacheKind] != contract.CacheKindValkey || invEnv[contract.EnvCacheEndpoint] != valkey.Addr {
+		t.Fatalf("inventory's cache env %s=%q %s=%q, want the valkey tier at %s", contract.EnvCacheKind, invEnv[contract.EnvCacheKind],
+			contract.EnvCacheEndpoint, invEnv[contract.EnvCacheEndpoint], valkey.Addr)
+	}
+	// Not from the template: a local server cannot check ElastiCache IAM auth
+	// tokens (neither can moto), so the cache is reached without auth; TLS,
+	// cluster mode and the endpoint are the deployed configuration.
+	invEnv[contract.EnvCacheAuth] = contract.CacheAuthNone
+	// valkeycache reads no CA from the environment; Go's crypto/x509 reads
+	// SSL_CERT_FILE on Linux, so the handler trusts the test CA as it trusts
+	// Amazon's CAs in Lambda.
+	invEnv["SSL_CERT_FILE"] = caFile
 	// inventory reports its health to Cloud Map (moto).
 	invEnv["AWS_ENDPOINT_URL_SERVICEDISCOVERY"] = moto.URL
 	inventory := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: bootstraps[inventoryFn], Env: invEnv, Timeout: 10 * time.Second})
@@ -181,7 +199,7 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 	// seen within the test; everything else is the deployed configuration.
 	ordersEnv[contract.EnvDiscoveryRefresh] = "1s"
 	orders := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: bootstraps[ordersFn], Env: ordersEnv, Timeout: 10 * time.Second})
-	logsOnFailure(t, map[string]interface{ Logs() string }{"orders": orders, "inventory": inventory, "moto": moto})
+	logsOnFailure(t, map[string]interface{ Logs() string }{"orders": orders, "inventory": inventory, "moto": moto, "valkey": valkey})
 
 	invoke := func(payload string) map[string]any {
 		t.Helper()
@@ -204,6 +222,27 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 		}
 		if asked := router.Asked(); len(asked) != 1 || asked[0] != inventoryARN {
 			t.Fatalf("Lambda Invoke was asked for %v, want exactly [%s] (the qualified ARN from Cloud Map)", asked, inventoryARN)
+		}
+		if inv["cached"] != false {
+			t.Fatalf("inventory answered %v; the first read of a SKU must come from the store, not the cache", inv)
+		}
+	})
+
+	t.Run("stock level is cached in Valkey and the repeat served from cache", func(t *testing.T) {
+		keys, err := valkey.Do(ctx, "KEYS", "*stock:widget*")
+		if err != nil {
+			t.Fatalf("valkey KEYS: %v", err)
+		}
+		if k, _ := keys.([]any); len(k) != 1 {
+			t.Fatalf("valkey holds keys %v after the first order, want inventory's one stock:widget entry", keys)
+		}
+		out := invoke(`{"orderId":"o-1","sku":"widget","qty":2}`)
+		inv, _ := out["inventory"].(map[string]any)
+		if out["accepted"] != true || inv["inStock"] != float64(12) || inv["cached"] != true {
+			t.Fatalf("the repeated order answered %v; want the same answer with inventory's level from the cache", out)
+		}
+		if logs := inventory.Logs(); !strings.Contains(logs, `"`+contract.MetricCacheHits+`"`) {
+			t.Errorf("inventory's EMF logs have no %s metric after a cache hit:\n%s", contract.MetricCacheHits, logs)
 		}
 	})
 
@@ -310,4 +349,31 @@ func logsOnFailure(t *testing.T, procs map[string]interface{ Logs() string }) {
 			}
 		}
 	})
+}
+
+// startCache starts valkey-server with TLS in cluster mode as inventory's
+// cache and records its address as the ServerlessCache's endpoint in w. It
+// returns the server and the file of the CA its certificate chains to.
+func startCache(t *testing.T, w *world) (*localsvc.Redis, string) {
+	t.Helper()
+	caches := w.tpl.ofType("AWS::ElastiCache::ServerlessCache")
+	if len(caches) != 1 {
+		t.Fatalf("template has %d serverless caches, want inventory's one", len(caches))
+	}
+	// localsvc rather than testsvc.Redis: the handler process needs the CA as
+	// a file, which localsvc writes into the directory it is given.
+	dir := t.TempDir()
+	r, err := localsvc.StartRedis(testsvc.Root(t), dir, localsvc.RedisOptions{Binary: "valkey-server", TLS: true, Cluster: true})
+	if err != nil {
+		t.Fatalf("start valkey-server (run make setup if it is missing): %v", err)
+	}
+	t.Cleanup(r.Close)
+	caFile := filepath.Join(dir, "ca.pem")
+	if _, err := os.Stat(caFile); err != nil {
+		t.Fatalf("test CA of valkey-server not at %s (did localsvc's certificate files move?): %v", caFile, err)
+	}
+	host, port, _ := strings.Cut(r.Addr, ":")
+	w.set(caches[0], "Endpoint.Address", host)
+	w.set(caches[0], "Endpoint.Port", port)
+	return r, caFile
 }

@@ -3,6 +3,7 @@ package multiservice
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -73,6 +74,9 @@ func (w *world) resolve(t *testing.T, v any) string {
 		if ga, ok := v["Fn::GetAtt"].([]any); ok && len(ga) == 2 {
 			return w.getAtt(t, ga[0].(string), ga[1].(string))
 		}
+		if sub, ok := v["Fn::Sub"]; ok {
+			return w.sub(t, sub)
+		}
 		if j, ok := v["Fn::Join"].([]any); ok && len(j) == 2 {
 			var parts []string
 			for _, p := range j[1].([]any) {
@@ -83,6 +87,36 @@ func (w *world) resolve(t *testing.T, v any) string {
 	}
 	t.Fatalf("cannot resolve template value %v: teach integ/multiservice's world about it", v)
 	return ""
+}
+
+var subVar = regexp.MustCompile(`\$\{([^}]+)\}`)
+
+// sub resolves Fn::Sub: a string, or [string, variables]. A ${Name} is a
+// variable, a ${Id.Attr} a GetAtt, any other ${Id} a Ref.
+func (w *world) sub(t *testing.T, v any) string {
+	t.Helper()
+	var format string
+	vars := map[string]any{}
+	switch v := v.(type) {
+	case string:
+		format = v
+	case []any:
+		if len(v) != 2 {
+			t.Fatalf("Fn::Sub %v: want [string, variables]", v)
+		}
+		format, _ = v[0].(string)
+		vars, _ = v[1].(map[string]any)
+	}
+	return subVar.ReplaceAllStringFunc(format, func(m string) string {
+		name := m[2 : len(m)-1]
+		if val, ok := vars[name]; ok {
+			return w.resolve(t, val)
+		}
+		if id, attr, ok := strings.Cut(name, "."); ok && !strings.HasPrefix(name, "AWS::") {
+			return w.getAtt(t, id, attr)
+		}
+		return w.ref(t, name)
+	})
 }
 
 func (w *world) ref(t *testing.T, id string) string {

@@ -1,7 +1,8 @@
 // Command inventory is the multiservice example's provider: it answers stock
 // queries. orders finds it through Cloud Map and invokes its "live" alias.
 // It reports its own health to its Cloud Map instance, so callers stop
-// routing to it when its checks fail.
+// routing to it when its checks fail, and reads stock levels through the
+// cache tiers the stack bound (memory, then serverless Valkey).
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/liftcdk/lift/runtime/cache/cacheenv"
 	"github.com/liftcdk/lift/runtime/health/cloudmaphealth"
 	"github.com/liftcdk/lift/runtime/lift"
 )
@@ -26,9 +28,16 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	s := newStock(seedStock())
+	// LIFT_CACHE_* come from the cache tier's Bind; cacheenv links every L2
+	// backend, so the tier can change in the CDK app without a code change.
+	store, err := cacheenv.FromEnv(ctx)
+	if err != nil {
+		fail(err)
+	}
+	s := newStock(seedStock(), store)
 	lift.Start(s.Handle,
 		lift.WithHealthCheck("stock", s.Check),
+		lift.WithHealthCheck("cache", s.CheckCache),
 		lift.WithHealthReporter(reporter),
 	)
 }

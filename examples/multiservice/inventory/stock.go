@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/runtime/cache"
+	"github.com/liftcdk/lift/runtime/health"
 )
 
 // StockRequest asks whether qty units of SKU are available.
@@ -17,20 +20,27 @@ type StockRequest struct {
 }
 
 // StockReply answers a StockRequest. Service and InstanceID say who answered,
-// so a caller (and the integration test) can see discovery at work.
+// so a caller (and the integration test) can see discovery at work; Cached
+// says the level came from the cache tiers, not from the stock store.
 type StockReply struct {
 	SKU        string `json:"sku"`
 	Available  bool   `json:"available"`
 	InStock    int    `json:"inStock"`
 	Service    string `json:"service"`
 	InstanceID string `json:"instanceId"`
+	Cached     bool   `json:"cached"`
 }
+
+// stockTTL bounds how stale a cached level may be: an order checked against
+// it can be refused (or accepted) up to this long after the stock changed.
+const stockTTL = 30 * time.Second
 
 // ErrBadRequest marks a request the caller must fix; it is not retried.
 var ErrBadRequest = errors.New("inventory: bad request")
 
 type stock struct {
-	levels     map[string]int // read-only after init: safe for concurrent invocations
+	levels     map[string]int // the stock store; read-only after init: safe for concurrent invocations
+	cache      cache.Cache    // memory, then the service's L2 tier (Valkey in the stack)
 	service    string
 	instanceID string
 }
@@ -39,16 +49,17 @@ func seedStock() map[string]int {
 	return map[string]int{"widget": 12, "gadget": 3, "gizmo": 0}
 }
 
-func newStock(levels map[string]int) *stock {
+func newStock(levels map[string]int, c cache.Cache) *stock {
 	return &stock{
 		levels:     levels,
+		cache:      c,
 		service:    os.Getenv(contract.EnvDiscoveryService),
 		instanceID: os.Getenv(contract.EnvDiscoveryInstanceID),
 	}
 }
 
 // Handle answers one stock query.
-func (s *stock) Handle(_ context.Context, req StockRequest) (StockReply, error) {
+func (s *stock) Handle(ctx context.Context, req StockRequest) (StockReply, error) {
 	sku := strings.TrimSpace(req.SKU)
 	if sku == "" {
 		return StockReply{}, fmt.Errorf("%w: sku is empty; send {\"sku\":\"widget\",\"qty\":1}", ErrBadRequest)
@@ -56,17 +67,43 @@ func (s *stock) Handle(_ context.Context, req StockRequest) (StockReply, error) 
 	if req.Qty <= 0 {
 		return StockReply{}, fmt.Errorf("%w: qty %d must be at least 1", ErrBadRequest, req.Qty)
 	}
-	n := s.levels[sku]
+	n, cached, err := s.level(ctx, sku)
+	if err != nil {
+		return StockReply{}, err
+	}
 	return StockReply{
 		SKU: sku, Available: n >= req.Qty, InStock: n,
-		Service: s.service, InstanceID: s.instanceID,
+		Service: s.service, InstanceID: s.instanceID, Cached: cached,
 	}, nil
+}
+
+// level reads a SKU's stock through the cache: the store is read only on a
+// miss, and an unreachable cache falls through to the store (GetOrLoad fails open).
+func (s *stock) level(ctx context.Context, sku string) (n int, cached bool, err error) {
+	loaded := false
+	n, err = cache.GetOrLoad(ctx, s.cache, "stock:"+sku, stockTTL, func(context.Context) (int, error) {
+		loaded = true
+		return s.levels[sku], nil // the example's store: a real one is a database read
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("inventory: stock of %q: %w", sku, err)
+	}
+	return n, !loaded, nil
 }
 
 // Check is the health check: the stock table must be loaded.
 func (s *stock) Check(context.Context) error {
 	if len(s.levels) == 0 {
 		return errors.New("inventory: no stock levels loaded")
+	}
+	return nil
+}
+
+// CheckCache reports a cache that does not answer as a warning, not a
+// failure: reads then fall through to the store, so inventory still serves.
+func (s *stock) CheckCache(ctx context.Context) error {
+	if _, err := s.cache.Get(ctx, "health"); err != nil && !errors.Is(err, cache.ErrNotFound) {
+		return health.Warn(fmt.Errorf("inventory: cache: %w", err))
 	}
 	return nil
 }

@@ -4,18 +4,31 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/liftcdk/lift/runtime/cache"
 )
+
+func memoryCache(t *testing.T) cache.Cache {
+	t.Helper()
+	m, err := cache.NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
 
 func TestHandle(t *testing.T) {
 	t.Setenv("LIFT_DISCOVERY_SERVICE", "inventory")
 	t.Setenv("LIFT_DISCOVERY_INSTANCE_ID", "inventory-live")
-	s := newStock(seedStock())
+	s := newStock(seedStock(), memoryCache(t))
 	for _, tc := range []struct {
 		req     StockRequest
 		want    StockReply
 		wantErr error
 	}{
 		{StockRequest{SKU: "widget", Qty: 2}, StockReply{SKU: "widget", Available: true, InStock: 12, Service: "inventory", InstanceID: "inventory-live"}, nil},
+		// The same SKU again: from the cache, same answer for another quantity.
+		{StockRequest{SKU: "widget", Qty: 20}, StockReply{SKU: "widget", Available: false, InStock: 12, Service: "inventory", InstanceID: "inventory-live", Cached: true}, nil},
 		{StockRequest{SKU: "gadget", Qty: 4}, StockReply{SKU: "gadget", Available: false, InStock: 3, Service: "inventory", InstanceID: "inventory-live"}, nil},
 		{StockRequest{SKU: "unknown", Qty: 1}, StockReply{SKU: "unknown", InStock: 0, Service: "inventory", InstanceID: "inventory-live"}, nil},
 		{StockRequest{SKU: " ", Qty: 1}, StockReply{}, ErrBadRequest},
@@ -29,7 +42,10 @@ func TestHandle(t *testing.T) {
 	if err := s.Check(context.Background()); err != nil {
 		t.Errorf("Check = %v", err)
 	}
-	if err := newStock(nil).Check(context.Background()); err == nil {
+	if err := s.CheckCache(context.Background()); err != nil {
+		t.Errorf("CheckCache = %v", err)
+	}
+	if err := newStock(nil, memoryCache(t)).Check(context.Background()); err == nil {
 		t.Error("Check with no stock passed")
 	}
 }

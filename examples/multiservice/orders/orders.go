@@ -29,6 +29,7 @@ type StockReply struct {
 	InStock    int    `json:"inStock"`
 	Service    string `json:"service"`
 	InstanceID string `json:"instanceId"`
+	Cached     bool   `json:"cached"`
 }
 
 // OrderReply says whether the order was accepted, with inventory's answer.
