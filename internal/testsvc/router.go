@@ -46,7 +46,8 @@ type Invocation struct {
 // is busy it throttles (429 TooManyRequestsException), as Lambda does at a
 // function's concurrency limit. Errors are shaped like Lambda's (status,
 // X-Amzn-ErrorType, JSON body), so SDK callers see the typed errors they
-// would in AWS.
+// would in AWS, and a handler's error or a runtime that exited is a 200 with
+// X-Amz-Function-Error: Unhandled, as Lambda answers (RIE sets no such header).
 type LambdaRouterServer struct {
 	URL string // http://127.0.0.1:PORT
 
@@ -170,15 +171,47 @@ func (r *LambdaRouterServer) ServeHTTP(w http.ResponseWriter, req *http.Request)
 			fmt.Sprintf("testsvc router: RIE instance %d of %s (%s): %v", i, name, rt.urls[i], err))
 		return
 	}
+	status := resp.StatusCode
 	for k, vs := range resp.Header {
 		if k != "Content-Length" {
 			w.Header()[k] = vs
 		}
 	}
+	switch {
+	case status/100 != 2:
+		// RIE answers 502 when the runtime exits or fails its init; Lambda
+		// answers 200 with a function error, which SDK callers check for.
+		out = []byte(`{"errorType":"Runtime.ExitError","errorMessage":` +
+			quote(fmt.Sprintf("RIE answered %d: %s", status, bytes.TrimSpace(out))) + `}`)
+		status = http.StatusOK
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amz-Function-Error", "Unhandled")
+	case w.Header().Get("X-Amz-Function-Error") == "" && isRuntimeError(out):
+		// RIE returns a handler's error as a 200 without the header Lambda sets.
+		w.Header().Set("X-Amz-Function-Error", "Unhandled")
+	}
 	w.Header().Set("X-Amz-Executed-Version", "1")
-	w.WriteHeader(resp.StatusCode)
+	w.WriteHeader(status)
 	_, _ = w.Write(out)
-	call.Status, call.Response = resp.StatusCode, out
+	call.Status, call.Response = status, out
+}
+
+// isRuntimeError reports whether body is the error object a Lambda runtime
+// posts for a failed invocation: errorMessage and errorType, optionally
+// stackTrace, and nothing else.
+func isRuntimeError(body []byte) bool {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return false
+	}
+	_, hasType := obj["errorType"]
+	_, hasMsg := obj["errorMessage"]
+	for k := range obj {
+		if k != "errorType" && k != "errorMessage" && k != "stackTrace" {
+			return false
+		}
+	}
+	return hasType && hasMsg
 }
 
 // invokedFunction returns the function an Invoke call names, qualified by its

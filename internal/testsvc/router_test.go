@@ -171,3 +171,38 @@ func TestLambdaRouterUnreachableRIE(t *testing.T) {
 		t.Fatalf("invoke with the RIE gone = %v, want ServiceException", err)
 	}
 }
+
+// TestLambdaRouterFunctionErrors: a handler's error (RIE: a plain 200) and a
+// runtime that exited (RIE: 502) reach the SDK as Lambda sends them: 200 with
+// FunctionError "Unhandled"; a normal answer has no FunctionError.
+func TestLambdaRouterFunctionErrors(t *testing.T) {
+	rie := func(status int, body string) string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, body)
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	r := testsvc.LambdaRouter(t, testsvc.LambdaRoutes{
+		"handler-error": {rie(http.StatusOK, `{"errorMessage":"boom","errorType":"errorString"}`)},
+		"exited":        {rie(http.StatusBadGateway, "runtime exited")},
+		"ok":            {rie(http.StatusOK, `{"errorMessage":"a field of a normal answer","sku":"widget"}`)},
+	})
+	lc := lambdaClient(r.URL)
+	for _, tc := range []struct{ fn, wantErr, wantBody string }{
+		{"handler-error", "Unhandled", `"boom"`},
+		{"exited", "Unhandled", `Runtime.ExitError`},
+		{"ok", "", `"widget"`},
+	} {
+		out, err := lc.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(tc.fn)})
+		if err != nil {
+			t.Errorf("Invoke(%s): %v", tc.fn, err)
+			continue
+		}
+		if aws.ToString(out.FunctionError) != tc.wantErr || out.StatusCode != http.StatusOK || !strings.Contains(string(out.Payload), tc.wantBody) {
+			t.Errorf("Invoke(%s) = status %d, FunctionError %q, payload %s; want 200, %q, containing %s",
+				tc.fn, out.StatusCode, aws.ToString(out.FunctionError), out.Payload, tc.wantErr, tc.wantBody)
+		}
+	}
+}
