@@ -1,7 +1,8 @@
 // Command multiservice is Lift's multi-service CDK app: one stack,
 // LiftMultiService, with two Go services in one Cloud Map namespace. orders
 // finds inventory through discovery (runtime/discovery) and invokes its
-// "live" alias; nothing holds a hard-coded ARN.
+// "live" alias; nothing holds a hard-coded ARN. inventory caches stock levels
+// in a serverless Valkey cache in a VPC; alarms of both go to one SNS topic.
 //
 // Synthesize from the repository root (handler entries are relative to it):
 //
@@ -34,7 +35,7 @@ func main() {
 	stack.NewMultiServiceStack(app, stack.StackName, &stack.MultiServiceProps{
 		StackProps: awscdk.StackProps{
 			Env:         environment(),
-			Description: jsii.String("Lift multiservice: orders calls inventory through Cloud Map discovery"),
+			Description: jsii.String("Lift multiservice: orders calls inventory through Cloud Map discovery; inventory caches in Valkey"),
 		},
 		Architecture: arch,
 	})

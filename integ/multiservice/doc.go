@@ -10,5 +10,8 @@
 // the Lambda Invoke API (testsvc.LambdaRouter): it forwards
 // /2015-03-31/functions/<qualified ARN>/invocations to inventory's emulator
 // (which only answers the function name "function") and records which
-// function was asked for.
+// function was asked for. inventory's ElastiCache Serverless cache is played
+// by a local valkey-server with TLS in cluster mode: the template's endpoint
+// resolves to it, auth is off (no local server checks ElastiCache IAM tokens)
+// and the handler trusts the test CA through SSL_CERT_FILE.
 package multiservice
