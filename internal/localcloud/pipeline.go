@@ -171,10 +171,11 @@ func (r *runner) deploy(ctx context.Context) ([]string, error) {
 	res, err := r.cdk.run(ctx, r.o.Root, "deploy.log", args...)
 	r.rep.Deploy = res
 	if err != nil {
-		if strings.Contains(res.Output, "references undefined resource") {
+		if strings.Contains(res.Output, "references undefined resource") || strings.Contains(res.Output, "must contain resources") {
 			err = fmt.Errorf("%w\nhint: moto skips some resource types (CloudWatch Alarm and CompositeAlarm, Lambda Alias, "+
-				"Scheduler, ServiceDiscovery, ElastiCache, ...) and a Fn::GetAtt on a skipped resource fails the stack; "+
-				"reference such resources by a name-built ARN (Fn::Sub) or keep them out of resources moto creates (see TOOLING.md)", err)
+				"Scheduler, ServiceDiscovery, ElastiCache, ...): a Fn::GetAtt on a skipped resource fails the stack, and a Ref "+
+				"to one is empty (an IAM statement left without resources is rejected); in resources moto creates, refer to "+
+				"them by a name-built ARN instead (see TOOLING.md)", err)
 		}
 		return nil, err
 	}
