@@ -163,7 +163,7 @@ func (w *world) getAtt(t *testing.T, id, attr string) string {
 	if r.Type == "AWS::Lambda::Url" && attr == "FunctionUrl" {
 		return w.routerURL + "/url/" + id + "/"
 	}
-	t.Fatalf("Fn::GetAtt %s.%s (%s): not modelled (is the Cloud Map resource created in moto?)", id, attr, r.Type)
+	t.Fatalf("Fn::GetAtt %s.%s (%s): not modelled (is the resource created locally: Cloud Map in moto, the cache by startCache?)", id, attr, r.Type)
 	return ""
 }
 
