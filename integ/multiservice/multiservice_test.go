@@ -143,7 +143,6 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 	// endpoint): the template's LIFT_CACHE_ENDPOINT resolves to it.
 	valkey, caFile := startCache(t, w)
 
-
 	// Which function is which, by the service the construct registered it as.
 	fnOf := map[string]string{}
 	for _, id := range tpl.ofType("AWS::Lambda::Function") {
