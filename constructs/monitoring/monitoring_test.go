@@ -84,6 +84,12 @@ func TestEveryAlarmGroup(t *testing.T) {
 		}}),
 	})
 	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName": "Shop-orders-ElastiCacheMemory",
+		"Metrics": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+			"Expression": "100 * bytes / 10000000000", // never exponent notation: metric math rejects it
+		})}),
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 		"AlarmName": "Shop-orders-DurationP99",
 		"Metrics": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
 			"Expression": "100 * p99 / 10000",

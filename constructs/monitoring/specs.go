@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -45,7 +46,7 @@ func functionSpecs(p *Props, m metricSource) []spec {
 	}, {
 		key:         AlarmDurationP99,
 		description: fmt.Sprintf("p99 duration is at least 80%% of the %.0f ms timeout; requests are about to time out.", timeoutMs),
-		metric: m.expr("p99 duration (% of timeout)", fmt.Sprintf("100 * p99 / %g", timeoutMs), map[string]awscloudwatch.IMetric{
+		metric: m.expr("p99 duration (% of timeout)", "100 * p99 / "+number(timeoutMs), map[string]awscloudwatch.IMetric{
 			"p99": fn.MetricDuration(m.options("p99")),
 		}),
 		threshold: 80, periods: 3, datapoints: 3,
@@ -54,7 +55,7 @@ func functionSpecs(p *Props, m metricSource) []spec {
 		specs = append(specs, spec{
 			key:         AlarmConcurrency,
 			description: fmt.Sprintf("Concurrent executions reach 90%% of the reserved %.0f; throttling is next.", *p.ReservedConcurrency),
-			metric: m.expr("Concurrency (% of reserved)", fmt.Sprintf("100 * concurrent / %g", *p.ReservedConcurrency), map[string]awscloudwatch.IMetric{
+			metric: m.expr("Concurrency (% of reserved)", "100 * concurrent / "+number(*p.ReservedConcurrency), map[string]awscloudwatch.IMetric{
 				"concurrent": fn.Metric(jsii.String("ConcurrentExecutions"), m.options("Maximum")),
 			}),
 			threshold: 90, periods: 3, datapoints: 3,
@@ -187,7 +188,7 @@ func elastiCacheSpecs(e *ElastiCacheProps, m metricSource) []spec {
 			seconds := *m.period.ToSeconds(nil)
 			specs = append(specs, spec{
 				key: AlarmCacheECPU, description: fmt.Sprintf("ECPU use reaches 80%% of the %.0f per second limit.", *e.MaxECPUPerSecond),
-				metric: m.expr("ECPU (% of limit)", fmt.Sprintf("100 * ecpu / %g / %g", seconds, *e.MaxECPUPerSecond), map[string]awscloudwatch.IMetric{
+				metric: m.expr("ECPU (% of limit)", "100 * ecpu / "+number(seconds)+" / "+number(*e.MaxECPUPerSecond), map[string]awscloudwatch.IMetric{
 					"ecpu": m.custom(ns, "ElastiCacheProcessingUnits", "Sum", dims),
 				}),
 				threshold: 80, periods: 3, datapoints: 3,
@@ -196,7 +197,7 @@ func elastiCacheSpecs(e *ElastiCacheProps, m metricSource) []spec {
 		if e.MaxDataStorageGB != nil {
 			specs = append(specs, spec{
 				key: AlarmCacheMemory, description: fmt.Sprintf("Stored data reaches 80%% of the %.0f GB limit.", *e.MaxDataStorageGB),
-				metric: m.expr("Storage (% of limit)", fmt.Sprintf("100 * bytes / %g", *e.MaxDataStorageGB*1e9), map[string]awscloudwatch.IMetric{
+				metric: m.expr("Storage (% of limit)", "100 * bytes / "+number(*e.MaxDataStorageGB*1e9), map[string]awscloudwatch.IMetric{
 					"bytes": m.custom(ns, "BytesUsedForCache", "Maximum", dims),
 				}),
 				threshold: 80, periods: 3, datapoints: 3,
@@ -228,6 +229,10 @@ func elastiCacheSpecs(e *ElastiCacheProps, m metricSource) []spec {
 	}
 	return specs
 }
+
+// number renders v for a metric math expression, which does not accept
+// exponent notation (%g would write 5e+09).
+func number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // defaultPeriod is the evaluation period when Props.Period is unset.
 func defaultPeriod() awscdk.Duration { return awscdk.Duration_Minutes(jsii.Number(5)) }

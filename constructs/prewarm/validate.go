@@ -11,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/internal/lambdaarn"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -143,7 +144,7 @@ func resolveTarget(w *Warmer, target awslambda.IFunction, opts *TargetOptions) r
 		}
 	}
 	p.check()
-	t.arn = *target.FunctionArn()
+	t.arn = *lambdaarn.Qualified(target)
 	return t
 }
 

@@ -56,7 +56,9 @@ func New(scope constructs.Construct, id *string, props *Props) *Service {
 		if fnProps.Vpc == nil {
 			fnProps.Vpc = s.ElastiCache.Vpc()
 		}
-		if fnProps.VpcSubnets == nil && p.ElastiCache.VpcSubnets != nil {
+		// Only with a VPC: a tier whose props were refused has none, and its
+		// own error (not jsii's about subnets without a VPC) must be the one shown.
+		if fnProps.Vpc != nil && fnProps.VpcSubnets == nil && p.ElastiCache.VpcSubnets != nil {
 			fnProps.VpcSubnets = p.ElastiCache.VpcSubnets
 		}
 	}

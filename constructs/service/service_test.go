@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
@@ -138,6 +139,10 @@ func TestBadProps(t *testing.T) {
 			service.New(s, jsii.String("a"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{
 				Concurrency: jsii.Number(2), Provisioned: &prewarm.ProvisionedProps{}}})
 		}, []string{"Prewarm.Concurrency/Warmer", "MinCapacity"}},
+		{"tier props refused", func(s awscdk.Stack) {
+			service.New(s, jsii.String("a"), &service.Props{Function: fn(), ElastiCache: &cachetier.ElastiCacheProps{
+				CreateVpc: jsii.Bool(true), VpcSubnets: &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}}})
+		}, []string{"Cache", "VpcSubnets"}},
 		{"connect to unregistered", func(s awscdk.Stack) {
 			a := service.New(s, jsii.String("a"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
 			b := service.New(s, jsii.String("b"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
