@@ -68,9 +68,13 @@ func TestRegisterAndConnect(t *testing.T) {
 	})
 
 	invSvc := logicalID(t, m, "AWS::ServiceDiscovery::Service", "Discoveryinventory")
-	invAlias := logicalID(t, m, "AWS::Lambda::Alias", "inventoryFnAlias")
-	payAlias := logicalID(t, m, "AWS::Lambda::Alias", "paymentsFnAlias")
-	billAlias := logicalID(t, m, "AWS::Lambda::Alias", "billingFnAlias")
+	// An alias's ARN is its function's ARN + ":<alias>" (lambdaarn.Qualified),
+	// never the alias resource's Ref.
+	aliasARN := func(fnPrefix string) map[string]any {
+		fn := logicalID(t, m, "AWS::Lambda::Function", fnPrefix)
+		return map[string]any{"Fn::Join": []any{"", []any{map[string]any{"Fn::GetAtt": []any{fn, "Arn"}}, ":live"}}}
+	}
+	invAlias, payAlias, billAlias := aliasARN("inventoryFn"), aliasARN("paymentsFn"), aliasARN("billingFn")
 	canaryVersion := logicalID(t, m, "AWS::Lambda::Version", "inventoryCanaryFnCurrentVersion")
 
 	t.Run("instance attributes", func(t *testing.T) {
@@ -78,7 +82,7 @@ func TestRegisterAndConnect(t *testing.T) {
 			"InstanceId": "inventory-live",
 			"ServiceId":  map[string]any{"Fn::GetAtt": []any{invSvc, "Id"}},
 			"InstanceAttributes": map[string]any{
-				contract.AttrFunctionARN: map[string]any{"Ref": invAlias},
+				contract.AttrFunctionARN: invAlias,
 				contract.AttrAlias:       "live",
 				contract.AttrRegion:      "eu-west-1",
 				contract.AttrWeight:      "1",
@@ -97,7 +101,7 @@ func TestRegisterAndConnect(t *testing.T) {
 		})
 		for id, in := range resources(m, "AWS::ServiceDiscovery::Instance") {
 			attrs := in["InstanceAttributes"].(map[string]any)
-			if arn := js(attrs[contract.AttrFunctionARN]); !strings.Contains(arn, "Alias") && !strings.Contains(arn, "CurrentVersion") {
+			if arn := js(attrs[contract.AttrFunctionARN]); !strings.Contains(arn, `":live"`) && !strings.Contains(arn, "CurrentVersion") {
 				t.Errorf("instance %s registers %s: not a qualified (alias or version) ARN", id, arn)
 			}
 			if _, ok := attrs[contract.AttrURL]; ok {
@@ -166,14 +170,14 @@ func TestRegisterAndConnect(t *testing.T) {
 			t.Errorf("orders discovers %v, want inventory and payments", discover)
 		}
 		wantInvoke := []string{
-			js(map[string]any{"Ref": invAlias}), js(map[string]any{"Ref": canaryVersion}), js(map[string]any{"Ref": payAlias}),
+			js(invAlias), js(map[string]any{"Ref": canaryVersion}), js(payAlias),
 		}
 		slices.Sort(invoke)
 		slices.Sort(wantInvoke)
 		if js(invoke) != js(wantInvoke) {
 			t.Errorf("orders may invoke %v, want exactly %v", invoke, wantInvoke)
 		}
-		if slices.Contains(invoke, js(map[string]any{"Ref": billAlias})) {
+		if slices.Contains(invoke, js(billAlias)) {
 			t.Error("orders may invoke billing, which it is not connected to")
 		}
 		ordersSvc := logicalID(t, m, "AWS::ServiceDiscovery::Service", "Discoveryorders")
@@ -214,11 +218,12 @@ func TestFunctionURLAndImportedNamespace(t *testing.T) {
 	tpl.ResourceCountIs(jsii.String("AWS::ServiceDiscovery::HttpNamespace"), jsii.Number(0))
 	tpl.HasResourceProperties(jsii.String("AWS::ServiceDiscovery::Service"), map[string]any{"Name": "search", "NamespaceId": "ns-abc123"})
 	urlID := logicalID(t, m, "AWS::Lambda::Url", "searchFnAliaslive")
-	aliasID := logicalID(t, m, "AWS::Lambda::Alias", "searchFnAlias")
+	searchFn := logicalID(t, m, "AWS::Lambda::Function", "searchFn")
+	aliasARN := map[string]any{"Fn::Join": []any{"", []any{map[string]any{"Fn::GetAtt": []any{searchFn, "Arn"}}, ":live"}}}
 	tpl.HasResourceProperties(jsii.String("AWS::ServiceDiscovery::Instance"), map[string]any{
 		"InstanceId": "search-live",
 		"InstanceAttributes": map[string]any{
-			contract.AttrFunctionARN: map[string]any{"Ref": aliasID},
+			contract.AttrFunctionARN: aliasARN,
 			contract.AttrAlias:       "live",
 			contract.AttrRegion:      "eu-west-1",
 			contract.AttrWeight:      "5",
@@ -237,7 +242,7 @@ func TestFunctionURLAndImportedNamespace(t *testing.T) {
 			invoke = js(s)
 		}
 	}
-	want := js(map[string]any{"Action": []string{"lambda:InvokeFunction", "lambda:InvokeFunctionUrl"}, "Effect": "Allow", "Resource": map[string]any{"Ref": aliasID}})
+	want := js(map[string]any{"Action": []string{"lambda:InvokeFunction", "lambda:InvokeFunctionUrl"}, "Effect": "Allow", "Resource": aliasARN})
 	if invoke != want {
 		t.Errorf("front invoke statement = %s, want %s", invoke, want)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/internal/lambdaarn"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -103,7 +104,7 @@ func (s *Service) Register(id *string, props *InstanceProps) *Instance {
 	if qualified == nil || s.Service == nil || s.Namespace == nil {
 		return in
 	}
-	in.QualifiedArn = qualified.FunctionArn()
+	in.QualifiedArn = lambdaarn.Qualified(qualified)
 	in.Attributes = map[string]*string{
 		contract.AttrFunctionARN: in.QualifiedArn,
 		contract.AttrRegion:      awscdk.Stack_Of(in.Function).Region(),

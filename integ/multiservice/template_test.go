@@ -163,6 +163,9 @@ func (w *world) getAtt(t *testing.T, id, attr string) string {
 	if r.Type == "AWS::Lambda::Url" && attr == "FunctionUrl" {
 		return w.routerURL + "/url/" + id + "/"
 	}
+	if r.Type == "AWS::Lambda::Function" && attr == "Arn" { // alias ARNs are built on it
+		return w.functionARN(t, map[string]any{"Ref": id})
+	}
 	t.Fatalf("Fn::GetAtt %s.%s (%s): not modelled (is the resource created locally: Cloud Map in moto, the cache by startCache?)", id, attr, r.Type)
 	return ""
 }

@@ -59,7 +59,11 @@ func TestStack(t *testing.T) {
 		return ""
 	}
 	ordersFn, invFn := id(m.Orders.Function), id(m.Inventory.Function)
-	invAlias := id(m.Inventory.Alias)
+	// The alias's ARN is built from its function's ARN (no Ref to the alias resource).
+	aliasARN := func(fn string) map[string]any {
+		return map[string]any{"Fn::Join": []any{"", []any{map[string]any{"Fn::GetAtt": []any{fn, "Arn"}}, ":" + stack.AliasName}}}
+	}
+	invAlias := aliasARN(invFn)
 
 	t.Run("environment", func(t *testing.T) {
 		orders, inventory := tpl.env(t, ordersFn), tpl.env(t, invFn)
@@ -93,7 +97,7 @@ func TestStack(t *testing.T) {
 		orders, inventory := tpl.statements(t, ordersFn), tpl.statements(t, invFn)
 		// orders: invoke only inventory's live alias.
 		invokes := withAction(orders, "lambda:InvokeFunction")
-		if len(invokes) != 1 || toJSON(invokes[0]["Resource"]) != toJSON(map[string]any{"Ref": invAlias}) {
+		if len(invokes) != 1 || toJSON(invokes[0]["Resource"]) != toJSON(invAlias) {
 			t.Errorf("orders' invoke statements = %v, want one on inventory's alias %s only", invokes, invAlias)
 		}
 		// orders: discover only inventory in this namespace (Resource * needs the conditions).
@@ -185,7 +189,7 @@ func TestStack(t *testing.T) {
 	for _, in := range instances {
 		attrs := in["InstanceAttributes"].(map[string]any)
 		ref, _ := json.Marshal(attrs[contract.AttrFunctionARN])
-		if attrs[contract.AttrAlias] != stack.AliasName || attrs[contract.AttrProtocol] != contract.ProtocolLambda || !strings.Contains(string(ref), "Live") {
+		if attrs[contract.AttrAlias] != stack.AliasName || attrs[contract.AttrProtocol] != contract.ProtocolLambda || !strings.Contains(string(ref), `":`+stack.AliasName+`"`) {
 			t.Errorf("instance %v attributes = %v", in["InstanceId"], attrs)
 		}
 	}
