@@ -122,6 +122,20 @@ func TestQuickstartLocalCloud(t *testing.T) {
 		}
 	})
 
+	t.Run("cache tiers: miss fills DynamoDB, then a memory hit", func(t *testing.T) {
+		c := rep.Cache
+		if c.FirstCached == nil || *c.FirstCached || c.First.StatusCode != http.StatusOK {
+			t.Fatalf("first read must run the loader: %s", c.First.Response)
+		}
+		if len(c.Items) != 1 || !strings.Contains(c.Items[0].Key, "item/espresso") || c.Items[0].Bytes == 0 ||
+			!c.Items[0].ExpiresAt.After(time.Now()) {
+			t.Fatalf("DynamoDB table %s after the miss: %+v; want the espresso item with a future expiry", c.Table, c.Items)
+		}
+		if c.SecondCached == nil || !*c.SecondCached || c.MemoryHits < 1 {
+			t.Fatalf("second read must be a memory hit: cached=%v, memory hits %g: %s", c.SecondCached, c.MemoryHits, c.Second.Response)
+		}
+	})
+
 	t.Run("health passes", func(t *testing.T) {
 		h := rep.Health.Answer
 		if h.Status != contract.StatusPass {

@@ -33,6 +33,11 @@ func (r *Report) Checks() []Check {
 	add("warm-up instance id", r.Warmup.Answer.InstanceID != "", "instanceId %q", r.Warmup.Answer.InstanceID)
 	warm := r.Request.ColdStart != nil && !*r.Request.ColdStart
 	add("request answered 200, warm", r.Request.StatusCode == 200 && warm, "status %d coldStart %v", r.Request.StatusCode, deref(r.Request.ColdStart))
+	c := r.Cache
+	add("cache miss loaded and filled DynamoDB", c.FirstCached != nil && !*c.FirstCached && len(c.Items) > 0,
+		"first read cached=%v, %d item(s) in %s", deref(c.FirstCached), len(c.Items), c.Table)
+	add("cache memory hit", c.SecondCached != nil && *c.SecondCached && c.MemoryHits >= 1,
+		"second read cached=%v, memory hits reported %g", deref(c.SecondCached), c.MemoryHits)
 	add("health pass", r.Health.Answer.Status == contract.StatusPass && len(r.Health.Answer.Checks) > 0, "status %q, %d checks", r.Health.Answer.Status, len(r.Health.Answer.Checks))
 	var complete, hooks int
 	for _, l := range r.Shutdown.Lines {

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/liftcdk/lift/internal/contract"
 )
 
 // assemblyWithBootstrap copies the fixture assembly to a temp dir and puts an
@@ -187,6 +189,28 @@ func FuzzStructuredLines(f *testing.F) {
 func TestQuickstartGreetingEvent(t *testing.T) {
 	b := string(QuickstartGreetingEvent("Ada"))
 	for _, want := range []string{`"rawPath":"/greeting"`, `"name":"Ada"`, `"method":"GET"`} {
+		if !strings.Contains(b, want) {
+			t.Errorf("event lacks %s: %s", want, b)
+		}
+	}
+}
+
+func TestEMFSum(t *testing.T) {
+	logs := strings.Join([]string{
+		`{"_aws":{"Timestamp":1},"Service":"q","Tier":"memory","CacheHits":1}`,
+		`{"_aws":{"Timestamp":2},"Service":"q","Tier":"dynamodb","CacheHits":5}`,
+		`{"level":"INFO","msg":"not EMF","Tier":"memory","CacheHits":7}`,
+		`{"_aws":{"Timestamp":3},"Service":"q","Tier":"memory","CacheHits":2,"CacheMisses":1}`,
+		`START RequestId: x`,
+	}, "\n")
+	if got := emfSum(logs, contract.MetricCacheHits, contract.DimTier, contract.TierMemory); got != 3 {
+		t.Fatalf("memory hits = %g, want 3 (EMF records only, this tier only)", got)
+	}
+}
+
+func TestQuickstartItemEvent(t *testing.T) {
+	b := string(QuickstartItemEvent("espresso"))
+	for _, want := range []string{`"rawPath":"/items/espresso"`, `"method":"GET"`} {
 		if !strings.Contains(b, want) {
 			t.Errorf("event lacks %s: %s", want, b)
 		}

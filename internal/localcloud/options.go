@@ -30,6 +30,11 @@ type Options struct {
 	// Request is the business event sent after the warm-up. Default: the
 	// quickstart's GET /greeting?name=Lift as an HTTP API (v2) event.
 	Request []byte
+	// CacheRequest is read twice after Request to show the cache tiers: a
+	// miss that loads and fills DynamoDB, then a memory hit. The function
+	// must have a DynamoDB cache tier and answer with a "cached" field.
+	// Default: the quickstart's GET /items/espresso.
+	CacheRequest []byte
 	// WorkDir holds moto's files, the isolated HOME for the CDK CLI and the
 	// cloud assembly. Default: a new temporary directory.
 	WorkDir string
@@ -66,6 +71,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Request == nil {
 		o.Request = QuickstartGreetingEvent("Lift")
+	}
+	if o.CacheRequest == nil {
+		o.CacheRequest = QuickstartItemEvent("espresso")
 	}
 	if o.CommandTimeout <= 0 {
 		o.CommandTimeout = 15 * time.Minute

@@ -64,6 +64,7 @@ func (r *runner) run(ctx context.Context) error {
 		{"emulator", "Run the bootstrap under the Lambda Runtime Interface Emulator", r.startEmulator},
 		{"warmup", `Invoke a warm-up event {"lift":"warmup"} (first invocation: cold)`, r.warmup},
 		{"request", "Invoke a real request (warm)", r.request},
+		{"cache", "Read one item twice through the cache tiers: memory, then DynamoDB, then the loader", r.cache},
 		{"health", `Invoke a health event {"lift":"health"}`, r.health},
 		{"shutdown", "SIGTERM the environment, as Lambda does at shutdown", r.shutdown},
 	}

@@ -20,6 +20,7 @@ type Report struct {
 	Asset        Asset
 	Warmup       WarmupResult
 	Request      RequestResult
+	Cache        CacheResult
 	Health       HealthResult
 	Shutdown     ShutdownResult
 	FunctionLogs string // emulator and function output, whole
