@@ -20,7 +20,7 @@ GOTESTFLAGS ?=
 # landed yet never breaks `make test`.
 tree = $(if $(wildcard $(1)/*),./$(1)/...)
 RACE_PKGS  := $(strip $(call tree,runtime) $(call tree,internal))
-CDK_PKGS   := $(strip $(call tree,constructs) $(call tree,examples))
+CDK_PKGS   := $(strip $(call tree,constructs) $(call tree,examples) $(call tree,docs))
 INTEG_PKGS := $(strip $(call tree,integ) $(call tree,cmd))
 BENCH_PKGS := $(strip $(call tree,runtime) $(call tree,internal) $(call tree,constructs))
 
@@ -40,7 +40,7 @@ vet: ## go vet the whole module
 test-race: ## runtime/ and internal/ with the race detector
 	$(if $(RACE_PKGS),$(GO) test -race -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) $(RACE_PKGS),@echo "no runtime/ or internal/ packages yet")
 
-test-cdk: ## constructs/ and examples/ (CDK synth; no -race: too slow with jsii)
+test-cdk: ## constructs/, examples/ and docs/ (CDK synth; no -race: too slow with jsii)
 	$(if $(CDK_PKGS),$(GO) test -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) $(CDK_PKGS),@echo "no constructs/ or examples/ packages yet")
 
 test-integ: ## integ/ and cmd/: real moto, cdk deploy, RIE (never cached: they drive outside processes)
@@ -57,6 +57,7 @@ golden: setup ## regenerate golden templates
 
 bench: setup ## benchmarks (compare each against its named baseline in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout $(TEST_TIMEOUT) $(BENCH_PKGS)
+	$(GO) run ./bench/compare -runs 9
 
 lint: ## gofmt and go vet
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; \

@@ -35,12 +35,6 @@ else
   say "installed node $(node_modules/.bin/node --version), cdk $(node_modules/.bin/cdk --version 2>/dev/null | cut -d' ' -f1)"
 fi
 
-# aws-cdk ships Go template files (cdk init) that `go vet ./...` would try to
-# build: a go.mod of its own makes node_modules a separate module, outside ./...
-if [[ ! -f node_modules/go.mod ]]; then
-  printf 'module liftcdk.invalid/node_modules\n\n// Written by scripts/setup.sh: keeps npm packages out of ./... patterns.\n' >node_modules/go.mod
-fi
-
 # --- Lambda Runtime Interface Emulator (Go tools module) -----------------------
 rie=".tools/bin/aws-lambda-rie"
 rie_stamp=".tools/aws-lambda-rie.stamp"
