@@ -52,6 +52,9 @@ func renderJoin(t *testing.T, v any) string {
 		if ref, ok := x["Ref"].(string); ok {
 			return "${" + ref + "}"
 		}
+		if ga, ok := x["Fn::GetAtt"].([]any); ok && len(ga) == 2 {
+			return fmt.Sprintf("${%v.%v}", ga[0], ga[1])
+		}
 		if sub, ok := x["Fn::Sub"].([]any); ok && len(sub) == 2 {
 			text := sub[0].(string)
 			for name, val := range sub[1].(map[string]any) {
@@ -61,7 +64,7 @@ func renderJoin(t *testing.T, v any) string {
 		}
 		join, ok := x["Fn::Join"].([]any)
 		if !ok || len(join) != 2 {
-			t.Fatalf("value %v is not a string, Ref or Fn::Join", x)
+			t.Fatalf("value %v is not a string, Ref, Fn::GetAtt, Fn::Sub or Fn::Join", x)
 		}
 		var b strings.Builder
 		for _, part := range join[1].([]any) {
@@ -69,7 +72,7 @@ func renderJoin(t *testing.T, v any) string {
 		}
 		return b.String()
 	}
-	t.Fatalf("value %v (%T) is not a string, Ref or Fn::Join", v, v)
+	t.Fatalf("value %v (%T) is not a string, Ref, Fn::GetAtt, Fn::Sub or Fn::Join", v, v)
 	return ""
 }
 

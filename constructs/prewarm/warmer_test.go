@@ -52,7 +52,8 @@ func TestWarmer(t *testing.T) {
 	}
 
 	tmpl := cdktest.Template(stack)
-	aliasID := *stack.GetLogicalId(apiLive.Node().DefaultChild().(awscdk.CfnElement))
+	// An alias's ARN is its function's ARN + ":live" (lambdaarn.Qualified), never the alias's Ref.
+	apiFnID := *stack.GetLogicalId(apiLive.Version().Lambda().Node().DefaultChild().(awscdk.CfnElement))
 	warmerFnID := *stack.GetLogicalId(w.Function.Node().DefaultChild().(awscdk.CfnElement))
 	workerFnID := *stack.GetLogicalId(worker.Node().DefaultChild().(awscdk.CfnElement))
 	var versionID string // CurrentVersion's logical id gets its hash at synth
@@ -96,7 +97,7 @@ func TestWarmer(t *testing.T) {
 			want := contract.WarmerInput{
 				HoldMs: 400, BudgetMs: 60000, Parallelism: 50,
 				Targets: []contract.WarmerTarget{
-					{Name: "Api/Function/Aliaslive", ARN: "${" + aliasID + "}", Concurrency: 3},
+					{Name: "Api/Function/Aliaslive", ARN: "${" + apiFnID + ".Arn}:live", Concurrency: 3},
 					{Name: "worker", ARN: "${" + versionID + "}", Concurrency: 2},
 				},
 			}
@@ -119,7 +120,8 @@ func TestWarmer(t *testing.T) {
 			t.Fatalf("want one InvokeWarmedTargets statement, got %d", len(invoke))
 		}
 		got := toJSON(get(invoke[0], "Resource"))
-		want := toJSON([]any{map[string]any{"Ref": aliasID}, map[string]any{"Ref": versionID}})
+		aliasARN := map[string]any{"Fn::Join": []any{"", []any{map[string]any{"Fn::GetAtt": []any{apiFnID, "Arn"}}, ":live"}}}
+		want := toJSON([]any{aliasARN, map[string]any{"Ref": versionID}})
 		if got != want || toJSON(get(invoke[0], "Action")) != `"lambda:InvokeFunction"` {
 			t.Errorf("invoke statement = %s, want lambda:InvokeFunction on %s", toJSON(invoke[0]), want)
 		}
