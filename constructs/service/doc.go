@@ -4,4 +4,7 @@
 // (DynamoDB or ElastiCache), optional Cloud Map registration, and alarms with
 // a dashboard (monitoring). Every part it creates is exposed, and
 // consumer.Connect(provider) lets one service call another through discovery.
+//
+// One service with a DynamoDB tier, the warmer and monitoring is about 22
+// CloudFormation resources: a stack holds about 20 before the 500-resource limit.
 package service
