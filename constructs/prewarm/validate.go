@@ -11,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/constructs/internal/lambdaarn"
 	"github.com/liftcdk/lift/internal/contract"
 )
@@ -25,20 +26,17 @@ type warmerSettings struct {
 }
 
 // ArchitectureContext is the CDK context key the warmer's default
-// architecture follows ("arm64" or "x86_64").
-const ArchitectureContext = "lift:architecture"
+// architecture follows ("arm64" or "x86_64"), as every Lift app's functions do.
+const ArchitectureContext = gofunction.ArchitectureContext
 
 func resolveWarmerProps(scope constructs.Construct, p *problems, props *WarmerProps) warmerSettings {
 	s := warmerSettings{holdMs: DefaultHoldMs, budgetSeconds: DefaultBudget, parallelism: DefaultParallelism, architecture: props.Architecture}
 	if s.architecture == nil {
-		switch v := scope.Node().TryGetContext(jsii.String(ArchitectureContext)); v {
-		case nil, "arm64":
-			s.architecture = awslambda.Architecture_ARM_64()
-		case "x86_64":
-			s.architecture = awslambda.Architecture_X86_64()
-		default:
-			p.add("context %s is %v: use arm64 or x86_64, or set WarmerProps.Architecture", ArchitectureContext, v)
+		arch, err := gofunction.ArchitectureFromContext(scope)
+		if err != nil {
+			p.add("%v; or set WarmerProps.Architecture", err)
 		}
+		s.architecture = arch
 	}
 	if props.Schedules == nil {
 		s.schedules = []awsscheduler.ScheduleExpression{awsscheduler.ScheduleExpression_Rate(awscdk.Duration_Minutes(jsii.Number(5)))}

@@ -18,6 +18,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/gofunction"
 )
 
 func main() {
@@ -31,7 +33,7 @@ func main() {
 }
 
 func run(app awscdk.App) error {
-	arch, err := architectureFromContext(app)
+	arch, err := gofunction.ArchitectureFromContext(app)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cdktest"
+	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -95,10 +96,10 @@ func TestArchitectureContext(t *testing.T) {
 	} {
 		ctx := map[string]any{}
 		if c.value != nil {
-			ctx[ArchitectureContext] = c.value
+			ctx[gofunction.ArchitectureContext] = c.value
 		}
 		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
-		arch, err := architectureFromContext(app)
+		arch, err := gofunction.ArchitectureFromContext(app)
 		switch {
 		case c.wantErr != "":
 			if err == nil || !strings.Contains(err.Error(), c.wantErr) {

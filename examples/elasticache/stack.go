@@ -20,8 +20,6 @@ const (
 	// DefaultHandlerEntry is the handler package, relative to the repository
 	// root where `cdk synth` runs.
 	DefaultHandlerEntry = "examples/elasticache/handler"
-	// ArchitectureContext selects the function's architecture.
-	ArchitectureContext = "lift:architecture"
 )
 
 // ElastiCacheExampleProps configures the example stack.
@@ -89,21 +87,4 @@ func suppressVpcAccessPolicy(fn awslambda.Function) {
 			"AWSLambdaVPCAccessExecutionRole is AWS's documented policy for exactly those actions."),
 		AppliesTo: &[]any{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"},
 	}}, jsii.Bool(false))
-}
-
-// architectureFromContext reads lift:architecture: arm64 (default) or x86_64.
-func architectureFromContext(scope constructs.Construct) (awslambda.Architecture, error) {
-	v := scope.Node().TryGetContext(jsii.String(ArchitectureContext))
-	if v == nil {
-		return awslambda.Architecture_ARM_64(), nil
-	}
-	switch s, _ := v.(string); s {
-	case "arm64":
-		return awslambda.Architecture_ARM_64(), nil
-	case "x86_64":
-		return awslambda.Architecture_X86_64(), nil
-	default: // includes non-strings
-		return nil, fmt.Errorf("context %s is %v: use arm64 (default) or x86_64, e.g. `cdk synth -c %s=x86_64`",
-			ArchitectureContext, v, ArchitectureContext)
-	}
 }

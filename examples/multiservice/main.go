@@ -21,13 +21,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/examples/multiservice/stack"
 )
 
 func main() {
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
-	arch, err := stack.ArchitectureFromContext(app)
+	arch, err := gofunction.ArchitectureFromContext(app)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "multiservice:", err)
 		os.Exit(1)

@@ -19,12 +19,14 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/gofunction"
 )
 
 func main() {
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
-	arch, err := architectureFromContext(app)
+	arch, err := gofunction.ArchitectureFromContext(app)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "provisioned:", err)
 		os.Exit(1)

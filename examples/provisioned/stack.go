@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationautoscaling"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -19,8 +17,6 @@ const (
 	// DefaultHandlerEntry is the handler package, relative to the repository
 	// root where `cdk synth` runs.
 	DefaultHandlerEntry = "examples/provisioned/handler"
-	// ArchitectureContext selects the function's architecture.
-	ArchitectureContext = "lift:architecture"
 )
 
 // ProvisionedExampleProps configures the example stack.
@@ -77,20 +73,4 @@ func NewProvisionedStack(scope constructs.Construct, id string, props *Provision
 		Description: jsii.String("Invoke this qualified ARN: the alias carries the provisioned concurrency"),
 	})
 	return &ProvisionedExample{Stack: stack, Api: api, Provisioned: pc}
-}
-
-func architectureFromContext(scope constructs.Construct) (awslambda.Architecture, error) {
-	v := scope.Node().TryGetContext(jsii.String(ArchitectureContext))
-	if v == nil {
-		return awslambda.Architecture_ARM_64(), nil
-	}
-	switch s, _ := v.(string); s {
-	case "arm64":
-		return awslambda.Architecture_ARM_64(), nil
-	case "x86_64":
-		return awslambda.Architecture_X86_64(), nil
-	default:
-		return nil, fmt.Errorf("context %s is %v: use arm64 (default) or x86_64, e.g. `cdk synth -c %s=x86_64`",
-			ArchitectureContext, v, ArchitectureContext)
-	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cdktest"
+	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/constructs/monitoring"
 	"github.com/liftcdk/lift/constructs/service"
 	"github.com/liftcdk/lift/internal/contract"
@@ -47,7 +48,7 @@ func TestQuickstart(t *testing.T) {
 	t.Chdir(root)
 
 	app := cdktest.NewApp(t, cdktest.WithCDKJSON(filepath.Join(root, "cdk.json")), cdktest.WithNag())
-	arch, err := architectureFromContext(app)
+	arch, err := gofunction.ArchitectureFromContext(app)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,16 +124,16 @@ func TestArchitectureContext(t *testing.T) {
 	for _, tt := range tests {
 		var opts []cdktest.Option
 		if tt.value != nil {
-			opts = append(opts, cdktest.WithContext(ArchitectureContext, tt.value))
+			opts = append(opts, cdktest.WithContext(gofunction.ArchitectureContext, tt.value))
 		}
-		arch, err := architectureFromContext(cdktest.NewApp(t, opts...))
+		arch, err := gofunction.ArchitectureFromContext(cdktest.NewApp(t, opts...))
 		if (err != nil) != tt.wantErr {
 			t.Fatalf("%v: err = %v, wantErr %v", tt.value, err, tt.wantErr)
 		}
 		if err == nil && *arch.Name() != tt.want {
 			t.Fatalf("%v: got %s, want %s", tt.value, *arch.Name(), tt.want)
 		}
-		if err != nil && !contains(err.Error(), ArchitectureContext, "x86_64", "arm64") {
+		if err != nil && !contains(err.Error(), gofunction.ArchitectureContext, "x86_64", "arm64") {
 			t.Fatalf("%v: error does not name the context key and the choices: %v", tt.value, err)
 		}
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -19,8 +17,6 @@ const (
 	// DefaultHandlerEntry is the handler package, relative to the repository
 	// root where `cdk synth` runs (cdk.json).
 	DefaultHandlerEntry = "examples/quickstart/handler"
-	// ArchitectureContext selects the function's architecture.
-	ArchitectureContext = "lift:architecture"
 )
 
 // QuickstartProps configures the quickstart stack.
@@ -78,21 +74,4 @@ func NewQuickstartStack(scope constructs.Construct, id string, props *Quickstart
 		Description: jsii.String("DynamoDB table of the quickstart's cache tier"),
 	})
 	return &Quickstart{Stack: stack, Service: api}
-}
-
-// architectureFromContext reads lift:architecture: arm64 (default) or x86_64.
-func architectureFromContext(scope constructs.Construct) (awslambda.Architecture, error) {
-	v := scope.Node().TryGetContext(jsii.String(ArchitectureContext))
-	if v == nil {
-		return awslambda.Architecture_ARM_64(), nil
-	}
-	switch s, _ := v.(string); s {
-	case "arm64":
-		return awslambda.Architecture_ARM_64(), nil
-	case "x86_64":
-		return awslambda.Architecture_X86_64(), nil
-	default: // includes non-strings
-		return nil, fmt.Errorf("context %s is %v: use arm64 (default) or x86_64, e.g. `cdk synth -c %s=x86_64`",
-			ArchitectureContext, v, ArchitectureContext)
-	}
 }

@@ -17,6 +17,7 @@ import (
 	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/liftcdk/lift/constructs/cdktest"
+	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/examples/multiservice/stack"
 	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/localsvc"
@@ -41,9 +42,9 @@ func synth(t *testing.T) (*template, map[string]string) {
 	}
 	root := testsvc.Root(t)
 	app := cdktest.NewApp(t, cdktest.WithCDKJSON(filepath.Join(root, "cdk.json")),
-		cdktest.WithContext(stack.ArchitectureContext, arch),
+		cdktest.WithContext(gofunction.ArchitectureContext, arch),
 		cdktest.WithContext("aws:cdk:enable-asset-metadata", true))
-	a, err := stack.ArchitectureFromContext(app)
+	a, err := gofunction.ArchitectureFromContext(app)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,6 @@
 package stack
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -27,8 +25,6 @@ import (
 const (
 	// StackName is the example's only stack.
 	StackName = "LiftMultiService"
-	// ArchitectureContext selects the functions' architecture.
-	ArchitectureContext = "lift:architecture"
 	// NamespaceName is the Cloud Map HTTP namespace both services register in.
 	NamespaceName = "lift-multiservice"
 	// Cloud Map service names: what orders lists in LIFT_DISCOVERY_TARGETS.
@@ -200,21 +196,4 @@ func suppressVpcAccessPolicy(fn awslambda.Function) {
 			"AWSLambdaVPCAccessExecutionRole is AWS's documented policy for exactly those actions."),
 		AppliesTo: &[]any{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"},
 	}}, jsii.Bool(false))
-}
-
-// ArchitectureFromContext reads lift:architecture: arm64 (default) or x86_64.
-func ArchitectureFromContext(scope constructs.Construct) (awslambda.Architecture, error) {
-	v := scope.Node().TryGetContext(jsii.String(ArchitectureContext))
-	if v == nil {
-		return awslambda.Architecture_ARM_64(), nil
-	}
-	switch s, _ := v.(string); s {
-	case "arm64":
-		return awslambda.Architecture_ARM_64(), nil
-	case "x86_64":
-		return awslambda.Architecture_X86_64(), nil
-	default:
-		return nil, fmt.Errorf("context %s is %v: use arm64 (default) or x86_64, e.g. `cdk synth -c %s=x86_64`",
-			ArchitectureContext, v, ArchitectureContext)
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cdktest"
+	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/examples/multiservice/stack"
 	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/testsvc"
@@ -24,7 +25,7 @@ import (
 func TestStack(t *testing.T) {
 	root := testsvc.Root(t)
 	app := cdktest.NewApp(t, cdktest.WithCDKJSON(filepath.Join(root, "cdk.json")), cdktest.WithNag())
-	arch, err := stack.ArchitectureFromContext(app)
+	arch, err := gofunction.ArchitectureFromContext(app)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,10 +281,10 @@ func TestArchitectureContext(t *testing.T) {
 	}{{nil, "arm64"}, {"arm64", "arm64"}, {"x86_64", "x86_64"}, {"amd64", ""}, {42, ""}} {
 		ctx := map[string]any{}
 		if tc.ctx != nil {
-			ctx[stack.ArchitectureContext] = tc.ctx
+			ctx[gofunction.ArchitectureContext] = tc.ctx
 		}
 		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
-		a, err := stack.ArchitectureFromContext(app)
+		a, err := gofunction.ArchitectureFromContext(app)
 		if tc.want == "" {
 			if err == nil || !strings.Contains(err.Error(), "x86_64") {
 				t.Errorf("context %v: error = %v, want one naming the choices", tc.ctx, err)

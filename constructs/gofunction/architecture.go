@@ -1,0 +1,29 @@
+package gofunction
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// ArchitectureContext is the CDK context key Lift's apps (and the stack's
+// warmer) read their functions' architecture from: "arm64" (default) or
+// "x86_64", e.g. `cdk synth -c lift:architecture=x86_64` to run the built
+// binaries on an amd64 machine.
+const ArchitectureContext = "lift:architecture"
+
+// ArchitectureFromContext reads ArchitectureContext from scope's context:
+// arm64 when unset, an error naming the key and the choices otherwise.
+func ArchitectureFromContext(scope constructs.Construct) (awslambda.Architecture, error) {
+	v := scope.Node().TryGetContext(jsii.String(ArchitectureContext))
+	switch v {
+	case nil, "arm64":
+		return awslambda.Architecture_ARM_64(), nil
+	case "x86_64":
+		return awslambda.Architecture_X86_64(), nil
+	}
+	return nil, fmt.Errorf("context %s is %v: use arm64 (default) or x86_64, e.g. `cdk synth -c %s=x86_64`",
+		ArchitectureContext, v, ArchitectureContext)
+}
