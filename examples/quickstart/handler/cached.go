@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"sync/atomic"
 	"time"
 
@@ -24,15 +23,6 @@ func (s cachedStore) Get(ctx context.Context, id string) (Item, error) {
 		markLoaded(ctx)
 		return s.ItemStore.Get(ctx, id)
 	}, cache.WithNegativeTTL(s.ttl)) // an unknown id is remembered too (ErrNotFound wraps cache.ErrNotFound)
-}
-
-// Warm opens the L2 connection (DNS, TLS, credentials) before the first
-// request needs it; a miss is the expected answer.
-func (s cachedStore) Warm(ctx context.Context) error {
-	if _, err := s.cache.Get(ctx, "warmup"); err != nil && !errors.Is(err, cache.ErrNotFound) {
-		return err
-	}
-	return nil
 }
 
 type loadedKey struct{}

@@ -31,7 +31,9 @@ func main() {
 		// connection before the first real request needs them; a warm-up
 		// event runs each hook once per process.
 		lift.OnWarmup("catalog", catalog.Warm),
-		lift.OnWarmup("cache", store.Warm),
+		// One DynamoDB round trip under the warm-up's deadline, not the
+		// 100 ms per-request bound: the first connection may need longer.
+		lift.OnWarmup("cache", tiers.Warm),
 		lift.WithHealthCheck("catalog", catalog.Check),
 		lift.OnShutdown("report", func(ctx context.Context) error {
 			lift.Logger(ctx).Info("shutdown hook ran", "served", api.Served())
