@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/cdktest"
 	"github.com/liftcdk/lift/constructs/gofunction"
-	"github.com/liftcdk/lift/constructs/internal/cdktest"
 )
 
 // TestSettings synthesizes one stack with three functions (defaults, every

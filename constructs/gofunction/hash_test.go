@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/cdktest"
 	"github.com/liftcdk/lift/constructs/gofunction"
-	"github.com/liftcdk/lift/constructs/internal/cdktest"
 )
 
 // synthHash synthesizes a fresh app with one function and returns its asset
@@ -72,7 +72,7 @@ func TestCompileError(t *testing.T) {
 	_, stack := cdktest.NewStack(t, "Broken")
 	entry := testdataDir(t, "broken")
 	gofunction.New(stack, jsii.String("Fn"), &gofunction.Props{Entry: jsii.String(entry)})
-	msg := mustPanic(t, func() { cdktest.Template(stack) })
+	msg := cdktest.SynthError(t, nil, func() { cdktest.Template(stack) }).Error()
 	for _, want := range []string{"go build failed", entry, "undefined: undefinedFunction", "linux/arm64"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("synth error lacks %q:\n%s", want, msg)

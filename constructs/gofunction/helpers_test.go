@@ -11,22 +11,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 
-	"github.com/liftcdk/lift/constructs/internal/cdktest"
+	"github.com/liftcdk/lift/constructs/cdktest"
 )
-
-// mustPanic runs f and returns the text of the error it panics with.
-func mustPanic(t *testing.T, f func()) (msg string) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		if r == nil {
-			t.Fatal("expected a synth error (panic), got none")
-		}
-		msg = fmt.Sprint(r)
-	}()
-	f()
-	return ""
-}
 
 // testdataDir is the absolute path of testdata/name.
 func testdataDir(t *testing.T, name string) string {

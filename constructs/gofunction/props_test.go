@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/cdktest"
 	"github.com/liftcdk/lift/constructs/gofunction"
-	"github.com/liftcdk/lift/constructs/internal/cdktest"
 )
 
 // TestBadProps checks that each bad prop fails the synth with a message that
@@ -67,7 +67,7 @@ func TestBadProps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msg := mustPanic(t, func() { gofunction.New(stack, jsii.String(tt.id), tt.props) })
+			msg := cdktest.SynthError(t, gofunction.ErrInvalidProps, func() { gofunction.New(stack, jsii.String(tt.id), tt.props) }).Error()
 			for _, want := range append([]string{"invalid gofunction.Props"}, tt.want...) {
 				if !strings.Contains(msg, want) {
 					t.Errorf("error lacks %q:\n%s", want, msg)

@@ -1,7 +1,6 @@
 package monitoring_test
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -245,7 +244,7 @@ func TestBadProps(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			stack, fn := newStack()
-			msg := panicMessage(func() { monitoring.New(stack, jsii.String("M"), tc.props(stack, fn)) })
+			msg := cdktest.SynthError(t, monitoring.ErrInvalidProps, func() { monitoring.New(stack, jsii.String("M"), tc.props(stack, fn)) }).Error()
 			for _, w := range tc.want {
 				if !strings.Contains(msg, w) {
 					t.Errorf("error %q does not mention %q", msg, w)
@@ -253,19 +252,6 @@ func TestBadProps(t *testing.T) {
 			}
 		})
 	}
-}
-
-func panicMessage(f func()) (msg string) {
-	defer func() {
-		r := recover()
-		if err, ok := r.(error); !ok || !errors.Is(err, monitoring.ErrInvalidProps) {
-			msg = fmt.Sprintf("<panic %v does not wrap ErrInvalidProps>", r)
-			return
-		}
-		msg = fmt.Sprint(r)
-	}()
-	f()
-	return "<no error>"
 }
 
 func keys[V any](m map[string]V) []string {

@@ -2,7 +2,6 @@ package prewarm_test
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/gofunction"
-	"github.com/liftcdk/lift/constructs/prewarm"
 )
 
 // newTarget is a Go function built from testdata/target.
@@ -21,24 +19,6 @@ func newTarget(stack awscdk.Stack, id string, reserved *float64) awslambda.Funct
 		Entry:                        jsii.String("testdata/target"),
 		ReservedConcurrentExecutions: reserved,
 	})
-}
-
-// mustPanic runs f and returns the ErrInvalidProps error it panicked with.
-func mustPanic(t *testing.T, f func()) (err error) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		if r == nil {
-			t.Fatal("no synth error, want one")
-		}
-		e, ok := r.(error)
-		if !ok || !errors.Is(e, prewarm.ErrInvalidProps) {
-			t.Fatalf("panic %v (%T), want an error wrapping ErrInvalidProps", r, r)
-		}
-		err = e
-	}()
-	f()
-	return nil
 }
 
 // renderJoin turns a template value that is a string or an Fn::Join of

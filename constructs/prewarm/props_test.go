@@ -49,17 +49,17 @@ func TestBadProps(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				_, s := cdktest.NewStack(t, "W", noBundling)
-				err := mustPanic(t, func() { prewarm.NewWarmer(s, jsii.String("Warmer"), tt.props) })
+				err := cdktest.SynthError(t, prewarm.ErrInvalidProps, func() { prewarm.NewWarmer(s, jsii.String("Warmer"), tt.props) })
 				wantSays(t, err, tt.says...)
 			})
 		}
 		t.Run("bad architecture context", func(t *testing.T) {
 			_, s := cdktest.NewStack(t, "W", noBundling, cdktest.WithContext(prewarm.ArchitectureContext, "sparc"))
-			err := mustPanic(t, func() { prewarm.NewWarmer(s, jsii.String("Warmer"), nil) })
+			err := cdktest.SynthError(t, prewarm.ErrInvalidProps, func() { prewarm.NewWarmer(s, jsii.String("Warmer"), nil) })
 			wantSays(t, err, "context lift:architecture is sparc", "WarmerProps.Architecture")
 		})
 		t.Run("second warmer in a stack", func(t *testing.T) {
-			err := mustPanic(t, func() { prewarm.NewWarmer(stack, jsii.String("Another"), nil) })
+			err := cdktest.SynthError(t, prewarm.ErrInvalidProps, func() { prewarm.NewWarmer(stack, jsii.String("Another"), nil) })
 			wantSays(t, err, "already has a warmer", "prewarm.WarmerOf(stack).AddTarget")
 		})
 	})
@@ -82,7 +82,7 @@ func TestBadProps(t *testing.T) {
 			{"dollar in name", func() { w.AddTarget(live, &prewarm.TargetOptions{Name: jsii.String("a${b}")}) }, []string{`Name "a${b}"`, "'$'"}},
 		}
 		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) { wantSays(t, mustPanic(t, tt.add), tt.says...) })
+			t.Run(tt.name, func(t *testing.T) { wantSays(t, cdktest.SynthError(t, prewarm.ErrInvalidProps, tt.add), tt.says...) })
 		}
 	})
 
@@ -107,7 +107,7 @@ func TestBadProps(t *testing.T) {
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				err := mustPanic(t, func() { prewarm.NewProvisioned(stack, jsii.String(fmt.Sprint("Pc", i)), tt.props) })
+				err := cdktest.SynthError(t, prewarm.ErrInvalidProps, func() { prewarm.NewProvisioned(stack, jsii.String(fmt.Sprint("Pc", i)), tt.props) })
 				wantSays(t, err, tt.says...)
 			})
 		}

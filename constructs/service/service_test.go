@@ -1,8 +1,6 @@
 package service_test
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -151,7 +149,7 @@ func TestBadProps(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			msg := panicMessage(func() { _, stack := cdktest.NewStack(t, "Shop"); tc.make(stack) })
+			msg := cdktest.SynthError(t, service.ErrInvalidProps, func() { _, stack := cdktest.NewStack(t, "Shop"); tc.make(stack) }).Error()
 			for _, w := range tc.want {
 				if !strings.Contains(msg, w) {
 					t.Errorf("error %q does not mention %q", msg, w)
@@ -159,17 +157,4 @@ func TestBadProps(t *testing.T) {
 			}
 		})
 	}
-}
-
-func panicMessage(f func()) (msg string) {
-	defer func() {
-		r := recover()
-		if err, ok := r.(error); !ok || !errors.Is(err, service.ErrInvalidProps) {
-			msg = fmt.Sprintf("<panic %v does not wrap ErrInvalidProps>", r)
-			return
-		}
-		msg = fmt.Sprint(r)
-	}()
-	f()
-	return "<no error>"
 }
