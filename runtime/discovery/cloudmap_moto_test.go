@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/testsvc"
 	"github.com/liftcdk/lift/runtime/discovery"
+	"github.com/liftcdk/lift/runtime/internal/fakeclock"
 	"github.com/liftcdk/lift/runtime/metrics"
 )
 
@@ -37,18 +37,6 @@ func (c *countingCloudMap) DiscoverInstances(ctx context.Context, in *servicedis
 func (c *countingCloudMap) DiscoverInstancesRevision(ctx context.Context, in *servicediscovery.DiscoverInstancesRevisionInput, o ...func(*servicediscovery.Options)) (*servicediscovery.DiscoverInstancesRevisionOutput, error) {
 	c.revisions.Add(1)
 	return c.CloudMapAPI.DiscoverInstancesRevision(ctx, in, o...)
-}
-
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *stepClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
 }
 
 // cloudMapFixture is an HTTP namespace with one service (custom health
@@ -135,7 +123,7 @@ func TestCloudMapAgainstMoto(t *testing.T) {
 	f.register(t, "web", map[string]string{contract.AttrProtocol: contract.ProtocolHTTP, contract.AttrURL: web.URL})
 
 	api := &countingCloudMap{CloudMapAPI: discovery.NewCloudMapClient(f.cfg)}
-	clk := &stepClock{now: time.Now()}
+	clk := fakeclock.New(time.Now())
 	const refresh = 30 * time.Second
 	const jittered = refresh + refresh/10
 	res, err := discovery.NewResolver(api, f.namespace, discovery.WithClock(clk), discovery.WithRefreshInterval(refresh),

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/runtime/internal/fakeclock"
 )
 
 const (
@@ -19,7 +20,7 @@ const (
 	maxInterval = testRefresh + testRefresh/10
 )
 
-func newTestResolver(t *testing.T, opts ...Option) (*Resolver, *fakeCloudMap, *fakeClock, *metricSink) {
+func newTestResolver(t *testing.T, opts ...Option) (*Resolver, *fakeCloudMap, *fakeclock.Clock, *metricSink) {
 	t.Helper()
 	cm := newFakeCloudMap()
 	cm.set("orders", lambdaInstance("a", 1), lambdaInstance("b", 1))

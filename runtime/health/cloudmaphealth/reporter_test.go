@@ -13,19 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/runtime/internal/fakeclock"
 )
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 type fakeAPI struct {
 	mu    sync.Mutex
@@ -51,9 +40,9 @@ func (f *fakeAPI) calls() []types.CustomHealthStatus {
 	return append([]types.CustomHealthStatus(nil), f.sent...)
 }
 
-func newTestReporter(t *testing.T, opts ...Option) (*Reporter, *fakeAPI, *fakeClock) {
+func newTestReporter(t *testing.T, opts ...Option) (*Reporter, *fakeAPI, *fakeclock.Clock) {
 	t.Helper()
-	api, clk := &fakeAPI{}, &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	api, clk := &fakeAPI{}, fakeclock.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	r, err := New(api, "srv-123", "orders-fn", append([]Option{WithClock(clk)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
