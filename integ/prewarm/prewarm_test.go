@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -108,15 +107,12 @@ func TestWarmerReachesDistinctEnvironments(t *testing.T) {
 			t.Errorf("the warmer invoked %q, want only the target %s", c.Function, targetARN)
 		}
 	}
-	logs := e.warmer.Logs()
 	for _, want := range []string{
 		fmt.Sprintf(`"%s":%d`, contract.MetricWarmerWarmed, n),
 		fmt.Sprintf(`"%s":%d`, contract.MetricWarmerAsked, n),
 		fmt.Sprintf(`"%s":0`, contract.MetricWarmerShortfall),
 	} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("warmer logs have no EMF value %s\n%s", want, logs)
-		}
+		e.warmer.WaitForLog(t, want)
 	}
 	t.Logf("report %+v; invocations per RIE instance %v", got, served)
 }
@@ -145,9 +141,7 @@ func TestWarmerReportsShortfallWhenThrottled(t *testing.T) {
 	if throttled != asked-n {
 		t.Errorf("router throttled %d invokes, want %d (no retries of a throttle)", throttled, asked-n)
 	}
-	if logs := e.warmer.Logs(); !strings.Contains(logs, fmt.Sprintf(`"%s":%d`, contract.MetricWarmerShortfall, asked-n)) {
-		t.Errorf("warmer logs have no WarmerShortfall %d\n%s", asked-n, logs)
-	}
+	e.warmer.WaitForLog(t, fmt.Sprintf(`"%s":%d`, contract.MetricWarmerShortfall, asked-n))
 }
 
 // instanceIDs returns, per RIE instance, the lift instance ids its warm-up

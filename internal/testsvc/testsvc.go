@@ -2,6 +2,7 @@ package testsvc
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,6 +133,24 @@ func RIE(t testing.TB, o RIEOptions) *RIEProcess {
 	}
 	t.Cleanup(p.Close)
 	return &RIEProcess{p}
+}
+
+// WaitForLog waits, boundedly, until the output holds want, and returns the
+// output. A function's log lines reach the emulator's output through a pipe,
+// so they can arrive just after the invocation's answer.
+func (p *RIEProcess) WaitForLog(t testing.TB, want string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		logs := p.Logs()
+		if strings.Contains(logs, want) {
+			return logs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("testsvc: no %q in the function's output after 10s:\n%s", want, logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Terminate sends SIGTERM to the emulator (which passes it to the runtime,
