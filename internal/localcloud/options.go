@@ -35,6 +35,11 @@ type Options struct {
 	// must have a DynamoDB cache tier and answer with a "cached" field.
 	// Default: the quickstart's GET /items/espresso.
 	CacheRequest []byte
+	// CacheStandIn starts a local valkey-server (TLS, cluster mode) before
+	// moto to stand in for ElastiCache: a deployed serverless cache reports
+	// it as its endpoint, and functions pointed at it run with
+	// LIFT_CACHE_AUTH=none and its CA (it cannot check IAM auth tokens).
+	CacheStandIn bool
 	// WorkDir holds moto's files, the isolated HOME for the CDK CLI and the
 	// cloud assembly. Default: a new temporary directory.
 	WorkDir string

@@ -19,12 +19,14 @@ import (
 // Run executes the pipeline. It always tears down what it started, and
 // returns the report so far with the first failing step's error.
 func Run(ctx context.Context, opts Options) (*Report, error) {
-	o := opts.withDefaults()
-	r := &runner{o: o, rep: &Report{Architecture: o.Architecture}}
-	err := r.run(ctx)
-	if terr := r.step("teardown", "Tear down: emulator, moto server, work directory", func(context.Context) ([]string, error) {
-		return r.teardown()
-	}); terr != nil && err == nil {
+	r, err := newRunner(ctx, opts)
+	if err == nil {
+		err = r.steps(r.deploySteps())
+	}
+	if err == nil {
+		err = r.steps(r.runSteps())
+	}
+	if terr := r.close(); terr != nil && err == nil {
 		err = terr
 	}
 	return r.rep, err
@@ -35,30 +37,50 @@ type runner struct {
 	rep      *Report
 	work     string
 	ownsWork bool
+	standIn  *localsvc.Redis // the ElastiCache stand-in, with Options.CacheStandIn
 	moto     *localsvc.Moto
 	cdk      *cdkRunner
 	rie      *localsvc.RIE
-	logical  string // the function's logical id
+	emulated []*localsvc.RIE // started through Cloud.Emulate
+	logical  string          // the function's logical id
 	ctx      context.Context
 }
 
-func (r *runner) run(ctx context.Context) error {
-	r.ctx = ctx
+type step struct {
+	id, title string
+	fn        func(context.Context) ([]string, error)
+}
+
+func newRunner(ctx context.Context, opts Options) (*runner, error) {
+	o := opts.withDefaults()
+	r := &runner{o: o, rep: &Report{Architecture: o.Architecture}, ctx: ctx}
 	if r.o.Root == "" {
 		root, err := localsvc.FindRoot()
 		if err != nil {
-			return err
+			return r, err
 		}
 		r.o.Root = root
 	}
-	steps := []struct {
-		id, title string
-		fn        func(context.Context) ([]string, error)
-	}{
-		{"moto", "Start moto server as the local AWS endpoint", r.startMoto},
-		{"bootstrap", "cdk bootstrap the local account", r.bootstrap},
-		{"deploy", "cdk deploy " + r.o.Stack, r.deploy},
-		{"stack", "Read the stack back from CloudFormation", r.readStack},
+	return r, nil
+}
+
+// deploySteps bring up the local cloud and deploy the stack into it.
+func (r *runner) deploySteps() []step {
+	var steps []step
+	if r.o.CacheStandIn {
+		steps = append(steps, step{"valkey", "Start valkey-server (TLS, cluster mode) to stand in for ElastiCache", r.startCache})
+	}
+	return append(steps,
+		step{"moto", "Start moto server as the local AWS endpoint", r.startMoto},
+		step{"bootstrap", "cdk bootstrap the local account", r.bootstrap},
+		step{"deploy", "cdk deploy " + r.o.Stack, r.deploy},
+		step{"stack", "Read the stack back from CloudFormation", r.readStack},
+	)
+}
+
+// runSteps run the stack's function under the emulator, as the demo shows it.
+func (r *runner) runSteps() []step {
+	return []step{
 		{"function", "Read the function's configuration back from Lambda", r.readFunction},
 		{"asset", "Find the deployed asset's bootstrap through the asset manifest", r.findAsset},
 		{"emulator", "Run the bootstrap under the Lambda Runtime Interface Emulator", r.startEmulator},
@@ -68,12 +90,22 @@ func (r *runner) run(ctx context.Context) error {
 		{"health", `Invoke a health event {"lift":"health"}`, r.health},
 		{"shutdown", "SIGTERM the environment, as Lambda does at shutdown", r.shutdown},
 	}
+}
+
+func (r *runner) steps(steps []step) error {
 	for _, s := range steps {
 		if err := r.step(s.id, s.title, s.fn); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// close tears down everything the runner started, as a reported step.
+func (r *runner) close() error {
+	return r.step("teardown", "Tear down: emulators, moto server, cache stand-in, work directory", func(context.Context) ([]string, error) {
+		return r.teardown()
+	})
 }
 
 // step runs fn as one reported step.
@@ -98,20 +130,42 @@ func (r *runner) emit(e Event) {
 	}
 }
 
-func (r *runner) startMoto(ctx context.Context) ([]string, error) {
+// workDir returns the work directory, creating it on first use.
+func (r *runner) workDir() (string, error) {
+	if r.work != "" {
+		return r.work, nil
+	}
 	r.work = r.o.WorkDir
 	if r.work == "" {
 		dir, err := os.MkdirTemp("", "lift-localcloud-")
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		r.work, r.ownsWork = dir, !r.o.KeepWorkDir
 	}
-	motoDir := filepath.Join(r.work, "moto")
-	if err := os.MkdirAll(motoDir, 0o700); err != nil {
+	return r.work, nil
+}
+
+// subDir returns the work directory's subdirectory name, created.
+func (r *runner) subDir(name string) (string, error) {
+	work, err := r.workDir()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(work, name)
+	return dir, os.MkdirAll(dir, 0o700)
+}
+
+func (r *runner) startMoto(ctx context.Context) ([]string, error) {
+	motoDir, err := r.subDir("moto")
+	if err != nil {
 		return nil, err
 	}
-	m, err := localsvc.StartMoto(r.o.Root, motoDir)
+	var opts localsvc.MotoOptions
+	if r.standIn != nil {
+		opts.CacheEndpoint = r.standIn.Addr
+	}
+	m, err := localsvc.StartMoto(r.o.Root, motoDir, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +228,7 @@ func (r *runner) deploy(ctx context.Context) ([]string, error) {
 	if err != nil {
 		if strings.Contains(res.Output, "references undefined resource") || strings.Contains(res.Output, "must contain resources") {
 			err = fmt.Errorf("%w\nhint: moto skips some resource types (CloudWatch Alarm and CompositeAlarm, Lambda Alias, "+
-				"Scheduler, ServiceDiscovery, ElastiCache, ...): a Fn::GetAtt on a skipped resource fails the stack, and a Ref "+
+				"Scheduler, ApplicationAutoScaling, ...): a Fn::GetAtt on a skipped resource fails the stack, and a Ref "+
 				"to one is empty (an IAM statement left without resources is rejected); in resources moto creates, refer to "+
 				"them by a name-built ARN instead (see TOOLING.md)", err)
 		}
@@ -206,26 +260,21 @@ func (r *runner) readStack(ctx context.Context) ([]string, error) {
 	for _, k := range sortedKeys(st.Outputs) {
 		lines = append(lines, fmt.Sprintf("  output %s = %s", k, st.Outputs[k]))
 	}
-	ref, err := outputRef(r.assembly(), r.o.Stack, r.o.FunctionOutput)
-	if err != nil {
-		return lines, err
-	}
-	fn, err := functionResource(st, r.o.FunctionOutput, ref)
-	if err != nil {
-		return lines, err
-	}
-	r.logical = fn.LogicalID
 	return lines, nil
 }
 
+// readFunction reads back the function the stack output names (or its only one).
 func (r *runner) readFunction(ctx context.Context) ([]string, error) {
-	var name string
-	for _, res := range r.rep.Stack.Resources {
-		if res.LogicalID == r.logical {
-			name = res.PhysicalID
-		}
+	ref, err := outputRef(r.assembly(), r.o.Stack, r.o.FunctionOutput)
+	if err != nil {
+		return nil, err
 	}
-	f, err := readFunction(ctx, lambda.NewFromConfig(r.moto.AWSConfig()), name)
+	res, err := functionResource(r.rep.Stack, r.o.FunctionOutput, ref)
+	if err != nil {
+		return nil, err
+	}
+	r.logical = res.LogicalID
+	f, err := readFunction(ctx, lambda.NewFromConfig(r.moto.AWSConfig()), res.PhysicalID)
 	f.LogicalID = r.logical
 	r.rep.Function = f
 	if err != nil {
@@ -248,41 +297,18 @@ func (r *runner) findAsset(context.Context) ([]string, error) {
 		return nil, err
 	}
 	rel, _ := filepath.Rel(r.work, a.Bootstrap)
-	lines := []string{fmt.Sprintf("%s (%.1f MB, %s)", rel, float64(a.Size)/(1<<20), a.Machine)}
-	if arch := lambdaArchitecture(a.Machine); !contains(r.rep.Function.Architectures, arch) {
-		return lines, fmt.Errorf("the asset is built for %s but the deployed function runs on %v", arch, r.rep.Function.Architectures)
-	}
-	if arch := lambdaArchitecture(a.Machine); arch != HostArchitecture() {
-		return lines, fmt.Errorf("the asset is built for %s and cannot run here (%s): deploy with -c %s=%s", arch, HostArchitecture(), ArchitectureContext, HostArchitecture())
-	}
-	return lines, nil
+	// The emulator step checks the architecture against the function's and the host's.
+	return []string{fmt.Sprintf("%s (%.1f MB, %s)", rel, float64(a.Size)/(1<<20), a.Machine)}, nil
 }
 
 func (r *runner) startEmulator(context.Context) ([]string, error) {
-	f := r.rep.Function
-	env := map[string]string{}
-	for k, v := range f.Env {
-		env[k] = v
-	}
-	// The deployed configuration plus what Lambda would supply: the endpoint
-	// and credentials of this (local) account.
-	for _, kv := range r.moto.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
-	p, err := localsvc.StartRIE(r.o.Root, localsvc.RIEOptions{
-		Bootstrap:    r.rep.Asset.Bootstrap,
-		Env:          env,
-		FunctionName: f.Name,
-		Timeout:      time.Duration(f.TimeoutSeconds) * time.Second,
-		MemoryMB:     int(f.MemoryMB),
-	})
+	p, lines, err := r.emulate(r.rep.Function, r.rep.Asset, nil)
 	if err != nil {
 		return nil, err
 	}
 	r.rie = p
 	r.rep.EmulatorURL = p.URL
-	return []string{"aws-lambda-rie invocations at " + p.URL, "runtime API at " + p.RuntimeAPI + " (the runtime starts on the first invocation)"}, nil
+	return lines, nil
 }
 
 func (r *runner) warmup(ctx context.Context) ([]string, error) {
@@ -371,6 +397,16 @@ func (r *runner) teardown() ([]string, error) {
 			r.rep.FunctionLogs = r.rie.Logs()
 		}
 		lines = append(lines, "emulator stopped ("+ms(time.Since(start))+")")
+	}
+	for _, p := range r.emulated {
+		p.Close()
+	}
+	if n := len(r.emulated); n > 0 {
+		lines = append(lines, fmt.Sprintf("%d emulator(s) started through Cloud.Emulate stopped", n))
+	}
+	if r.standIn != nil {
+		r.standIn.Close()
+		lines = append(lines, "valkey-server (ElastiCache stand-in) stopped")
 	}
 	if r.moto != nil {
 		start := time.Now()

@@ -2,10 +2,12 @@ package localsvc
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -33,13 +35,36 @@ type Moto struct {
 	proc *process
 }
 
-// StartMoto starts moto_server (found with LookTool under root) on a free
-// loopback port, with dir as its working directory, and waits until it answers.
-func StartMoto(root, dir string) (*Moto, error) {
-	bin, err := LookTool(root, "moto_server")
+// motoCFN runs moto_server with CloudFormation support for the types Lift's
+// stacks use that moto only skips: Cloud Map (into moto's own Cloud Map),
+// ElastiCache users, user groups and serverless caches (whose endpoint is
+// MotoOptions.CacheEndpoint).
+//
+//go:embed motocfn.py
+var motoCFN []byte
+
+// MotoOptions configures StartMoto.
+type MotoOptions struct {
+	// CacheEndpoint (host:port) is the local Valkey or Redis server that
+	// stands in for ElastiCache: a deployed AWS::ElastiCache::ServerlessCache
+	// reports it as its endpoint. Empty: such a stack fails to deploy, saying so.
+	CacheEndpoint string
+}
+
+// StartMoto starts moto_server on a free loopback port, with dir as its
+// working directory, and waits until it answers. It runs moto through
+// motocfn.py with the python3 found with LookTool under root, so that
+// `cdk deploy` also creates Cloud Map and ElastiCache resources.
+func StartMoto(root, dir string, opts MotoOptions) (*Moto, error) {
+	python, err := LookTool(root, "python3")
 	if err != nil {
 		return nil, err
 	}
+	launcher := filepath.Join(dir, "motocfn.py")
+	if err := os.WriteFile(launcher, motoCFN, 0o600); err != nil {
+		return nil, err
+	}
+	env := append(os.Environ(), "LIFT_MOTO_CACHE_ENDPOINT="+opts.CacheEndpoint)
 	var lastErr error
 	var lastLogs string
 	for attempt := range startAttempts {
@@ -47,7 +72,7 @@ func StartMoto(root, dir string) (*Moto, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := startProcess("moto_server", bin, []string{"-H", "127.0.0.1", "-p", strconv.Itoa(port)}, os.Environ(), dir)
+		p, err := startProcess("moto_server", python, []string{launcher, "-H", "127.0.0.1", "-p", strconv.Itoa(port)}, env, dir)
 		if err != nil {
 			return nil, err
 		}

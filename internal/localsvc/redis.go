@@ -33,6 +33,7 @@ type Redis struct {
 	Addr      string      // 127.0.0.1:PORT
 	Port      int         // the client port (the TLS port with TLS)
 	TLSConfig *tls.Config // trusts the test CA; nil without TLS
+	CAFile    string      // PEM file of the test CA; "" without TLS
 	Options   RedisOptions
 
 	bin  string
@@ -65,7 +66,7 @@ func StartRedis(root, dir string, o RedisOptions) (*Redis, error) {
 		if certs, err = newTestCerts(dir); err != nil {
 			return nil, fmt.Errorf("test certificates for %s: %w", o.Binary, err)
 		}
-		r.TLSConfig = certs.ClientConfig
+		r.TLSConfig, r.CAFile = certs.ClientConfig, certs.CAFile
 	}
 	var lastErr error
 	var lastLogs string

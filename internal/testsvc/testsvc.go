@@ -51,7 +51,7 @@ type MotoServer struct{ *localsvc.Moto }
 // Moto starts moto_server and stops it when the test ends.
 func Moto(t testing.TB) *MotoServer {
 	t.Helper()
-	m, err := localsvc.StartMoto(Root(t), t.TempDir())
+	m, err := localsvc.StartMoto(Root(t), t.TempDir(), localsvc.MotoOptions{})
 	if err != nil {
 		t.Fatalf("testsvc: %v", err)
 	}

@@ -1,0 +1,148 @@
+package localcloud
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/localsvc"
+)
+
+// Cloud is a stack deployed to a local cloud: moto (whose CloudFormation
+// Lift extends to Cloud Map and ElastiCache, see localsvc.MotoOptions), the
+// ElastiCache stand-in when asked for, and the cloud assembly the deploy
+// used. Its functions run under the emulator with Emulate.
+type Cloud struct{ r *runner }
+
+// Deploy brings up a local cloud and deploys Options.Stack into it with
+// `cdk deploy`: the first steps of Run. Request, CacheRequest and
+// FunctionOutput play no part. On error everything started is torn down;
+// otherwise Close does that.
+func Deploy(ctx context.Context, opts Options) (*Cloud, error) {
+	r, err := newRunner(ctx, opts)
+	if err == nil {
+		err = r.steps(r.deploySteps())
+	}
+	if err != nil {
+		_ = r.close()
+		return nil, err
+	}
+	return &Cloud{r}, nil
+}
+
+// Report is what the deploy saw: commands, the stack read back.
+func (c *Cloud) Report() *Report { return c.r.rep }
+
+// Stack is the deployed stack as CloudFormation describes it.
+func (c *Cloud) Stack() Stack { return c.r.rep.Stack }
+
+// Moto is the local AWS endpoint the stack is deployed to.
+func (c *Cloud) Moto() *localsvc.Moto { return c.r.moto }
+
+// CacheStandIn is the valkey-server standing in for ElastiCache, or nil
+// without Options.CacheStandIn.
+func (c *Cloud) CacheStandIn() *localsvc.Redis { return c.r.standIn }
+
+// Assembly is the cloud assembly directory the deploy used.
+func (c *Cloud) Assembly() string { return c.r.assembly() }
+
+// Resource returns the stack resource with the logical id, read back.
+func (c *Cloud) Resource(logicalID string) (Resource, error) {
+	for _, res := range c.r.rep.Stack.Resources {
+		if res.LogicalID == logicalID {
+			return res, nil
+		}
+	}
+	return Resource{}, fmt.Errorf("stack %s has no resource %s", c.r.o.Stack, logicalID)
+}
+
+// Function reads the configuration of the stack's function with the
+// logical id back from Lambda.
+func (c *Cloud) Function(ctx context.Context, logicalID string) (Function, error) {
+	res, err := c.Resource(logicalID)
+	if err != nil {
+		return Function{}, err
+	}
+	f, err := readFunction(ctx, lambda.NewFromConfig(c.r.moto.AWSConfig()), res.PhysicalID)
+	f.LogicalID = logicalID
+	return f, err
+}
+
+// Emulate runs the deployed code of fn under the emulator with fn's
+// deployed environment, the local account's endpoint and credentials (what
+// Lambda would supply), and env on top. Close stops it.
+func (c *Cloud) Emulate(fn Function, env map[string]string) (*localsvc.RIE, error) {
+	a, err := locateAsset(c.r.assembly(), c.r.o.Stack, fn.LogicalID)
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := c.r.emulate(fn, a, env)
+	if err != nil {
+		return nil, err
+	}
+	c.r.emulated = append(c.r.emulated, p)
+	return p, nil
+}
+
+// Close tears down the emulators, moto, the stand-in and the work directory.
+func (c *Cloud) Close() error { return c.r.close() }
+
+// emulate starts the emulator for fn's code in a; see Cloud.Emulate.
+func (r *runner) emulate(fn Function, a Asset, extra map[string]string) (*localsvc.RIE, []string, error) {
+	arch := lambdaArchitecture(a.Machine)
+	if !contains(fn.Architectures, arch) {
+		return nil, nil, fmt.Errorf("%s: the asset is built for %s but the deployed function runs on %v", fn.LogicalID, arch, fn.Architectures)
+	}
+	if arch != HostArchitecture() {
+		return nil, nil, fmt.Errorf("%s: the asset is built for %s and cannot run here (%s): deploy with -c %s=%s", fn.LogicalID, arch, HostArchitecture(), ArchitectureContext, HostArchitecture())
+	}
+	env := maps.Clone(fn.Env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	for _, kv := range r.moto.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	var lines []string
+	if r.standIn != nil && env[contract.EnvCacheEndpoint] == r.standIn.Addr {
+		// What the stand-in cannot be: it does not check ElastiCache IAM auth
+		// tokens, and its TLS certificate chains to a local CA, which Go's
+		// crypto/x509 reads from SSL_CERT_FILE as it reads Amazon's CAs in Lambda.
+		env[contract.EnvCacheAuth] = contract.CacheAuthNone
+		env["SSL_CERT_FILE"] = r.standIn.CAFile
+		lines = append(lines, fmt.Sprintf("cache endpoint %s is the stand-in: %s=%s, SSL_CERT_FILE=its CA",
+			r.standIn.Addr, contract.EnvCacheAuth, contract.CacheAuthNone))
+	}
+	maps.Copy(env, extra)
+	p, err := localsvc.StartRIE(r.o.Root, localsvc.RIEOptions{
+		Bootstrap:    a.Bootstrap,
+		Env:          env,
+		FunctionName: fn.Name,
+		Timeout:      time.Duration(fn.TimeoutSeconds) * time.Second,
+		MemoryMB:     int(fn.MemoryMB),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, append([]string{"aws-lambda-rie invocations at " + p.URL,
+		"runtime API at " + p.RuntimeAPI + " (the runtime starts on the first invocation)"}, lines...), nil
+}
+
+func (r *runner) startCache(context.Context) ([]string, error) {
+	dir, err := r.subDir("valkey")
+	if err != nil {
+		return nil, err
+	}
+	c, err := localsvc.StartRedis(r.o.Root, dir, localsvc.RedisOptions{Binary: "valkey-server", TLS: true, Cluster: true})
+	if err != nil {
+		return nil, err
+	}
+	r.standIn = c
+	return []string{"valkey-server at " + c.Addr + " (TLS, one node owning all slots: the shape of an ElastiCache Serverless endpoint)"}, nil
+}

@@ -1,0 +1,247 @@
+"""moto_server, taught to deploy the resource types Lift's stacks use that
+moto's CloudFormation only skips (and then fails the stack on a Fn::GetAtt
+of them).
+
+- AWS::ServiceDiscovery::HttpNamespace, Service and Instance are created in
+  moto's own Cloud Map backend, so what a stack registers is read back and
+  used through the servicediscovery API, as in AWS.
+- AWS::ElastiCache::User is created in moto's ElastiCache backend.
+- AWS::ElastiCache::ServerlessCache and UserGroup have no moto backend; they
+  are recorded here, and a serverless cache's endpoint is the local Valkey or
+  Redis server named by LIFT_MOTO_CACHE_ENDPOINT (host:port), which stands in
+  for ElastiCache. Without it, a stack with a serverless cache fails to
+  deploy with a message saying so.
+
+Run as `python3 motocfn.py [moto_server arguments]`. It relies on moto's
+CloudFormation internals, so it insists on the moto version it was written
+against.
+"""
+
+import os
+import sys
+
+import moto
+
+MOTO_VERSION = "5.2.1"
+if moto.__version__ != MOTO_VERSION:
+    sys.exit(
+        f"motocfn.py: moto {moto.__version__} is installed, Lift's local cloud needs "
+        f"moto {MOTO_VERSION} (pip install 'moto[server]=={MOTO_VERSION}')"
+    )
+
+from moto.cloudformation.exceptions import ValidationError  # noqa: E402
+from moto.core.common_models import CloudFormationModel  # noqa: E402
+from moto.elasticache.models import elasticache_backends  # noqa: E402
+from moto.servicediscovery.models import servicediscovery_backends  # noqa: E402
+
+CACHE_ENDPOINT_ENV = "LIFT_MOTO_CACHE_ENDPOINT"
+
+# moto files every model under the service its module names (moto.<service>...).
+MODULE = "moto.cloudformation.liftcdk"
+
+
+class _Created:
+    """A created resource: its Ref value and its Fn::GetAtt attributes. Mixed
+    into direct subclasses of CloudFormationModel, which is how moto finds
+    the types it can create (CloudFormationModel.__subclasses__())."""
+
+    cfn_type = ""
+    attributes: tuple[str, ...] = ()
+
+    def __init__(self, ref, attrs):
+        self.ref = ref
+        self.attrs = attrs
+
+    @staticmethod
+    def cloudformation_name_type():
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr in cls.attributes
+
+    @property
+    def physical_resource_id(self):
+        return self.ref
+
+    def get_cfn_attribute(self, attr):
+        if attr not in self.attrs:
+            raise ValidationError(
+                message=f"Template error: {self.cfn_type} has no attribute {attr} "
+                f"(Lift's local cloud knows {', '.join(sorted(self.attrs))})"
+            )
+        return self.attrs[attr]
+
+    def is_created(self):
+        return True
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        pass  # each local cloud is thrown away whole
+
+
+def _props(cloudformation_json):
+    return cloudformation_json.get("Properties") or {}
+
+
+def _tags(props):
+    return [{"Key": t["Key"], "Value": t["Value"]} for t in props.get("Tags") or []]
+
+
+class HttpNamespace(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ServiceDiscovery::HttpNamespace"
+    attributes = ("Id", "Arn")
+
+    @staticmethod
+    def cloudformation_type():
+        return HttpNamespace.cfn_type
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        backend = servicediscovery_backends[account_id][region_name]
+        op = backend.create_http_namespace(
+            name=props["Name"],
+            creator_request_id=kwargs.get("LogicalId", ""),
+            description=props.get("Description", ""),
+            tags=_tags(props),
+        )
+        ns = backend.get_namespace(backend.get_operation(op).targets["NAMESPACE"])
+        return cls(ns.id, {"Id": ns.id, "Arn": ns.arn})
+
+
+class Service(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ServiceDiscovery::Service"
+    attributes = ("Id", "Arn", "Name")
+
+    @staticmethod
+    def cloudformation_type():
+        return Service.cfn_type
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        svc = servicediscovery_backends[account_id][region_name].create_service(
+            name=props["Name"],
+            namespace_id=props.get("NamespaceId"),
+            creator_request_id=kwargs.get("LogicalId", ""),
+            description=props.get("Description", ""),
+            dns_config=props.get("DnsConfig"),
+            health_check_config=props.get("HealthCheckConfig"),
+            health_check_custom_config=props.get("HealthCheckCustomConfig"),
+            tags=_tags(props),
+            service_type=props.get("Type"),
+        )
+        return cls(svc.id, {"Id": svc.id, "Arn": svc.arn, "Name": svc.name})
+
+
+class Instance(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ServiceDiscovery::Instance"
+
+    @staticmethod
+    def cloudformation_type():
+        return Instance.cfn_type
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        instance_id = props.get("InstanceId") or resource_name
+        attrs = {k: str(v) for k, v in (props.get("InstanceAttributes") or {}).items()}
+        servicediscovery_backends[account_id][region_name].register_instance(
+            service_id=props["ServiceId"],
+            instance_id=instance_id,
+            creator_request_id=kwargs.get("LogicalId", ""),
+            attributes=attrs,
+        )
+        return cls(instance_id, {})
+
+
+def _elasticache_arn(region, account_id, kind, name):
+    return f"arn:aws:elasticache:{region}:{account_id}:{kind}:{name}"
+
+
+class CacheUser(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ElastiCache::User"
+    attributes = ("Arn", "Status")
+
+    @staticmethod
+    def cloudformation_type():
+        return CacheUser.cfn_type
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        auth = (props.get("AuthenticationMode") or {}).get("Type") or "no-password-required"
+        user = elasticache_backends[account_id][region_name].create_user(
+            user_id=props["UserId"],
+            user_name=props["UserName"],
+            engine=props["Engine"],
+            passwords=(props.get("AuthenticationMode") or {}).get("Passwords") or [],
+            access_string=props.get("AccessString", ""),
+            no_password_required=auth == "no-password-required",
+            authentication_type=auth,
+            tags=_tags(props),
+        )
+        return cls(user.id, {"Arn": user.arn, "Status": "active"})
+
+
+class CacheUserGroup(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ElastiCache::UserGroup"
+    attributes = ("Arn", "Status")
+
+    @staticmethod
+    def cloudformation_type():
+        return CacheUserGroup.cfn_type
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        group = _props(cloudformation_json)["UserGroupId"]
+        arn = _elasticache_arn(region_name, account_id, "usergroup", group)
+        return cls(group, {"Arn": arn, "Status": "active"})
+
+
+class ServerlessCache(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ElastiCache::ServerlessCache"
+    attributes = (
+        "ARN", "Status", "FullEngineVersion", "CreateTime",
+        "Endpoint.Address", "Endpoint.Port", "ReaderEndpoint.Address", "ReaderEndpoint.Port",
+    )
+
+    @staticmethod
+    def cloudformation_type():
+        return ServerlessCache.cfn_type
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        name = props["ServerlessCacheName"]
+        endpoint = os.environ.get(CACHE_ENDPOINT_ENV, "")
+        host, sep, port = endpoint.rpartition(":")
+        if not sep or not host or not port.isdigit():
+            raise ValidationError(
+                message=f"{cls.cfn_type} {name}: Lift's local cloud stands in a local Valkey/Redis server for "
+                f"ElastiCache, and {CACHE_ENDPOINT_ENV}={endpoint!r} does not name one as host:port "
+                "(start the local cloud with a cache stand-in)"
+            )
+        return cls(name, {
+            "ARN": _elasticache_arn(region_name, account_id, "serverlesscache", name),
+            "Status": "available",
+            "FullEngineVersion": props.get("MajorEngineVersion", ""),
+            "CreateTime": "",
+            "Endpoint.Address": host,
+            "Endpoint.Port": port,
+            "ReaderEndpoint.Address": host,
+            "ReaderEndpoint.Port": port,
+        })
+
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    main(sys.argv[1:])
