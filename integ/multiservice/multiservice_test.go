@@ -3,203 +3,218 @@ package multiservice
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
-	"runtime"
+	"encoding/xml"
+	"maps"
 	"slices"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 
-	"github.com/liftcdk/lift/constructs/cdktest"
-	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/examples/multiservice/stack"
 	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/localcloud"
 	"github.com/liftcdk/lift/internal/localsvc"
 	"github.com/liftcdk/lift/internal/testsvc"
 )
 
-func TestMain(m *testing.M) {
-	// The template is checked by cfn-lint in the example's own test; here
-	// only its content matters, so skip aws-cdk-lib's slow validation.
-	os.Setenv("CDK_VALIDATION", "false")
-	os.Exit(m.Run())
-}
-
-// synth synthesizes the example for the host's architecture, so the bootstrap
-// binaries gofunction built into the cloud assembly run under the emulator
-// here: the test runs exactly what `cdk deploy` would upload.
-func synth(t *testing.T) (*template, map[string]string) {
+// deploy deploys the example to a fresh local cloud, with valkey-server
+// standing in for inventory's ElastiCache Serverless cache.
+func deploy(t *testing.T, ctx context.Context) *localcloud.Cloud {
 	t.Helper()
-	arch := map[string]string{"amd64": "x86_64", "arm64": "arm64"}[runtime.GOARCH]
-	if arch == "" {
-		t.Fatalf("Lambda has no %s architecture: run this test on amd64 or arm64", runtime.GOARCH)
+	for _, tool := range []string{"cdk", "node", "moto_server", "aws-lambda-rie", "valkey-server"} {
+		testsvc.Tool(t, tool)
 	}
-	root := testsvc.Root(t)
-	app := cdktest.NewApp(t, cdktest.WithCDKJSON(filepath.Join(root, "cdk.json")),
-		cdktest.WithContext(gofunction.ArchitectureContext, arch),
-		cdktest.WithContext("aws:cdk:enable-asset-metadata", true))
-	a, err := gofunction.ArchitectureFromContext(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := stack.NewMultiServiceStack(app, stack.StackName, &stack.MultiServiceProps{
-		StackProps:     awscdk.StackProps{Env: cdktest.Env()},
-		Architecture:   a,
-		OrdersEntry:    filepath.Join(root, stack.DefaultOrdersEntry),
-		InventoryEntry: filepath.Join(root, stack.DefaultInventoryEntry),
+	c, err := localcloud.Deploy(ctx, localcloud.Options{
+		Root:         testsvc.Root(t),
+		WorkDir:      t.TempDir(),
+		Stack:        stack.StackName,
+		App:          "go run ./examples/multiservice",
+		CacheStandIn: true,
+		Observer: func(e localcloud.Event) {
+			switch e.Kind {
+			case localcloud.StepDone:
+				t.Logf("%s: ok in %s\n  %s", e.Step, e.Elapsed.Round(time.Millisecond), strings.Join(e.Lines, "\n  "))
+			case localcloud.StepFailed:
+				t.Logf("%s: FAILED in %s: %v", e.Step, e.Elapsed.Round(time.Millisecond), e.Err)
+			}
+		},
 	})
-	tpl := parseTemplate(t, cdktest.TemplateJSON(t, m.Stack))
-	bootstraps := map[string]string{}
-	for _, id := range tpl.ofType("AWS::Lambda::Function") {
-		asset, _ := tpl.Resources[id].Metadata["aws:asset:path"].(string)
-		if asset == "" {
-			t.Fatalf("function %s has no aws:asset:path metadata: cannot find the binary synth built", id)
-		}
-		p := filepath.Join(*app.Outdir(), asset, "bootstrap")
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("function %s: bootstrap not in its asset: %v", id, err)
-		}
-		bootstraps[id] = p
+	if err != nil {
+		t.Fatalf("deploy %s to the local cloud: %v", stack.StackName, err)
 	}
-	return tpl, bootstraps
+	t.Cleanup(func() {
+		if err := c.Close(); err != nil {
+			t.Errorf("tear down the local cloud: %v", err)
+		}
+	})
+	return c
 }
 
-// createCloudMap creates in moto what the template declares: the namespace,
-// its services and their instances with the template's attributes.
-func createCloudMap(t *testing.T, ctx context.Context, sd *servicediscovery.Client, w *world) {
+// services reads back the stack's functions and returns them by the
+// Cloud Map service each is registered as.
+func services(t *testing.T, ctx context.Context, c *localcloud.Cloud) map[string]localcloud.Function {
 	t.Helper()
-	tpl := w.tpl
-	for _, id := range tpl.ofType("AWS::ServiceDiscovery::HttpNamespace") {
-		name := w.resolve(t, tpl.Resources[id].Properties["Name"])
-		if _, err := sd.CreateHttpNamespace(ctx, &servicediscovery.CreateHttpNamespaceInput{Name: aws.String(name)}); err != nil {
-			t.Fatalf("moto CreateHttpNamespace %s: %v", name, err)
+	out := map[string]localcloud.Function{}
+	for _, r := range c.Stack().Resources {
+		if r.Type != "AWS::Lambda::Function" {
+			continue
 		}
-		list, err := sd.ListNamespaces(ctx, &servicediscovery.ListNamespacesInput{})
+		fn, err := c.Function(ctx, r.LogicalID)
 		if err != nil {
-			t.Fatalf("moto ListNamespaces: %v", err)
+			t.Fatal(err)
 		}
-		for _, ns := range list.Namespaces {
-			if aws.ToString(ns.Name) == name {
-				w.set(id, "Id", aws.ToString(ns.Id))
-				w.set(id, "Ref", aws.ToString(ns.Id))
-				w.set(id, "Arn", aws.ToString(ns.Arn))
+		if name := fn.Env[contract.EnvDiscoveryService]; name != "" {
+			out[name] = fn
+		}
+	}
+	if out[stack.OrdersService].Name == "" || out[stack.InventoryService].Name == "" {
+		t.Fatalf("deployed functions registered as %v, want %q and %q", slices.Sorted(maps.Keys(out)), stack.OrdersService, stack.InventoryService)
+	}
+	return out
+}
+
+// TestMultiServiceLocalCloud deploys the example, reads back what the deploy
+// created and runs orders calling inventory through Cloud Map.
+func TestMultiServiceLocalCloud(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	c := deploy(t, ctx)
+	cfg := c.Moto().AWSConfig()
+	sd := servicediscovery.NewFromConfig(cfg)
+	fns := services(t, ctx, c)
+	ordersFn, inventoryFn := fns[stack.OrdersService], fns[stack.InventoryService]
+
+	t.Run("stack", func(t *testing.T) {
+		st := c.Stack()
+		if st.Status != "CREATE_COMPLETE" {
+			t.Fatalf("stack %s is %s", st.Name, st.Status)
+		}
+		types := map[string]int{}
+		for _, r := range st.Resources {
+			types[r.Type]++
+			if r.Type != "" && r.Status != "CREATE_COMPLETE" {
+				t.Errorf("resource %s (%s) is %s", r.LogicalID, r.Type, r.Status)
 			}
 		}
-		if w.physical[id]["Id"] == "" {
-			t.Fatalf("namespace %s not listed by moto after creation", name)
+		for typ, n := range map[string]int{
+			"AWS::Lambda::Function": 3, "AWS::ServiceDiscovery::HttpNamespace": 1, "AWS::ServiceDiscovery::Service": 2,
+			"AWS::ServiceDiscovery::Instance": 2, "AWS::ElastiCache::ServerlessCache": 1, "AWS::EC2::VPC": 1,
+			"AWS::CloudWatch::Dashboard": 2, "AWS::SNS::Topic": 1, "AWS::KMS::Key": 1,
+		} {
+			if types[typ] != n {
+				t.Errorf("stack has %d %s, want %d (orders, inventory, the warmer; their Cloud Map entries, inventory's cache in its VPC, one dashboard each, the alarm topic)", types[typ], typ, n)
+			}
 		}
-	}
-	for _, id := range tpl.ofType("AWS::ServiceDiscovery::Service") {
-		p := tpl.Resources[id].Properties
-		hc, _ := p["HealthCheckCustomConfig"].(map[string]any)
-		if hc == nil {
-			t.Fatalf("service %s has no HealthCheckCustomConfig: instances could not report health", id)
-		}
-		out, err := sd.CreateService(ctx, &servicediscovery.CreateServiceInput{
-			Name:                    aws.String(w.resolve(t, p["Name"])),
-			NamespaceId:             aws.String(w.resolve(t, p["NamespaceId"])),
-			HealthCheckCustomConfig: &sdtypes.HealthCheckCustomConfig{FailureThreshold: aws.Int32(int32(hc["FailureThreshold"].(float64)))},
-		})
-		if err != nil {
-			t.Fatalf("moto CreateService %s: %v", id, err)
-		}
-		w.set(id, "Id", aws.ToString(out.Service.Id))
-		w.set(id, "Ref", aws.ToString(out.Service.Id))
-		w.set(id, "Arn", aws.ToString(out.Service.Arn))
-	}
-	for _, id := range tpl.ofType("AWS::ServiceDiscovery::Instance") {
-		p := tpl.Resources[id].Properties
-		attrs := map[string]string{}
-		for k, v := range p["InstanceAttributes"].(map[string]any) {
-			attrs[k] = w.resolve(t, v)
-		}
-		if _, err := sd.RegisterInstance(ctx, &servicediscovery.RegisterInstanceInput{
-			ServiceId:  aws.String(w.resolve(t, p["ServiceId"])),
-			InstanceId: aws.String(w.resolve(t, p["InstanceId"])),
-			Attributes: attrs,
-		}); err != nil {
-			t.Fatalf("moto RegisterInstance %s: %v", id, err)
-		}
-	}
-}
+	})
 
-// TestOrdersCallsInventoryThroughDiscovery is the example's end-to-end run.
-func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-
-	tpl, bootstraps := synth(t)
-	moto := testsvc.Moto(t)
-	w := &world{tpl: tpl, region: cdktest.Region, account: cdktest.Account, physical: map[string]map[string]string{}}
-	sd := servicediscovery.NewFromConfig(moto.AWSConfig(t))
-	createCloudMap(t, ctx, sd, w)
-	// inventory's serverless Valkey cache, played by a local valkey-server
-	// with TLS in cluster mode (the shape of an ElastiCache Serverless
-	// endpoint): the template's LIFT_CACHE_ENDPOINT resolves to it.
-	valkey, caFile := startCache(t, w)
-
-	// Which function is which, by the service the construct registered it as.
-	fnOf := map[string]string{}
-	for _, id := range tpl.ofType("AWS::Lambda::Function") {
-		fnOf[w.env(t, id)[contract.EnvDiscoveryService]] = id
-	}
-	ordersFn, inventoryFn := fnOf[stack.OrdersService], fnOf[stack.InventoryService]
-	if ordersFn == "" || inventoryFn == "" {
-		t.Fatalf("functions registered as %q and %q not found: %v", stack.OrdersService, stack.InventoryService, fnOf)
-	}
-
-	// What Cloud Map tells callers to invoke for inventory.
+	// What a caller finds in Cloud Map: the namespace, both services, and
+	// each service's one instance carrying the contract's attributes.
 	var inventoryARN, inventoryInstance string
-	for _, id := range tpl.ofType("AWS::ServiceDiscovery::Instance") {
-		p := tpl.Resources[id].Properties
-		if p["ServiceId"].(map[string]any)["Fn::GetAtt"].([]any)[0] == fnServiceID(t, w, inventoryFn) {
-			inventoryARN = w.resolve(t, p["InstanceAttributes"].(map[string]any)[contract.AttrFunctionARN])
-			inventoryInstance = w.resolve(t, p["InstanceId"])
+	serviceIDs := map[string]string{}
+	t.Run("Cloud Map registered by the deploy", func(t *testing.T) {
+		namespaceID := namespace(t, ctx, sd, ordersFn.Env[contract.EnvDiscoveryNamespace])
+		list, err := sd.ListServices(ctx, &servicediscovery.ListServicesInput{})
+		if err != nil {
+			t.Fatalf("ListServices: %v", err)
 		}
-	}
-	if inventoryARN == "" || !strings.HasSuffix(inventoryARN, ":"+stack.AliasName) {
-		t.Fatalf("inventory's instance registers %q, want its %q alias ARN", inventoryARN, stack.AliasName)
+		for _, s := range list.Services {
+			serviceIDs[aws.ToString(s.Name)] = aws.ToString(s.Id)
+		}
+		for name, fn := range fns {
+			id := serviceIDs[name]
+			svc, err := sd.GetService(ctx, &servicediscovery.GetServiceInput{Id: aws.String(id)})
+			if err != nil {
+				t.Fatalf("GetService %s (%q): %v", name, id, err)
+			}
+			if aws.ToString(svc.Service.NamespaceId) != namespaceID || svc.Service.HealthCheckCustomConfig == nil {
+				t.Errorf("service %s: namespace %q, custom health %v; want namespace %s with custom health checks",
+					name, aws.ToString(svc.Service.NamespaceId), svc.Service.HealthCheckCustomConfig, namespaceID)
+			}
+			if fn.Env[contract.EnvDiscoveryServiceID] != id {
+				t.Errorf("%s's %s = %q, want the service id Cloud Map holds, %q", name, contract.EnvDiscoveryServiceID, fn.Env[contract.EnvDiscoveryServiceID], id)
+			}
+			inst, err := sd.ListInstances(ctx, &servicediscovery.ListInstancesInput{ServiceId: aws.String(id)})
+			if err != nil || len(inst.Instances) != 1 {
+				t.Fatalf("ListInstances %s: %v, %d instances; want the one the stack registers", name, err, len(inst.Instances))
+			}
+			got := inst.Instances[0]
+			want := map[string]string{
+				contract.AttrFunctionARN: fn.ARN + ":" + stack.AliasName, contract.AttrAlias: stack.AliasName,
+				contract.AttrProtocol: "lambda", contract.AttrRegion: "us-east-1",
+			}
+			for k, v := range want {
+				if got.Attributes[k] != v {
+					t.Errorf("%s's instance %s = %q, want %q (attributes %v)", name, k, got.Attributes[k], v, got.Attributes)
+				}
+			}
+			if aws.ToString(got.Id) != fn.Env[contract.EnvDiscoveryInstanceID] {
+				t.Errorf("%s's instance is %q, its %s %q", name, aws.ToString(got.Id), contract.EnvDiscoveryInstanceID, fn.Env[contract.EnvDiscoveryInstanceID])
+			}
+			if name == stack.InventoryService {
+				inventoryARN, inventoryInstance = got.Attributes[contract.AttrFunctionARN], aws.ToString(got.Id)
+			}
+		}
+	})
+	if t.Failed() {
+		t.FailNow()
 	}
 
-	creds := map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
-	invEnv := w.env(t, inventoryFn)
-	for k, v := range creds {
-		invEnv[k] = v
-	}
-	if invEnv[contract.EnvCacheKind] != contract.CacheKindValkey || invEnv[contract.EnvCacheEndpoint] != valkey.Addr {
-		t.Fatalf("inventory's cache env %s=%q %s=%q, want the valkey tier at %s", contract.EnvCacheKind, invEnv[contract.EnvCacheKind],
-			contract.EnvCacheEndpoint, invEnv[contract.EnvCacheEndpoint], valkey.Addr)
-	}
-	// Not from the template: a local server cannot check ElastiCache IAM auth
-	// tokens (neither can moto), so the cache is reached without auth; TLS,
-	// cluster mode and the endpoint are the deployed configuration.
-	invEnv[contract.EnvCacheAuth] = contract.CacheAuthNone
-	// valkeycache reads no CA from the environment; Go's crypto/x509 reads
-	// SSL_CERT_FILE on Linux, so the handler trusts the test CA as it trusts
-	// Amazon's CAs in Lambda.
-	invEnv["SSL_CERT_FILE"] = caFile
-	// inventory reports its health to Cloud Map (moto).
-	invEnv["AWS_ENDPOINT_URL_SERVICEDISCOVERY"] = moto.URL
-	inventory := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: bootstraps[inventoryFn], Env: invEnv, Timeout: 10 * time.Second})
+	t.Run("inventory's cache is the deployed serverless cache", func(t *testing.T) {
+		env, standIn := inventoryFn.Env, c.CacheStandIn()
+		for k, want := range map[string]string{
+			contract.EnvCacheKind: contract.CacheKindValkey, contract.EnvCacheEndpoint: standIn.Addr,
+			contract.EnvCacheTLS: "true", contract.EnvCacheCluster: "true", contract.EnvCacheAuth: contract.CacheAuthIAM,
+		} {
+			if env[k] != want {
+				t.Errorf("inventory's %s = %q, want %q", k, env[k], want)
+			}
+		}
+		if _, ok := ordersFn.Env[contract.EnvCacheKind]; ok {
+			t.Errorf("orders has a cache tier (%s=%q); the example gives it none", contract.EnvCacheKind, ordersFn.Env[contract.EnvCacheKind])
+		}
+	})
+
+	t.Run("dashboards and alarm topic", func(t *testing.T) {
+		for name, fn := range fns {
+			dash := stack.StackName + "-" + name
+			body := dashboardBody(t, ctx, c.Moto(), dash)
+			if !json.Valid([]byte(body)) || !strings.Contains(body, fn.Name) || !strings.Contains(body, ":alarm:"+dash+"-") {
+				t.Errorf("dashboard %s does not show function %s and its %s-* alarms:\n%s", dash, fn.Name, dash, body)
+			}
+		}
+		var topicARN, keyID string
+		for _, r := range c.Stack().Resources {
+			switch r.Type {
+			case "AWS::SNS::Topic":
+				topicARN = r.PhysicalID
+			case "AWS::KMS::Key":
+				keyID = r.PhysicalID
+			}
+		}
+		attrs, err := sns.NewFromConfig(cfg).GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(topicARN)})
+		if err != nil {
+			t.Fatalf("GetTopicAttributes %s: %v", topicARN, err)
+		}
+		if k := attrs.Attributes["KmsMasterKeyId"]; keyID == "" || !strings.Contains(k, keyID) {
+			t.Errorf("alarm topic %s is encrypted with %q, want the stack's key %s", topicARN, k, keyID)
+		}
+	})
+
+	inventory := testsvc.RIEProcess{RIE: emulate(t, c, inventoryFn, nil)}
 	router := testsvc.LambdaRouter(t, testsvc.LambdaRoutes{inventoryARN: {inventory.URL}})
-
-	ordersEnv := w.env(t, ordersFn)
-	for k, v := range creds {
-		ordersEnv[k] = v
-	}
-	ordersEnv["AWS_ENDPOINT_URL_SERVICEDISCOVERY"] = moto.URL
-	ordersEnv["AWS_ENDPOINT_URL_LAMBDA"] = router.URL
-	// Not from the template: a short refresh so the deregistration below is
-	// seen within the test; everything else is the deployed configuration.
-	ordersEnv[contract.EnvDiscoveryRefresh] = "1s"
-	orders := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: bootstraps[ordersFn], Env: ordersEnv, Timeout: 10 * time.Second})
-	logsOnFailure(t, map[string]interface{ Logs() string }{"orders": orders, "inventory": inventory, "moto": moto, "valkey": valkey})
+	orders := testsvc.RIEProcess{RIE: emulate(t, c, ordersFn, map[string]string{
+		"AWS_ENDPOINT_URL_LAMBDA": router.URL,
+		// Not from the deploy: a short refresh so the deregistration below is
+		// seen within the test; everything else is the deployed configuration.
+		contract.EnvDiscoveryRefresh: "1s",
+	})}
+	logsOnFailure(t, map[string]interface{ Logs() string }{"orders": orders, "inventory": inventory, "moto": c.Moto(), "valkey": c.CacheStandIn()})
 
 	invoke := func(payload string) map[string]any {
 		t.Helper()
@@ -229,7 +244,7 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 	})
 
 	t.Run("stock level is cached in Valkey and the repeat served from cache", func(t *testing.T) {
-		keys, err := valkey.Do(ctx, "KEYS", "*stock:widget*")
+		keys, err := c.CacheStandIn().Do(ctx, "KEYS", "*stock:widget*")
 		if err != nil {
 			t.Fatalf("valkey KEYS: %v", err)
 		}
@@ -252,17 +267,13 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 	})
 
 	// Each service reports its own health to its Cloud Map instance, found
-	// through the LIFT_DISCOVERY_SERVICE_ID and _INSTANCE_ID the construct set.
+	// through the LIFT_DISCOVERY_SERVICE_ID and _INSTANCE_ID the deploy set.
 	for _, tc := range []struct {
 		name string
-		fn   string
-		rie  interface {
-			Invoke(context.Context, []byte) ([]byte, time.Duration, error)
-		}
-	}{{stack.OrdersService, ordersFn, orders}, {stack.InventoryService, inventoryFn, inventory}} {
+		rie  testsvc.RIEProcess
+	}{{stack.OrdersService, orders}, {stack.InventoryService, inventory}} {
 		t.Run(tc.name+" reports its health to Cloud Map", func(t *testing.T) {
-			serviceID := w.physical[fnServiceID(t, w, tc.fn)]["Id"]
-			instanceID := w.env(t, tc.fn)[contract.EnvDiscoveryInstanceID]
+			serviceID, instanceID := serviceIDs[tc.name], fns[tc.name].Env[contract.EnvDiscoveryInstanceID]
 			setHealth(t, ctx, sd, serviceID, instanceID, sdtypes.CustomHealthStatusUnhealthy)
 			body, _, err := tc.rie.Invoke(ctx, []byte(`{"lift":"health"}`))
 			if err != nil {
@@ -281,7 +292,7 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 	t.Run("deregistered inventory is no longer called", func(t *testing.T) {
 		before := len(router.Asked())
 		if _, err := sd.DeregisterInstance(ctx, &servicediscovery.DeregisterInstanceInput{
-			ServiceId: aws.String(w.physical[fnServiceID(t, w, inventoryFn)]["Id"]), InstanceId: aws.String(inventoryInstance),
+			ServiceId: aws.String(serviceIDs[stack.InventoryService]), InstanceId: aws.String(inventoryInstance),
 		}); err != nil {
 			t.Fatalf("moto DeregisterInstance: %v", err)
 		}
@@ -302,6 +313,51 @@ func TestOrdersCallsInventoryThroughDiscovery(t *testing.T) {
 			t.Fatalf("unexpected invokes %v", asked[before:])
 		}
 	})
+}
+
+// emulate runs fn's deployed code under the emulator.
+func emulate(t *testing.T, c *localcloud.Cloud, fn localcloud.Function, env map[string]string) *localsvc.RIE {
+	t.Helper()
+	p, err := c.Emulate(fn, env)
+	if err != nil {
+		t.Fatalf("emulate %s: %v", fn.LogicalID, err)
+	}
+	return p
+}
+
+// dashboardBody reads a dashboard back through CloudWatch's GetDashboard.
+func dashboardBody(t *testing.T, ctx context.Context, moto *localsvc.Moto, name string) string {
+	t.Helper()
+	raw, err := moto.Query(ctx, "monitoring", url.Values{"Action": {"GetDashboard"}, "Version": {"2010-08-01"}, "DashboardName": {name}})
+	if err != nil {
+		t.Fatalf("GetDashboard %s: %v", name, err)
+	}
+	var out struct {
+		Body string `xml:"GetDashboardResult>DashboardBody"`
+	}
+	if err := xml.Unmarshal(raw, &out); err != nil || out.Body == "" {
+		t.Fatalf("GetDashboard %s answered %s (%v)", name, raw, err)
+	}
+	return out.Body
+}
+
+// namespace returns the id of the one Cloud Map namespace called name.
+func namespace(t *testing.T, ctx context.Context, sd *servicediscovery.Client, name string) string {
+	t.Helper()
+	list, err := sd.ListNamespaces(ctx, &servicediscovery.ListNamespacesInput{})
+	if err != nil {
+		t.Fatalf("ListNamespaces: %v", err)
+	}
+	var ids []string
+	for _, ns := range list.Namespaces {
+		if aws.ToString(ns.Name) == name && ns.Type == sdtypes.NamespaceTypeHttp {
+			ids = append(ids, aws.ToString(ns.Id))
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("Cloud Map has %d HTTP namespaces called %q (the functions' %s), want 1", len(ids), name, contract.EnvDiscoveryNamespace)
+	}
+	return ids[0]
 }
 
 func setHealth(t *testing.T, ctx context.Context, sd *servicediscovery.Client, serviceID, instanceID string, st sdtypes.CustomHealthStatus) {
@@ -327,18 +383,6 @@ func healthOf(t *testing.T, ctx context.Context, sd *servicediscovery.Client, se
 	return out.Status[instanceID]
 }
 
-// fnServiceID returns the logical id of the Cloud Map service fn is registered
-// in, from the LIFT_DISCOVERY_SERVICE_ID the construct gave it.
-func fnServiceID(t *testing.T, w *world, fn string) string {
-	t.Helper()
-	vars := w.tpl.Resources[fn].Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
-	ga, ok := vars[contract.EnvDiscoveryServiceID].(map[string]any)["Fn::GetAtt"].([]any)
-	if !ok {
-		t.Fatalf("%s of %s is not a GetAtt of the service", contract.EnvDiscoveryServiceID, fn)
-	}
-	return ga[0].(string)
-}
-
 func logsOnFailure(t *testing.T, procs map[string]interface{ Logs() string }) {
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -347,31 +391,4 @@ func logsOnFailure(t *testing.T, procs map[string]interface{ Logs() string }) {
 			}
 		}
 	})
-}
-
-// startCache starts valkey-server with TLS in cluster mode as inventory's
-// cache and records its address as the ServerlessCache's endpoint in w. It
-// returns the server and the file of the CA its certificate chains to.
-func startCache(t *testing.T, w *world) (*localsvc.Redis, string) {
-	t.Helper()
-	caches := w.tpl.ofType("AWS::ElastiCache::ServerlessCache")
-	if len(caches) != 1 {
-		t.Fatalf("template has %d serverless caches, want inventory's one", len(caches))
-	}
-	// localsvc rather than testsvc.Redis: the handler process needs the CA as
-	// a file, which localsvc writes into the directory it is given.
-	dir := t.TempDir()
-	r, err := localsvc.StartRedis(testsvc.Root(t), dir, localsvc.RedisOptions{Binary: "valkey-server", TLS: true, Cluster: true})
-	if err != nil {
-		t.Fatalf("start valkey-server (run make setup if it is missing): %v", err)
-	}
-	t.Cleanup(r.Close)
-	caFile := filepath.Join(dir, "ca.pem")
-	if _, err := os.Stat(caFile); err != nil {
-		t.Fatalf("test CA of valkey-server not at %s (did localsvc's certificate files move?): %v", caFile, err)
-	}
-	host, port, _ := strings.Cut(r.Addr, ":")
-	w.set(caches[0], "Endpoint.Address", host)
-	w.set(caches[0], "Endpoint.Port", port)
-	return r, caFile
 }
