@@ -80,6 +80,36 @@ func TestQuickstartLocalCloud(t *testing.T) {
 		}
 	})
 
+	t.Run("resources read back", func(t *testing.T) {
+		rb := rep.ReadBack
+		table, ok := rb.Tables[rep.Function.Env[contract.EnvCacheTable]]
+		if !ok || table.TTLStatus != "ENABLED" || table.TTLAttribute != rep.Function.Env[contract.EnvCacheTTLAttribute] ||
+			table.BillingMode != "PAY_PER_REQUEST" || len(table.KeySchema) != 1 || table.SSEStatus != "ENABLED" {
+			t.Errorf("cache table %q read back as %+v (tables %v); want on-demand, one key, encrypted with KMS, TTL enabled on the function's %s",
+				rep.Function.Env[contract.EnvCacheTable], table, rb.Tables, contract.EnvCacheTTLAttribute)
+		}
+		dash := localcloud.DefaultStack + "-" + rep.Function.Env[contract.EnvService]
+		if body := rb.Dashboards[dash]; !strings.Contains(body, rep.Function.Name) || !strings.Contains(body, ":alarm:"+dash+"-") {
+			t.Errorf("dashboard %s does not show function %s and its %s-* alarms (dashboards %v)", dash, rep.Function.Name, dash, rb.Dashboards)
+		}
+		if len(rb.Topics) != 1 {
+			t.Errorf("topics %v, want the alarm topic", rb.Topics)
+		}
+		for arn, topic := range rb.Topics {
+			if topic.KMSKey == "" {
+				t.Errorf("alarm topic %s is not encrypted", arn)
+			}
+		}
+		if len(rb.LogGroups) != 2 {
+			t.Errorf("log groups %v, want the function's and the warmer's", rb.LogGroups)
+		}
+		for name, days := range rb.LogGroups {
+			if days <= 0 {
+				t.Errorf("log group %s keeps logs forever; want a retention", name)
+			}
+		}
+	})
+
 	t.Run("asset", func(t *testing.T) {
 		a := rep.Asset
 		if !strings.HasPrefix(a.Bootstrap, filepath.Join(work, "cdk.out", "asset.")) || filepath.Base(a.Bootstrap) != "bootstrap" {

@@ -3,9 +3,7 @@ package multiservice
 import (
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/liftcdk/lift/examples/multiservice/stack"
 	"github.com/liftcdk/lift/internal/contract"
@@ -183,26 +180,25 @@ func TestMultiServiceLocalCloud(t *testing.T) {
 	t.Run("dashboards and alarm topic", func(t *testing.T) {
 		for name, fn := range fns {
 			dash := stack.StackName + "-" + name
-			body := dashboardBody(t, ctx, c.Moto(), dash)
+			body := c.Report().ReadBack.Dashboards[dash]
 			if !json.Valid([]byte(body)) || !strings.Contains(body, fn.Name) || !strings.Contains(body, ":alarm:"+dash+"-") {
 				t.Errorf("dashboard %s does not show function %s and its %s-* alarms:\n%s", dash, fn.Name, dash, body)
 			}
 		}
-		var topicARN, keyID string
+		var keyID string
 		for _, r := range c.Stack().Resources {
-			switch r.Type {
-			case "AWS::SNS::Topic":
-				topicARN = r.PhysicalID
-			case "AWS::KMS::Key":
+			if r.Type == "AWS::KMS::Key" {
 				keyID = r.PhysicalID
 			}
 		}
-		attrs, err := sns.NewFromConfig(cfg).GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(topicARN)})
-		if err != nil {
-			t.Fatalf("GetTopicAttributes %s: %v", topicARN, err)
+		topics := c.Report().ReadBack.Topics
+		if len(topics) != 1 {
+			t.Fatalf("topics read back: %v, want the one alarm topic", topics)
 		}
-		if k := attrs.Attributes["KmsMasterKeyId"]; keyID == "" || !strings.Contains(k, keyID) {
-			t.Errorf("alarm topic %s is encrypted with %q, want the stack's key %s", topicARN, k, keyID)
+		for arn, topic := range topics {
+			if keyID == "" || !strings.Contains(topic.KMSKey, keyID) {
+				t.Errorf("alarm topic %s is encrypted with %q, want the stack's key %s", arn, topic.KMSKey, keyID)
+			}
 		}
 	})
 
@@ -323,22 +319,6 @@ func emulate(t *testing.T, c *localcloud.Cloud, fn localcloud.Function, env map[
 		t.Fatalf("emulate %s: %v", fn.LogicalID, err)
 	}
 	return p
-}
-
-// dashboardBody reads a dashboard back through CloudWatch's GetDashboard.
-func dashboardBody(t *testing.T, ctx context.Context, moto *localsvc.Moto, name string) string {
-	t.Helper()
-	raw, err := moto.Query(ctx, "monitoring", url.Values{"Action": {"GetDashboard"}, "Version": {"2010-08-01"}, "DashboardName": {name}})
-	if err != nil {
-		t.Fatalf("GetDashboard %s: %v", name, err)
-	}
-	var out struct {
-		Body string `xml:"GetDashboardResult>DashboardBody"`
-	}
-	if err := xml.Unmarshal(raw, &out); err != nil || out.Body == "" {
-		t.Fatalf("GetDashboard %s answered %s (%v)", name, raw, err)
-	}
-	return out.Body
 }
 
 // namespace returns the id of the one Cloud Map namespace called name.

@@ -16,6 +16,7 @@ type Report struct {
 	Bootstrap    Command
 	Deploy       Command
 	Stack        Stack
+	ReadBack     ReadBack
 	Function     Function
 	Asset        Asset
 	Warmup       WarmupResult

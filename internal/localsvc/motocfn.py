@@ -6,6 +6,9 @@ of them).
   moto's own Cloud Map backend, so what a stack registers is read back and
   used through the servicediscovery API, as in AWS.
 - AWS::ElastiCache::User is created in moto's ElastiCache backend.
+- AWS::DynamoDB::Table also gets its TimeToLiveSpecification and
+  SSESpecification, which moto's CloudFormation drops (TTL) or misreads
+  (SSEEnabled, the template's name for the API's Enabled).
 - AWS::ElastiCache::ServerlessCache and UserGroup have no moto backend; they
   are recorded here, and a serverless cache's endpoint is the local Valkey or
   Redis server named by LIFT_MOTO_CACHE_ENDPOINT (host:port), which stands in
@@ -31,6 +34,8 @@ if moto.__version__ != MOTO_VERSION:
 
 from moto.cloudformation.exceptions import ValidationError  # noqa: E402
 from moto.core.common_models import CloudFormationModel  # noqa: E402
+from moto.dynamodb.models import dynamodb_backends  # noqa: E402
+from moto.dynamodb.models.table import Table  # noqa: E402
 from moto.elasticache.models import elasticache_backends  # noqa: E402
 from moto.servicediscovery.models import servicediscovery_backends  # noqa: E402
 
@@ -239,6 +244,30 @@ class ServerlessCache(_Created, CloudFormationModel):
             "ReaderEndpoint.Address": host,
             "ReaderEndpoint.Port": port,
         })
+
+
+_create_table = Table.create_from_cloudformation_json.__func__
+
+
+def _create_table_as_cloudformation_does(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    props = cloudformation_json.get("Properties") or {}
+    sse = props.get("SSESpecification")
+    if sse and "SSEEnabled" in sse:
+        props["SSESpecification"] = {
+            "Enabled": sse["SSEEnabled"],
+            "SSEType": sse.get("SSEType", "KMS"),
+            **({"KMSMasterKeyId": sse["KMSMasterKeyId"]} if "KMSMasterKeyId" in sse else {}),
+        }
+    table = _create_table(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl:
+        dynamodb_backends[account_id][region_name].update_time_to_live(
+            table.name, {"AttributeName": ttl.get("AttributeName", ""), "Enabled": bool(ttl.get("Enabled"))}
+        )
+    return table
+
+
+Table.create_from_cloudformation_json = classmethod(_create_table_as_cloudformation_does)
 
 
 if __name__ == "__main__":
