@@ -107,5 +107,9 @@ done
 if [[ ${#missing[@]} -gt 0 ]]; then
   die "missing ${missing[*]}: install them with pip (pip install 'moto[server]==5.2.1' cfn-lint==1.51.0 awscli); PyPI is not reachable from here, so they must come with the machine image"
 fi
-say "moto_server, cfn-lint, aws: found"
+# The local cloud runs moto through internal/localsvc/motocfn.py with python3,
+# which extends moto's CloudFormation and so needs this exact moto.
+moto_version="$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null || true)"
+[[ "$moto_version" == "5.2.1" ]] || die "python3 imports moto '${moto_version:-none}', the local cloud needs moto 5.2.1 (pip install 'moto[server]==5.2.1' for the python3 on PATH)"
+say "moto_server (moto $moto_version for python3), cfn-lint, aws: found"
 say "done"
