@@ -2,20 +2,16 @@ package elasticache
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
-	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/liftcdk/lift/internal/contract"
-	"github.com/liftcdk/lift/internal/testsvc"
+	"github.com/liftcdk/lift/internal/localcloud"
+	"github.com/liftcdk/lift/internal/localsvc"
 )
 
 const (
@@ -24,7 +20,7 @@ const (
 	// sharedWithin bounds the attempts to see a value written by one process
 	// read by the other through Valkey: after the server returns, the client
 	// must reconnect first; on a loaded machine a call can also overrun the
-	// template's L2 budget and fall back to the loader, which is fail-open
+	// deployed L2 budget and fall back to the loader, which is fail-open
 	// behaving as designed, so a fresh key is tried.
 	sharedWithin  = 30 * time.Second
 	invokeTimeout = 20 * time.Second
@@ -39,7 +35,7 @@ type greeting struct {
 
 type instance struct {
 	name string
-	rie  *testsvc.RIEProcess
+	rie  *localsvc.RIE
 }
 
 func (in instance) invoke(ctx context.Context, name string) (greeting, time.Duration, error) {
@@ -69,51 +65,22 @@ func (in instance) mustInvoke(t *testing.T, name string) greeting {
 	return g
 }
 
-// TestValkeyOutageFailsOpen: miss then hits (memory, then Valkey across two
-// processes), the server stopped mid-run with zero failed invocations, then
-// restarted on the same port and used again.
-func TestValkeyOutageFailsOpen(t *testing.T) {
-	// Fail before the minute-long synth when a server binary is missing.
-	testsvc.Tool(t, "valkey-server")
-	testsvc.Tool(t, "aws-lambda-rie")
-	fn := synthFunction(t)
-	t.Logf("function %s", fn)
-	for k, want := range map[string]string{
-		contract.EnvCacheKind: contract.CacheKindValkey, contract.EnvCacheCluster: "true",
-		contract.EnvCacheTLS: "true", contract.EnvCacheAuth: contract.CacheAuthIAM,
-	} {
-		if fn.Env[k] != want {
-			t.Fatalf("template sets %s=%q, want %q: the example no longer binds an IAM-authenticated TLS cluster cache; update this test with it", k, fn.Env[k], want)
-		}
-	}
-	if _, ok := fn.Computed[contract.EnvCacheEndpoint]; !ok {
-		t.Fatalf("template's %s is %q, want the cache's endpoint attribute", contract.EnvCacheEndpoint, fn.Env[contract.EnvCacheEndpoint])
-	}
-	for k, v := range fn.Computed {
-		if k != contract.EnvCacheEndpoint {
-			t.Fatalf("template variable %s=%v is resolved at deploy time and this test has no local value for it", k, v)
-		}
-	}
-
-	// ElastiCache Serverless is a TLS endpoint speaking the cluster protocol.
-	valkey := testsvc.Redis(t, testsvc.RedisOptions{Binary: "valkey-server", TLS: true, Cluster: true})
-	env := maps.Clone(fn.Env)
-	env[contract.EnvCacheEndpoint] = valkey.Addr
-	// A local valkey-server cannot verify ElastiCache IAM tokens (SigV4 signed
-	// for elasticache:Connect, checked by the AWS service, not the server), so
-	// the client connects without AUTH; TLS and cluster mode stay as deployed.
-	env[contract.EnvCacheAuth] = contract.CacheAuthNone
-	// The function's TLS client verifies the server against the system roots;
-	// Go on Linux reads them from SSL_CERT_FILE, here only the test CA.
-	env["SSL_CERT_FILE"] = writeTestCA(t, valkey)
-
+// failOpen runs the deployed function as two instances against the cache
+// stand-in: miss then hits (memory, then Valkey across the two processes),
+// the server stopped mid-run with zero failed invocations, then restarted
+// on the same port and used again.
+func failOpen(t *testing.T, c *localcloud.Cloud, fn localcloud.Function) {
+	valkey := c.CacheStandIn()
 	// Two processes of the same function sharing the cache, as two Lambda
 	// execution environments do: B's memory tier never saw A's values.
+	// Emulate runs them with the deployed environment, minus what the
+	// stand-in cannot be (IAM auth; its CA is a local one).
 	start := func(name string) instance {
-		return instance{name, testsvc.RIE(t, testsvc.RIEOptions{
-			Bootstrap: fn.Bootstrap, Env: env, FunctionName: "elasticache-example-" + name,
-			Timeout: fn.Timeout, MemoryMB: fn.MemoryMB,
-		})}
+		p, err := c.Emulate(fn, nil)
+		if err != nil {
+			t.Fatalf("emulate %s as %s: %v", fn.Name, name, err)
+		}
+		return instance{name, p}
 	}
 	a, b := start("A"), start("B")
 
@@ -124,10 +91,12 @@ func TestValkeyOutageFailsOpen(t *testing.T) {
 		return emfCounts(b.rie.Logs(), contract.TierValkey).Hits >= 1
 	}, b)
 	t.Logf("phase 1 (A miss, A memory hit, B Valkey hit): %s, %d attempt(s), L2 budget %s=%s",
-		time.Since(phase).Round(time.Millisecond), attempts, contract.EnvCacheTimeout, env[contract.EnvCacheTimeout])
+		time.Since(phase).Round(time.Millisecond), attempts, contract.EnvCacheTimeout, fn.Env[contract.EnvCacheTimeout])
 
 	// 2. Outage: every request must still be answered.
-	valkey.Stop(t)
+	if err := valkey.Stop(); err != nil {
+		t.Fatal(err)
+	}
 	stopped := time.Now()
 	logMark := map[string]int{a.name: len(a.rie.Logs()), b.name: len(b.rie.Logs())}
 	var failures []string
@@ -193,7 +162,9 @@ func TestValkeyOutageFailsOpen(t *testing.T) {
 	// A writes a new greeting through to Valkey; B, which never saw it, must
 	// read A's copy. Each attempt uses a fresh name, so a write made before
 	// A's client reconnected cannot be mistaken for a recovered tier.
-	valkey.Start(t)
+	if err := valkey.Start(); err != nil {
+		t.Fatal(err)
+	}
 	restarted := time.Now()
 	_, attempts = sharedThroughValkey(t, a, b, "Back")
 	recovered := time.Since(restarted)
@@ -248,30 +219,6 @@ func waitFor(t *testing.T, what string, cond func() bool, in instance) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// writeTestCA saves the root of the server's verified chain as PEM: the CA
-// that testsvc generated and r.TLSConfig trusts.
-func writeTestCA(t *testing.T, r *testsvc.RedisServer) string {
-	t.Helper()
-	conn, err := tls.Dial("tcp", r.Addr, r.TLSConfig)
-	if err != nil {
-		t.Fatalf("TLS handshake with %s: %v", r.Addr, err)
-	}
-	defer conn.Close()
-	chains := conn.ConnectionState().VerifiedChains
-	if len(chains) == 0 || len(chains[0]) == 0 {
-		t.Fatalf("TLS handshake with %s verified no chain", r.Addr)
-	}
-	root := chains[0][len(chains[0])-1]
-	if !root.IsCA {
-		t.Fatalf("the chain of %s ends in %q, not a CA", r.Addr, root.Subject)
-	}
-	path := filepath.Join(t.TempDir(), "test-ca.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // health sends the control event {"lift":"health"} and returns the report.
