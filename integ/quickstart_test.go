@@ -27,16 +27,9 @@ func TestQuickstartLocalCloud(t *testing.T) {
 	defer cancel()
 	work := t.TempDir() // kept by the pipeline so the assembly can be inspected below
 	rep, err := localcloud.Run(ctx, localcloud.Options{
-		Root:    testsvc.Root(t),
-		WorkDir: work,
-		Observer: func(e localcloud.Event) {
-			switch e.Kind {
-			case localcloud.StepDone:
-				t.Logf("%s: ok in %s\n  %s", e.Step, e.Elapsed.Round(time.Millisecond), strings.Join(e.Lines, "\n  "))
-			case localcloud.StepFailed:
-				t.Logf("%s: FAILED in %s", e.Step, e.Elapsed.Round(time.Millisecond))
-			}
-		},
+		Root:     testsvc.Root(t),
+		WorkDir:  work,
+		Observer: testsvc.LogSteps(t),
 	})
 	if err != nil {
 		t.Fatalf("pipeline: %v\n--- cdk deploy output ---\n%s\n--- function output ---\n%s", err, rep.Deploy.Output, rep.FunctionLogs)

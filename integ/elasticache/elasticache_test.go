@@ -39,35 +39,9 @@ const (
 // created, then runs the deployed function against the cache stand-in and
 // stops the server mid-run.
 func TestElastiCacheLocalCloud(t *testing.T) {
-	// Fail with "run make setup" rather than midway when a tool is missing.
-	for _, tool := range []string{"cdk", "node", "moto_server", "aws-lambda-rie", "valkey-server"} {
-		testsvc.Tool(t, tool)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
 	defer cancel()
-	c, err := localcloud.Deploy(ctx, localcloud.Options{
-		Root:         testsvc.Root(t),
-		WorkDir:      t.TempDir(),
-		Stack:        stackName,
-		App:          exampleApp,
-		CacheStandIn: true,
-		Observer: func(e localcloud.Event) {
-			switch e.Kind {
-			case localcloud.StepDone:
-				t.Logf("%s: ok in %s\n  %s", e.Step, e.Elapsed.Round(time.Millisecond), strings.Join(e.Lines, "\n  "))
-			case localcloud.StepFailed:
-				t.Logf("%s: FAILED in %s", e.Step, e.Elapsed.Round(time.Millisecond))
-			}
-		},
-	})
-	if err != nil {
-		t.Fatalf("deploy %s: %v", stackName, err)
-	}
-	defer func() {
-		if err := c.Close(); err != nil {
-			t.Errorf("tear down the local cloud: %v", err)
-		}
-	}()
+	c := testsvc.Deploy(t, ctx, localcloud.Options{Stack: stackName, App: exampleApp, CacheStandIn: true})
 
 	st := c.Stack()
 	fnRes, ok := resourceNamed(st, st.Outputs[functionOutput])

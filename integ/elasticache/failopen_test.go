@@ -12,6 +12,7 @@ import (
 	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/localcloud"
 	"github.com/liftcdk/lift/internal/localsvc"
+	"github.com/liftcdk/lift/internal/testsvc"
 )
 
 const (
@@ -75,13 +76,7 @@ func failOpen(t *testing.T, c *localcloud.Cloud, fn localcloud.Function) {
 	// execution environments do: B's memory tier never saw A's values.
 	// Emulate runs them with the deployed environment, minus what the
 	// stand-in cannot be (IAM auth; its CA is a local one).
-	start := func(name string) instance {
-		p, err := c.Emulate(fn, nil)
-		if err != nil {
-			t.Fatalf("emulate %s as %s: %v", fn.Name, name, err)
-		}
-		return instance{name, p}
-	}
+	start := func(name string) instance { return instance{name, testsvc.Emulate(t, c, fn, nil).RIE} }
 	a, b := start("A"), start("B")
 
 	// 1. A misses and loads, A hits memory, B (empty memory) hits Valkey.

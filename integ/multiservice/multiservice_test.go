@@ -16,42 +16,8 @@ import (
 	"github.com/liftcdk/lift/examples/multiservice/stack"
 	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/localcloud"
-	"github.com/liftcdk/lift/internal/localsvc"
 	"github.com/liftcdk/lift/internal/testsvc"
 )
-
-// deploy deploys the example to a fresh local cloud, with valkey-server
-// standing in for inventory's ElastiCache Serverless cache.
-func deploy(t *testing.T, ctx context.Context) *localcloud.Cloud {
-	t.Helper()
-	for _, tool := range []string{"cdk", "node", "moto_server", "aws-lambda-rie", "valkey-server"} {
-		testsvc.Tool(t, tool)
-	}
-	c, err := localcloud.Deploy(ctx, localcloud.Options{
-		Root:         testsvc.Root(t),
-		WorkDir:      t.TempDir(),
-		Stack:        stack.StackName,
-		App:          "go run ./examples/multiservice",
-		CacheStandIn: true,
-		Observer: func(e localcloud.Event) {
-			switch e.Kind {
-			case localcloud.StepDone:
-				t.Logf("%s: ok in %s\n  %s", e.Step, e.Elapsed.Round(time.Millisecond), strings.Join(e.Lines, "\n  "))
-			case localcloud.StepFailed:
-				t.Logf("%s: FAILED in %s: %v", e.Step, e.Elapsed.Round(time.Millisecond), e.Err)
-			}
-		},
-	})
-	if err != nil {
-		t.Fatalf("deploy %s to the local cloud: %v", stack.StackName, err)
-	}
-	t.Cleanup(func() {
-		if err := c.Close(); err != nil {
-			t.Errorf("tear down the local cloud: %v", err)
-		}
-	})
-	return c
-}
 
 // services reads back the stack's functions and returns them by the
 // Cloud Map service each is registered as.
@@ -81,7 +47,11 @@ func services(t *testing.T, ctx context.Context, c *localcloud.Cloud) map[string
 func TestMultiServiceLocalCloud(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
-	c := deploy(t, ctx)
+	c := testsvc.Deploy(t, ctx, localcloud.Options{
+		Stack: stack.StackName, App: "go run ./examples/multiservice",
+		// inventory's ElastiCache Serverless cache, stood in by valkey-server.
+		CacheStandIn: true,
+	})
 	cfg := c.Moto().AWSConfig()
 	sd := servicediscovery.NewFromConfig(cfg)
 	fns := services(t, ctx, c)
@@ -202,14 +172,14 @@ func TestMultiServiceLocalCloud(t *testing.T) {
 		}
 	})
 
-	inventory := testsvc.RIEProcess{RIE: emulate(t, c, inventoryFn, nil)}
+	inventory := testsvc.Emulate(t, c, inventoryFn, nil)
 	router := testsvc.LambdaRouter(t, testsvc.LambdaRoutes{inventoryARN: {inventory.URL}})
-	orders := testsvc.RIEProcess{RIE: emulate(t, c, ordersFn, map[string]string{
+	orders := testsvc.Emulate(t, c, ordersFn, map[string]string{
 		"AWS_ENDPOINT_URL_LAMBDA": router.URL,
 		// Not from the deploy: a short refresh so the deregistration below is
 		// seen within the test; everything else is the deployed configuration.
 		contract.EnvDiscoveryRefresh: "1s",
-	})}
+	})
 	logsOnFailure(t, map[string]interface{ Logs() string }{"orders": orders, "inventory": inventory, "moto": c.Moto(), "valkey": c.CacheStandIn()})
 
 	invoke := func(payload string) map[string]any {
@@ -266,7 +236,7 @@ func TestMultiServiceLocalCloud(t *testing.T) {
 	// through the LIFT_DISCOVERY_SERVICE_ID and _INSTANCE_ID the deploy set.
 	for _, tc := range []struct {
 		name string
-		rie  testsvc.RIEProcess
+		rie  *testsvc.RIEProcess
 	}{{stack.OrdersService, orders}, {stack.InventoryService, inventory}} {
 		t.Run(tc.name+" reports its health to Cloud Map", func(t *testing.T) {
 			serviceID, instanceID := serviceIDs[tc.name], fns[tc.name].Env[contract.EnvDiscoveryInstanceID]
@@ -309,16 +279,6 @@ func TestMultiServiceLocalCloud(t *testing.T) {
 			t.Fatalf("unexpected invokes %v", asked[before:])
 		}
 	})
-}
-
-// emulate runs fn's deployed code under the emulator.
-func emulate(t *testing.T, c *localcloud.Cloud, fn localcloud.Function, env map[string]string) *localsvc.RIE {
-	t.Helper()
-	p, err := c.Emulate(fn, env)
-	if err != nil {
-		t.Fatalf("emulate %s: %v", fn.LogicalID, err)
-	}
-	return p
 }
 
 // namespace returns the id of the one Cloud Map namespace called name.

@@ -141,7 +141,7 @@ func scanCache(ctx context.Context, db *dynamodb.Client, table, keyAttr, ttlAttr
 // dim has value want.
 func emfSum(logs, name, dim, want string) float64 {
 	var sum float64
-	for _, l := range structuredLines(logs) {
+	for _, l := range LogLines(logs) {
 		if _, isEMF := l.Fields["_aws"]; !isEMF || l.Fields[dim] != want {
 			continue
 		}

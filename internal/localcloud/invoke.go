@@ -90,9 +90,9 @@ func decodeRequest(inv Invocation) (RequestResult, error) {
 	return r, nil
 }
 
-// structuredLines parses the JSON log records in logs; other lines (the
+// LogLines parses the JSON log records in a function's output; other lines (the
 // emulator's own, START/END reports) are skipped.
-func structuredLines(logs string) []LogLine {
+func LogLines(logs string) []LogLine {
 	var out []LogLine
 	sc := bufio.NewScanner(strings.NewReader(logs))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -115,7 +115,7 @@ func structuredLines(logs string) []LogLine {
 // and whatever the hooks themselves logged with "shutdown" in the message.
 func shutdownLines(logs string) []LogLine {
 	var out []LogLine
-	for _, l := range structuredLines(logs) {
+	for _, l := range LogLines(logs) {
 		if strings.Contains(strings.ToLower(l.Msg), "shutdown") {
 			out = append(out, l)
 		}

@@ -178,7 +178,7 @@ func FuzzStructuredLines(f *testing.F) {
 	f.Add(`{"msg":"lift: shutdown complete"}` + "\nplain\n{")
 	f.Add(`{"msg":1}`)
 	f.Fuzz(func(t *testing.T, logs string) {
-		for _, l := range structuredLines(logs) {
+		for _, l := range LogLines(logs) {
 			if !strings.HasPrefix(l.Raw, "{") || l.Fields == nil {
 				t.Fatalf("line %+v", l)
 			}
