@@ -93,6 +93,19 @@ func TestQuickstartLocalCloud(t *testing.T) {
 				t.Errorf("alarm topic %s is not encrypted", arn)
 			}
 		}
+		// The warmer's schedule, with the input the deploy resolved: the
+		// function's live alias, two environments.
+		if len(rb.Schedules) != 1 {
+			t.Errorf("schedules %v, want the warmer's", rb.Schedules)
+		}
+		for name, sched := range rb.Schedules {
+			var in contract.WarmerInput
+			err := json.Unmarshal([]byte(sched.TargetInput), &in)
+			if err != nil || len(in.Targets) != 1 || in.Targets[0].ARN != rep.Function.ARN+":live" || in.Targets[0].Concurrency != 2 ||
+				!strings.Contains(sched.TargetARN, ":function:LiftQuickstart-LiftWarmerFunction") || sched.State != "ENABLED" {
+				t.Errorf("schedule %s = %+v (%v); want the warmer invoked with %s:live ×2", name, sched, err, rep.Function.ARN)
+			}
+		}
 		if len(rb.LogGroups) != 2 {
 			t.Errorf("log groups %v, want the function's and the warmer's", rb.LogGroups)
 		}

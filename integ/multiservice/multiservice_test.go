@@ -255,6 +255,53 @@ func TestMultiServiceLocalCloud(t *testing.T) {
 		})
 	}
 
+	// The warmer the stack deploys, run with the input its schedule was
+	// deployed with, warms both services' aliases through the Lambda API.
+	t.Run("the deployed warmer warms both services", func(t *testing.T) {
+		schedules := c.Report().ReadBack.Schedules
+		if len(schedules) != 1 {
+			t.Fatalf("schedules read back: %v, want the stack's one warmer schedule", schedules)
+		}
+		var sched localcloud.ScheduleReadBack
+		for _, s := range schedules {
+			sched = s
+		}
+		if sched.Expression != "rate(5 minutes)" || sched.State != "ENABLED" {
+			t.Errorf("warmer schedule %+v, want rate(5 minutes), enabled", sched)
+		}
+		var in contract.WarmerInput
+		if err := json.Unmarshal([]byte(sched.TargetInput), &in); err != nil {
+			t.Fatalf("schedule input %q: %v", sched.TargetInput, err)
+		}
+		warmerFn := functionWithARN(t, ctx, c, sched.TargetARN)
+		ordersARN := ordersFn.ARN + ":" + stack.AliasName
+		targets := map[string]string{}
+		for _, tg := range in.Targets {
+			targets[tg.Name] = tg.ARN
+		}
+		if !maps.Equal(targets, map[string]string{stack.InventoryService: inventoryARN, stack.OrdersService: ordersARN}) {
+			t.Fatalf("the schedule warms %v, want both services' %s aliases", targets, stack.AliasName)
+		}
+		lambdaAPI := testsvc.LambdaRouter(t, testsvc.LambdaRoutes{inventoryARN: {inventory.URL}, ordersARN: {orders.URL}})
+		warmer := testsvc.Emulate(t, c, warmerFn, map[string]string{"AWS_ENDPOINT_URL_LAMBDA": lambdaAPI.URL})
+		body, _, err := warmer.Invoke(ctx, []byte(sched.TargetInput))
+		if err != nil {
+			t.Fatalf("invoke the warmer: %v\n%s", err, warmer.Logs())
+		}
+		var rep contract.WarmerReport
+		if err := json.Unmarshal(body, &rep); err != nil || len(rep.Targets) != 2 {
+			t.Fatalf("warmer answered %s (%v), want a report for 2 targets\n%s", body, err, warmer.Logs())
+		}
+		for _, tr := range rep.Targets {
+			if tr.Asked != 1 || tr.Warmed != 1 || tr.Failed != 0 {
+				t.Errorf("warmer report for %s: %+v, want 1 asked, 1 warmed, 0 failed", tr.Name, tr)
+			}
+		}
+		if asked := lambdaAPI.Asked(); len(asked) != 2 || !slices.Contains(asked, inventoryARN) || !slices.Contains(asked, ordersARN) {
+			t.Errorf("the warmer invoked %v, want each alias once", asked)
+		}
+	})
+
 	t.Run("deregistered inventory is no longer called", func(t *testing.T) {
 		before := len(router.Asked())
 		if _, err := sd.DeregisterInstance(ctx, &servicediscovery.DeregisterInstanceInput{
@@ -279,6 +326,22 @@ func TestMultiServiceLocalCloud(t *testing.T) {
 			t.Fatalf("unexpected invokes %v", asked[before:])
 		}
 	})
+}
+
+// functionWithARN reads back the stack's function whose ARN is arn.
+func functionWithARN(t *testing.T, ctx context.Context, c *localcloud.Cloud, arn string) localcloud.Function {
+	t.Helper()
+	for _, r := range c.Stack().Resources {
+		if r.Type == "AWS::Lambda::Function" && strings.HasSuffix(arn, ":function:"+r.PhysicalID) {
+			fn, err := c.Function(ctx, r.LogicalID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fn
+		}
+	}
+	t.Fatalf("no function of the stack has ARN %s", arn)
+	return localcloud.Function{}
 }
 
 // namespace returns the id of the one Cloud Map namespace called name.

@@ -75,7 +75,7 @@ func (r *runner) deploySteps() []step {
 		step{"bootstrap", "cdk bootstrap the local account", r.bootstrap},
 		step{"deploy", "cdk deploy " + r.o.Stack, r.deploy},
 		step{"stack", "Read the stack back from CloudFormation", r.readStack},
-		step{"resources", "Read back the tables, dashboards, topics and log groups moto created", r.readResources},
+		step{"resources", "Read back the tables, dashboards, topics, log groups and schedules moto created", r.readResources},
 	)
 }
 

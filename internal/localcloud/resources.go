@@ -11,22 +11,30 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
 // ReadBack is what the AWS APIs answer about the resources moto created
-// that Lift configures: tables, dashboards, topics and log groups.
+// that Lift configures: tables, dashboards, topics, log groups and schedules.
 type ReadBack struct {
-	Tables     map[string]TableReadBack // by table name
-	Dashboards map[string]string        // dashboard name -> body (JSON)
-	Topics     map[string]TopicReadBack // by topic ARN
-	LogGroups  map[string]int32         // log group name -> retention in days (0: never expires)
+	Schedules  map[string]ScheduleReadBack // by schedule name
+	Tables     map[string]TableReadBack    // by table name
+	Dashboards map[string]string           // dashboard name -> body (JSON)
+	Topics     map[string]TopicReadBack    // by topic ARN
+	LogGroups  map[string]int32            // log group name -> retention in days (0: never expires)
 }
 
 // TableReadBack is a DynamoDB table as DescribeTable and DescribeTimeToLive answer.
 type TableReadBack struct {
 	BillingMode, SSEStatus, TTLAttribute, TTLStatus string
 	KeySchema                                       []string // "name HASH", ...
+}
+
+// ScheduleReadBack is an EventBridge Scheduler schedule as GetSchedule answers.
+type ScheduleReadBack struct {
+	Expression, Timezone, State string
+	TargetARN, TargetInput      string // the target's input, resolved by the deploy
 }
 
 // TopicReadBack is an SNS topic as GetTopicAttributes answers.
@@ -36,7 +44,7 @@ type TopicReadBack struct {
 
 func (r *runner) readResources(ctx context.Context) ([]string, error) {
 	cfg := r.moto.AWSConfig()
-	rb := ReadBack{Tables: map[string]TableReadBack{}, Dashboards: map[string]string{}, Topics: map[string]TopicReadBack{}, LogGroups: map[string]int32{}}
+	rb := ReadBack{Schedules: map[string]ScheduleReadBack{}, Tables: map[string]TableReadBack{}, Dashboards: map[string]string{}, Topics: map[string]TopicReadBack{}, LogGroups: map[string]int32{}}
 	r.rep.ReadBack = rb
 	var lines []string
 	for _, res := range r.rep.Stack.Resources {
@@ -48,6 +56,17 @@ func (r *runner) readResources(ctx context.Context) ([]string, error) {
 			}
 			rb.Tables[res.PhysicalID] = t
 			lines = append(lines, fmt.Sprintf("table %s: %s, key %v, TTL %s on %q, SSE %s", res.PhysicalID, t.BillingMode, t.KeySchema, t.TTLStatus, t.TTLAttribute, t.SSEStatus))
+		case "AWS::Scheduler::Schedule":
+			out, err := scheduler.NewFromConfig(cfg).GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String(res.PhysicalID)})
+			if err != nil {
+				return lines, fmt.Errorf("scheduler GetSchedule %s: %w", res.PhysicalID, err)
+			}
+			sc := ScheduleReadBack{Expression: aws.ToString(out.ScheduleExpression), Timezone: aws.ToString(out.ScheduleExpressionTimezone), State: string(out.State)}
+			if out.Target != nil {
+				sc.TargetARN, sc.TargetInput = aws.ToString(out.Target.Arn), aws.ToString(out.Target.Input)
+			}
+			rb.Schedules[res.PhysicalID] = sc
+			lines = append(lines, fmt.Sprintf("schedule %s: %s %s, %s, invokes %s", res.PhysicalID, sc.Expression, sc.Timezone, sc.State, sc.TargetARN))
 		case "AWS::CloudWatch::Dashboard":
 			body, err := r.dashboard(ctx, res.PhysicalID)
 			if err != nil {

@@ -6,6 +6,9 @@ of them).
   moto's own Cloud Map backend, so what a stack registers is read back and
   used through the servicediscovery API, as in AWS.
 - AWS::ElastiCache::User is created in moto's ElastiCache backend.
+- AWS::Scheduler::Schedule is created in moto's EventBridge Scheduler
+  backend, so a schedule's target and resolved input are read back through
+  the scheduler API (moto does not fire schedules).
 - AWS::DynamoDB::Table also gets its TimeToLiveSpecification and
   SSESpecification, which moto's CloudFormation drops (TTL) or misreads
   (SSEEnabled, the template's name for the API's Enabled).
@@ -37,6 +40,7 @@ from moto.core.common_models import CloudFormationModel  # noqa: E402
 from moto.dynamodb.models import dynamodb_backends  # noqa: E402
 from moto.dynamodb.models.table import Table  # noqa: E402
 from moto.elasticache.models import elasticache_backends  # noqa: E402
+from moto.scheduler.models import scheduler_backends  # noqa: E402
 from moto.servicediscovery.models import servicediscovery_backends  # noqa: E402
 
 CACHE_ENDPOINT_ENV = "LIFT_MOTO_CACHE_ENDPOINT"
@@ -162,6 +166,39 @@ class Instance(_Created, CloudFormationModel):
             attributes=attrs,
         )
         return cls(instance_id, {})
+
+
+class Schedule(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::Scheduler::Schedule"
+    attributes = ("Arn",)
+
+    @staticmethod
+    def cloudformation_type():
+        return Schedule.cfn_type
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "Name"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        schedule = scheduler_backends[account_id][region_name].create_schedule(
+            description=props.get("Description"),
+            end_date=props.get("EndDate"),
+            flexible_time_window=props.get("FlexibleTimeWindow"),
+            group_name=props.get("GroupName"),
+            kms_key_arn=props.get("KmsKeyArn"),
+            name=resource_name,
+            schedule_expression=props.get("ScheduleExpression"),
+            schedule_expression_timezone=props.get("ScheduleExpressionTimezone"),
+            start_date=props.get("StartDate"),
+            state=props.get("State"),
+            target=props.get("Target"),
+            action_after_completion=None,
+        )
+        return cls(schedule.name, {"Arn": schedule.arn})
 
 
 def _elasticache_arn(region, account_id, kind, name):
