@@ -66,6 +66,10 @@ class _Created:
         return ""
 
     @classmethod
+    def cloudformation_type(cls):
+        return cls.cfn_type
+
+    @classmethod
     def has_cfn_attr(cls, attr):
         return attr in cls.attributes
 
@@ -102,10 +106,6 @@ class HttpNamespace(_Created, CloudFormationModel):
     cfn_type = "AWS::ServiceDiscovery::HttpNamespace"
     attributes = ("Id", "Arn")
 
-    @staticmethod
-    def cloudformation_type():
-        return HttpNamespace.cfn_type
-
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         props = _props(cloudformation_json)
@@ -124,10 +124,6 @@ class Service(_Created, CloudFormationModel):
     __module__ = MODULE
     cfn_type = "AWS::ServiceDiscovery::Service"
     attributes = ("Id", "Arn", "Name")
-
-    @staticmethod
-    def cloudformation_type():
-        return Service.cfn_type
 
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
@@ -150,10 +146,6 @@ class Instance(_Created, CloudFormationModel):
     __module__ = MODULE
     cfn_type = "AWS::ServiceDiscovery::Instance"
 
-    @staticmethod
-    def cloudformation_type():
-        return Instance.cfn_type
-
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         props = _props(cloudformation_json)
@@ -172,10 +164,6 @@ class Schedule(_Created, CloudFormationModel):
     __module__ = MODULE
     cfn_type = "AWS::Scheduler::Schedule"
     attributes = ("Arn",)
-
-    @staticmethod
-    def cloudformation_type():
-        return Schedule.cfn_type
 
     @staticmethod
     def cloudformation_name_type():
@@ -210,10 +198,6 @@ class CacheUser(_Created, CloudFormationModel):
     cfn_type = "AWS::ElastiCache::User"
     attributes = ("Arn", "Status")
 
-    @staticmethod
-    def cloudformation_type():
-        return CacheUser.cfn_type
-
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         props = _props(cloudformation_json)
@@ -236,10 +220,6 @@ class CacheUserGroup(_Created, CloudFormationModel):
     cfn_type = "AWS::ElastiCache::UserGroup"
     attributes = ("Arn", "Status")
 
-    @staticmethod
-    def cloudformation_type():
-        return CacheUserGroup.cfn_type
-
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         group = _props(cloudformation_json)["UserGroupId"]
@@ -255,9 +235,6 @@ class ServerlessCache(_Created, CloudFormationModel):
         "Endpoint.Address", "Endpoint.Port", "ReaderEndpoint.Address", "ReaderEndpoint.Port",
     )
 
-    @staticmethod
-    def cloudformation_type():
-        return ServerlessCache.cfn_type
 
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
