@@ -59,10 +59,11 @@ bench: setup ## benchmarks (compare each against its named baseline in the same 
 	$(GO) test -run '^$$' -bench . -benchmem -timeout $(TEST_TIMEOUT) $(BENCH_PKGS)
 	$(GO) run ./bench/compare -runs 9
 
-lint: ## gofmt and go vet
+lint: setup ## gofmt, go vet and staticcheck (pinned in tools/lint/go.mod)
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	  if [[ -n "$$out" ]]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	staticcheck ./...
 
 fmt: ## gofmt -w the tracked Go files
 	gofmt -w $$(git ls-files '*.go')

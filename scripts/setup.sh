@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything `make test` and `make demo` need, and nothing twice:
 #   - Node 22 and the CDK CLI, pinned in package.json / package-lock.json (npm ci)
-#   - the Lambda Runtime Interface Emulator, pinned in tools/go.mod, into .tools/bin
+#   - the Lambda Runtime Interface Emulator (tools/go.mod) and staticcheck
+#     (tools/lint/go.mod), pinned, into .tools/bin
 #   - redis-server and valkey-server from Debian (valkey from bookworm-backports)
 #   - checks for the preinstalled Python tools: moto_server, cfn-lint, aws
 # Idempotent: each step is skipped when its pinned result is already in place.
@@ -35,19 +36,30 @@ else
   say "installed node $(node_modules/.bin/node --version), cdk $(node_modules/.bin/cdk --version 2>/dev/null | cut -d' ' -f1)"
 fi
 
-# --- Lambda Runtime Interface Emulator (Go tools module) -----------------------
-rie=".tools/bin/aws-lambda-rie"
-rie_stamp=".tools/aws-lambda-rie.stamp"
-want="$(fingerprint tools/go.mod tools/go.sum <(go env GOVERSION))"
-if [[ -x "$rie" && -f "$rie_stamp" && "$(cat "$rie_stamp")" == "$want" ]]; then
-  say "aws-lambda-rie: up to date"
-else
-  say "building aws-lambda-rie (pinned in tools/go.mod) into .tools/bin"
+# --- Go tools, each module's `tool` lines built into .tools/bin ----------------
+# install_tools DIR BIN...: `go install tool` in the module DIR, skipped when
+# its go.mod/go.sum and the Go version are unchanged since the last install.
+install_tools() {
+  local dir="$1"; shift
+  local stamp=".tools/$(echo "$dir" | tr / -).stamp"
+  local want bin
+  want="$(fingerprint "$dir/go.mod" "$dir/go.sum" <(go env GOVERSION))"
+  local have=1
+  for bin in "$@"; do [[ -x ".tools/bin/$bin" ]] || have=0; done
+  if [[ "$have" == 1 && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    say "$*: up to date"
+    return
+  fi
+  say "building $* (pinned in $dir/go.mod) into .tools/bin"
   mkdir -p .tools/bin
-  (cd tools && GOBIN="$root/.tools/bin" GOFLAGS=-mod=mod go install tool)
-  [[ -x "$rie" ]] || die "go install did not produce $rie"
-  echo "$want" >"$rie_stamp"
-fi
+  (cd "$dir" && GOBIN="$root/.tools/bin" GOFLAGS=-mod=mod go install tool)
+  for bin in "$@"; do [[ -x ".tools/bin/$bin" ]] || die "go install did not produce .tools/bin/$bin"; done
+  echo "$want" >"$stamp"
+}
+# The Lambda Runtime Interface Emulator; staticcheck in a module of its own so
+# its dependencies never change the emulator's.
+install_tools tools aws-lambda-rie
+install_tools tools/lint staticcheck
 
 # --- redis-server / valkey-server (Debian packages) ----------------------------
 need=()

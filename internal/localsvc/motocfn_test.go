@@ -156,6 +156,7 @@ func TestMotoCFNCreatesCloudMapElastiCacheAndTableSettings(t *testing.T) {
 	if aws.ToString(s.Arn) != out["ServiceArn"] || aws.ToString(s.Id) != physical["Service"] || aws.ToString(s.Name) != "orders" || aws.ToString(s.NamespaceId) != aws.ToString(ns.Id) {
 		t.Errorf("service %+v; outputs %q %q, physical id %q", s, out["ServiceId"], out["ServiceArn"], physical["Service"])
 	}
+	//lint:ignore SA1019 the template sets the deprecated FailureThreshold (Lift's constructs do): check it reaches Cloud Map
 	if s.HealthCheckCustomConfig == nil || aws.ToInt32(s.HealthCheckCustomConfig.FailureThreshold) != 1 {
 		t.Errorf("service HealthCheckCustomConfig %+v, want FailureThreshold 1", s.HealthCheckCustomConfig)
 	}

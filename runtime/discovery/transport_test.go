@@ -28,6 +28,7 @@ const (
 // invocationContext is what aws-lambda-go hands a handler.
 func invocationContext() context.Context {
 	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: testRequestID})
+	//lint:ignore SA1029 aws-lambda-go stores the trace header under this plain string key; the test does as it does
 	return context.WithValue(ctx, traceContextKey, testTrace)
 }
 
