@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
 	"github.com/liftcdk/lift/constructs/cdktest"
@@ -20,9 +19,9 @@ import (
 // configurations the ElastiCache example (examples/elasticache, serverless +
 // IAM) does not cover: a default DynamoDB tier and a password-auth
 // replication group in a created VPC, each bound to a Go function. The stack
-// must pass cdk-nag with only the tiers' documented suppressions (plus the
-// VPC-access one on the test functions) and cfn-lint with no rule ignored;
-// aws-cdk-lib's template validation is on (cdk.json).
+// must pass cdk-nag with only the tiers' documented suppressions (plus
+// gofunction's VPC-access one on the function in the VPC) and cfn-lint with
+// only DefaultIgnored; aws-cdk-lib's template validation is on (cdk.json).
 func TestCompliance(t *testing.T) {
 	app := cdktest.NewApp(t, cdktest.WithCDKJSON("../../cdk.json"), cdktest.WithNag())
 	handler, err := filepath.Abs("../../examples/elasticache/handler")
@@ -42,11 +41,7 @@ func TestCompliance(t *testing.T) {
 	nodesFn := goFunction(tiers, "NodesUser", handler, nodes.Vpc())
 	mustBind(t, nodes, nodesFn)
 
-	tiersJSON := cdktest.TemplateJSON(t, tiers)
-	t.Run("cdk-nag", func(t *testing.T) { cdktest.RequireNagClean(t, tiers) })
-	t.Run("cfn-lint", func(t *testing.T) {
-		cdktest.CfnLint(t, tiersJSON)
-	})
+	cdktest.Compliance(t, tiers)
 
 	t.Run("secrets manager endpoint only for bound functions", func(t *testing.T) {
 		tmpl := cdktest.Template(tiers)
@@ -72,21 +67,13 @@ func TestCompliance(t *testing.T) {
 	})
 }
 
-// goFunction is a gofunction with the example's handler; in a VPC it carries
-// the same documented IAM4 suppression as the example.
+// goFunction is a gofunction with the example's handler, in vpc's isolated
+// subnets when vpc is set.
 func goFunction(stack awscdk.Stack, id, entry string, vpc awsec2.IVpc) awslambda.Function {
 	props := &gofunction.Props{Entry: jsii.String(entry), LogRemovalPolicy: awscdk.RemovalPolicy_DESTROY}
 	if vpc != nil {
 		props.Vpc = vpc
 		props.VpcSubnets = &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}
 	}
-	fn := gofunction.New(stack, jsii.String(id), props)
-	if vpc != nil {
-		cdknag.NagSuppressions_AddResourceSuppressions(fn.Role(), &[]*cdknag.NagPackSuppression{{
-			Id:        jsii.String("AwsSolutions-IAM4"),
-			Reason:    jsii.String("Lambda in a VPC manages its network interfaces with EC2 actions that take no resource ARN."),
-			AppliesTo: &[]any{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"},
-		}}, jsii.Bool(false))
-	}
-	return fn
+	return gofunction.New(stack, jsii.String(id), props)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/internal/nag"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -142,7 +143,7 @@ func (d *DynamoDB) newTable(tp *TableProps) awsdynamodb.Table {
 	}
 	table := awsdynamodb.NewTable(d, jsii.String("Table"), props)
 	if !pitr {
-		suppressNag(table, nagRule{"AwsSolutions-DDB3", "Cache table: every item is rebuilt by its loader and a " +
+		nag.Suppress(table, nag.Rule{ID: "AwsSolutions-DDB3", Reason: "Cache table: every item is rebuilt by its loader and a " +
 			"point-in-time restore would serve stale values, so continuous backups would cost without benefit. " +
 			"Turn on with cachetier.TableProps.PointInTimeRecovery."})
 	}

@@ -5,6 +5,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticache"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/internal/nag"
 )
 
 // defaultAccessString gives the application user every command on every key:
@@ -45,7 +47,7 @@ func (e *ElastiCache) users(props *ElastiCacheProps) {
 		})
 		// A CloudFormation dynamic reference, not the value.
 		app.AuthenticationMode = authenticationMode("password", e.secret.SecretValue().UnsafeUnwrap())
-		suppressNag(e.secret, nagRule{"AwsSolutions-SMG4", "The ElastiCache user reads this password at deploy time; " +
+		nag.Suppress(e.secret, nag.Rule{ID: "AwsSolutions-SMG4", Reason: "The ElastiCache user reads this password at deploy time; " +
 			"rotating it needs a rotation function that also updates the ElastiCache user, which Lift does not provide. " +
 			"Prefer cachetier.AuthIAM (the default): its tokens expire after 15 minutes."})
 	}

@@ -4,6 +4,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticache"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/internal/nag"
 )
 
 // Replication group defaults.
@@ -116,14 +118,14 @@ func (e *ElastiCache) newReplicationGroup(props *ElastiCacheProps) awscdk.CfnRes
 		ResourceName: jsii.String(e.name),
 		ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
 	})
-	rules := []nagRule{{"AwsSolutions-AEC6", "Clients authenticate as ElastiCache RBAC users (UserGroupIds: an IAM or " +
+	rules := []nag.Rule{{ID: "AwsSolutions-AEC6", Reason: "Clients authenticate as ElastiCache RBAC users (UserGroupIds: an IAM or " +
 		"password user, the default user disabled), which supersedes the single shared AUTH token this rule looks for."}}
 	if e.port == DefaultPort {
-		rules = append(rules, nagRule{"AwsSolutions-AEC5", "A non-default port is obscurity, not a control: the port is reachable " +
+		rules = append(rules, nag.Rule{ID: "AwsSolutions-AEC5", Reason: "A non-default port is obscurity, not a control: the port is reachable " +
 			"only from bound functions' security groups, over TLS, with an authenticated user. Set " +
 			"cachetier.ReplicationGroupProps.Port to change it."})
 	}
-	suppressNag(g, rules...)
+	nag.Suppress(g, rules...)
 	return g
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 )
 
 // Finding is one unsuppressed cdk-nag result.
@@ -38,9 +39,13 @@ func NagFindings(stack awscdk.Stack) []Finding {
 }
 
 // RequireNagClean fails the test when the stack has unsuppressed
-// AwsSolutions findings, listing each with its fix.
+// AwsSolutions findings, listing each with its fix, or when its app does not
+// run the AwsSolutions pack (made without WithNag), which would pass any stack.
 func RequireNagClean(t testing.TB, stack awscdk.Stack) {
 	t.Helper()
+	if !runsAwsSolutions(stack) {
+		t.Fatalf("cdktest: %s's app does not run cdk-nag AwsSolutions: make it with cdktest.WithNag()", *stack.StackName())
+	}
 	if f := NagFindings(stack); len(f) > 0 {
 		lines := make([]string, len(f))
 		for i, x := range f {
@@ -49,4 +54,15 @@ func RequireNagClean(t testing.TB, stack awscdk.Stack) {
 		t.Fatalf("cdktest: %d unsuppressed cdk-nag AwsSolutions findings (fix them, or suppress with cdknag.NagSuppressions and a reason):\n%s",
 			len(f), strings.Join(lines, "\n"))
 	}
+}
+
+// runsAwsSolutions reports whether the stack's app has the AwsSolutions pack
+// as an aspect.
+func runsAwsSolutions(stack awscdk.Stack) bool {
+	for _, a := range *awscdk.Aspects_Of(stack.Node().Root()).All() {
+		if pack, ok := a.(cdknag.NagPack); ok && *pack.ReadPackName() == "AwsSolutions" {
+			return true
+		}
+	}
+	return false
 }

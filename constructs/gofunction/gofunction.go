@@ -13,6 +13,7 @@ import (
 
 	"github.com/liftcdk/lift/constructs/internal/bundling"
 	"github.com/liftcdk/lift/constructs/internal/defaults"
+	"github.com/liftcdk/lift/constructs/internal/nag"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -139,13 +140,14 @@ func New(scope constructs.Construct, id *string, props *Props) awslambda.Functio
 // than the AWSLambdaBasicExecutionRole managed policy, which allows writing to
 // every log group in the account and trips cdk-nag AwsSolutions-IAM4). In a
 // VPC, Lambda also needs to manage network interfaces, whose actions take no
-// resource ARN; AWS's managed policy for that is the documented way.
+// resource ARN; AWS's managed policy for that is the documented way, and the
+// role carries the cdk-nag suppression for exactly that policy.
 func newServiceRole(scope constructs.Construct, writeLogs awsiam.PolicyStatement, inVpc bool) awsiam.IRole {
 	var managed []awsiam.IManagedPolicy
 	if inVpc {
-		managed = append(managed, awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AWSLambdaVPCAccessExecutionRole")))
+		managed = append(managed, awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(vpcAccessPolicy)))
 	}
-	return awsiam.NewRole(scope, jsii.String("ServiceRole"), &awsiam.RoleProps{
+	role := awsiam.NewRole(scope, jsii.String("ServiceRole"), &awsiam.RoleProps{
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 		Description:     jsii.String("Execution role of " + *scope.Node().Path() + " (Lift): writes its own log group only"),
 		ManagedPolicies: &managed,
@@ -153,4 +155,20 @@ func newServiceRole(scope constructs.Construct, writeLogs awsiam.PolicyStatement
 			"Logs": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &[]awsiam.PolicyStatement{writeLogs}}),
 		},
 	})
+	if inVpc {
+		nag.Suppress(role, vpcAccessSuppression)
+	}
+	return role
+}
+
+const vpcAccessPolicy = "service-role/AWSLambdaVPCAccessExecutionRole"
+
+// vpcAccessSuppression accepts cdk-nag AwsSolutions-IAM4 for
+// AWSLambdaVPCAccessExecutionRole only: any other AWS-managed policy added to
+// the role is still reported.
+var vpcAccessSuppression = nag.Rule{
+	ID: "AwsSolutions-IAM4",
+	Reason: "A function in a VPC creates and deletes its network interfaces with EC2 actions that take no resource ARN; " +
+		"this AWS-managed policy is the documented grant for exactly those.",
+	AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/" + vpcAccessPolicy},
 }

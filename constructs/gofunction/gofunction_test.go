@@ -2,6 +2,10 @@ package gofunction_test
 
 import (
 	"debug/elf"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -17,11 +21,12 @@ import (
 	"github.com/liftcdk/lift/constructs/gofunction"
 )
 
-// TestSettings synthesizes one stack with three functions (defaults, every
-// common setting on x86_64, in a VPC) and checks each behaviour on it: one
-// synth for the whole test keeps the jsii cost down.
+// TestSettings synthesizes one stack with four functions (defaults, every
+// common setting on x86_64, in a VPC, with an existing role and log group),
+// with cdk-nag AwsSolutions, and checks each behaviour on it: one synth for
+// the whole test keeps the jsii cost down.
 func TestSettings(t *testing.T) {
-	app, stack := cdktest.NewStack(t, "Settings")
+	app, stack := cdktest.NewStack(t, "Settings", cdktest.WithNag())
 	hello := testdataDir(t, "hello")
 
 	gofunction.New(stack, jsii.String("Plain"), &gofunction.Props{Entry: jsii.String(hello)})
@@ -141,5 +146,66 @@ func TestSettings(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
 			"VpcConfig": assertions.Match_ObjectLike(&map[string]any{"SubnetIds": assertions.Match_AnyValue()}),
 		})
+	})
+
+	t.Run("cdk-nag IAM4 suppressed for the VPC-access policy only in a VPC", func(t *testing.T) {
+		const vpcPolicy = "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+		const reason = "A function in a VPC creates and deletes its network interfaces with EC2 actions that take no " +
+			"resource ARN; this AWS-managed policy is the documented grant for exactly those."
+		want := map[string]any{"cdk_nag": map[string]any{"rules_to_suppress": []any{map[string]any{
+			"id": "AwsSolutions-IAM4", "reason": reason, "applies_to": []any{vpcPolicy},
+		}}}}
+		roles := cdktest.Resources(t, tmpl, "AWS::IAM::Role")
+		for _, prefix := range []string{"InVpcServiceRole", "PlainServiceRole", "TunedServiceRole", "OwnRole"} {
+			var md any
+			found := false
+			for id, r := range roles {
+				if strings.HasPrefix(id, prefix) {
+					md, found = r["Metadata"], true
+				}
+			}
+			switch {
+			case !found:
+				t.Errorf("no role %s*", prefix)
+			case prefix == "InVpcServiceRole" && !reflect.DeepEqual(md, want):
+				t.Errorf("%s metadata = %v, want %v", prefix, md, want)
+			case prefix != "InVpcServiceRole" && md != nil:
+				t.Errorf("%s is not a new role in a VPC; want no metadata, got %v", prefix, md)
+			}
+		}
+
+		// cdk-nag reads the metadata: its report has the VPC function's IAM4
+		// finding suppressed with the reason, and the other roles compliant.
+		// (The file is <pack>-<stage id>-<stack>: the app's id is empty.)
+		f, err := os.Open(filepath.Join(*app.Outdir(), "AwsSolutions--Settings-NagReport.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := csv.NewReader(f).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		iam4 := map[string][2]string{} // resource: compliance, exception reason
+		for _, row := range rows {     // Rule ID, Resource ID, Compliance, Exception Reason, ...
+			if row[0] == "AwsSolutions-IAM4" {
+				iam4[row[1]] = [2]string{row[2], row[3]}
+			}
+		}
+		compliant := [2]string{"Compliant", "N/A"}
+		wantReport := map[string][2]string{
+			"Settings/InVpc/ServiceRole/Resource": {"Suppressed", "[" + vpcPolicy + "] " + reason},
+			"Settings/Plain/ServiceRole/Resource": compliant,
+			"Settings/Tuned/ServiceRole/Resource": compliant,
+			"Settings/OwnRole/Resource":           compliant,
+		}
+		if !reflect.DeepEqual(iam4, wantReport) {
+			t.Errorf("nag report AwsSolutions-IAM4 = %q, want %q", iam4, wantReport)
+		}
+		for _, finding := range cdktest.NagFindings(stack) {
+			if strings.Contains(finding.Message, "AwsSolutions-IAM4") {
+				t.Errorf("unsuppressed %s", finding)
+			}
+		}
 	})
 }

@@ -100,8 +100,7 @@ func TestProvisioned(t *testing.T) {
 		}
 	})
 
-	t.Run("cfn-lint", func(t *testing.T) { cdktest.CfnLint(t, cdktest.TemplateJSON(t, stack)) })
-	t.Run("cdk-nag", func(t *testing.T) { cdktest.RequireNagClean(t, stack) })
+	cdktest.Compliance(t, stack)
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -157,6 +157,5 @@ func TestWarmer(t *testing.T) {
 		}
 	})
 
-	t.Run("cfn-lint", func(t *testing.T) { cdktest.CfnLint(t, cdktest.TemplateJSON(t, stack)) })
-	t.Run("cdk-nag", func(t *testing.T) { cdktest.RequireNagClean(t, stack) })
+	cdktest.Compliance(t, stack)
 }

@@ -19,7 +19,8 @@ import (
 // TestElastiCacheExample synthesizes the example as `cdk synth` would (the
 // repository's cdk.json, aws-cdk-lib's template validation on, the handler
 // really built) and requires it to pass cdk-nag AwsSolutions with only the
-// documented suppressions, cfn-lint with none ignored, and the golden file.
+// documented suppressions, cfn-lint with only cdktest.DefaultIgnored, and the
+// golden file.
 func TestElastiCacheExample(t *testing.T) {
 	app := cdktest.NewApp(t, cdktest.WithCDKJSON("../../cdk.json"), cdktest.WithNag())
 	entry, err := filepath.Abs("handler")
@@ -36,10 +37,7 @@ func TestElastiCacheExample(t *testing.T) {
 	}
 	tmplJSON := cdktest.TemplateJSON(t, ex.Stack)
 
-	t.Run("cdk-nag", func(t *testing.T) { cdktest.RequireNagClean(t, ex.Stack) })
-	t.Run("cfn-lint", func(t *testing.T) {
-		cdktest.CfnLint(t, tmplJSON)
-	})
+	cdktest.Compliance(t, ex.Stack)
 	t.Run("golden", func(t *testing.T) {
 		cdktest.Golden(t, filepath.Join("testdata", StackName+".template.json"), tmplJSON)
 	})

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
 	"github.com/liftcdk/lift/constructs/gofunction"
@@ -63,7 +62,6 @@ func NewElastiCacheStack(scope constructs.Construct, id string, props *ElastiCac
 	if err := cache.Bind(api); err != nil {
 		return nil, fmt.Errorf("bind the cache to the function: %w", err)
 	}
-	suppressVpcAccessPolicy(api)
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiFunctionName"), &awscdk.CfnOutputProps{
 		Value:       api.FunctionName(),
@@ -74,17 +72,4 @@ func NewElastiCacheStack(scope constructs.Construct, id string, props *ElastiCac
 		Description: jsii.String("Serverless Valkey endpoint (host:port, TLS, IAM auth)"),
 	})
 	return &ElastiCacheExample{Stack: stack, Cache: cache, Api: api}, nil
-}
-
-// suppressVpcAccessPolicy documents the one cdk-nag finding this stack
-// accepts: a function in a VPC must create and delete its network interfaces,
-// whose EC2 actions take no resource ARN, and AWS's managed policy
-// AWSLambdaVPCAccessExecutionRole is the documented way to grant them.
-func suppressVpcAccessPolicy(fn awslambda.Function) {
-	cdknag.NagSuppressions_AddResourceSuppressions(fn.Role(), &[]*cdknag.NagPackSuppression{{
-		Id: jsii.String("AwsSolutions-IAM4"),
-		Reason: jsii.String("Lambda in a VPC manages its network interfaces with EC2 actions that take no resource ARN; " +
-			"AWSLambdaVPCAccessExecutionRole is AWS's documented policy for exactly those actions."),
-		AppliesTo: &[]any{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"},
-	}}, jsii.Bool(false))
 }

@@ -27,8 +27,7 @@ func TestProvisionedExample(t *testing.T) {
 	})
 	tmplJSON := cdktest.TemplateJSON(t, ex.Stack)
 
-	t.Run("cdk-nag", func(t *testing.T) { cdktest.RequireNagClean(t, ex.Stack) })
-	t.Run("cfn-lint", func(t *testing.T) { cdktest.CfnLint(t, tmplJSON) })
+	cdktest.Compliance(t, ex.Stack)
 	t.Run("golden", func(t *testing.T) {
 		cdktest.Golden(t, filepath.Join("testdata", StackName+".template.json"), tmplJSON)
 	})

@@ -103,8 +103,7 @@ func TestQuickstart(t *testing.T) {
 		})
 	})
 	t.Run("golden", func(t *testing.T) { cdktest.Golden(t, golden, raw) })
-	t.Run("cfn-lint", func(t *testing.T) { cdktest.CfnLint(t, raw) })
-	t.Run("cdk-nag AwsSolutions", func(t *testing.T) { cdktest.RequireNagClean(t, qs.Stack) })
+	cdktest.Compliance(t, qs.Stack)
 }
 
 // TestArchitectureContext checks lift:architecture parsing without a synth.

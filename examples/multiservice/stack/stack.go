@@ -98,7 +98,6 @@ func NewMultiServiceStack(scope constructs.Construct, id string, props *MultiSer
 		Monitoring: monitoring,
 	})
 	m.CloudMapEndpoint = cloudMapEndpoint(stack, m.Inventory)
-	suppressVpcAccessPolicy(m.Inventory.Function)
 
 	m.Orders = service.New(stack, jsii.String("Orders"), &service.Props{
 		ServiceName: jsii.String(OrdersService),
@@ -183,17 +182,4 @@ func cloudMapEndpoint(stack awscdk.Stack, inv *service.Service) awsec2.Interface
 	})
 	ep.Connections().AllowDefaultPortFrom(inv.Function, jsii.String("inventory reports its health to Cloud Map"))
 	return ep
-}
-
-// suppressVpcAccessPolicy documents a cdk-nag finding this stack accepts: a
-// function in a VPC must create and delete its network interfaces, whose EC2
-// actions take no resource ARN, and AWS's managed policy
-// AWSLambdaVPCAccessExecutionRole is the documented way to grant them.
-func suppressVpcAccessPolicy(fn awslambda.Function) {
-	cdknag.NagSuppressions_AddResourceSuppressions(fn.Role(), &[]*cdknag.NagPackSuppression{{
-		Id: jsii.String("AwsSolutions-IAM4"),
-		Reason: jsii.String("Lambda in a VPC manages its network interfaces with EC2 actions that take no resource ARN; " +
-			"AWSLambdaVPCAccessExecutionRole is AWS's documented policy for exactly those actions."),
-		AppliesTo: &[]any{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"},
-	}}, jsii.Bool(false))
 }
