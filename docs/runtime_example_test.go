@@ -115,6 +115,19 @@ func Example_cacheOneBackend() {
 	_ = store
 }
 
+// Example_cacheHealth registers the cache's warm-up and health check.
+func Example_cacheHealth() {
+	store, err := cacheenv.FromEnv(context.Background())
+	if err != nil {
+		slog.Error("cache configuration", "error", err)
+		os.Exit(1)
+	}
+	lift.Start(func(ctx context.Context, o Order) (Receipt, error) { return Receipt{ID: o.ID}, nil },
+		lift.OnWarmup("cache", store.Warm),                      // connects before the first request
+		lift.WithHealthCheck("cache", cache.HealthCheck(store)), // pings L2: warn while it is down
+	)
+}
+
 // Example_getOrLoad runs a memory-only cache (LIFT_CACHE_KIND unset) to show
 // that the loader runs once, that tenants are separate namespaces, and that a
 // "does not exist" answer can be cached too.

@@ -68,8 +68,8 @@ func (in instance) mustInvoke(t *testing.T, name string) greeting {
 
 // failOpen runs the deployed function as two instances against the cache
 // stand-in: miss then hits (memory, then Valkey across the two processes),
-// the server stopped mid-run with zero failed invocations, then restarted
-// on the same port and used again.
+// the server stopped mid-run with zero failed invocations and a health
+// answer of warn, then restarted on the same port, used again, and healthy.
 func failOpen(t *testing.T, c *localcloud.Cloud, fn localcloud.Function) {
 	valkey := c.CacheStandIn()
 	// Two processes of the same function sharing the cache, as two Lambda
@@ -118,10 +118,10 @@ func failOpen(t *testing.T, c *localcloud.Cloud, fn localcloud.Function) {
 			t.Errorf("%s: %s recomputed during the outage (%s, cached %s): the memory tier should still serve it", in.name, name, g.ComputedAt, first.ComputedAt)
 		}
 	}
-	// The control events are answered too. The handler's cache check reads
-	// through the tiers, which fail open, so it cannot see the outage: the
-	// status is logged, not asserted.
-	healthDuringOutage := a.health(t).Status
+	// The control events are answered too. The handler's cache check pings
+	// Valkey instead of reading through the tiers (which fail open), so it
+	// sees the outage, and reports it as a warning naming the tier.
+	healthDuringOutage := a.health(t)
 	outage := time.Since(stopped)
 	if len(failures) > 0 {
 		t.Fatalf("%d of %d invocations failed while Valkey was down (fail open means zero):\n%s\nA logs:\n%s",
@@ -147,8 +147,14 @@ func failOpen(t *testing.T, c *localcloud.Cloud, fn localcloud.Function) {
 		t.Logf("outage, %s: %d loaded, EMF CacheErrors{Tier=valkey}=%d over %d EMF lines, %d fail-open warning line(s)",
 			in.name, loaded[in.name], counts.Errors, counts.Lines, len(warnings))
 	}
+	cacheCheck := healthDuringOutage.Checks["cache"]
+	if healthDuringOutage.Status != contract.StatusWarn || len(cacheCheck) != 1 || cacheCheck[0].Status != contract.StatusWarn ||
+		!strings.Contains(cacheCheck[0].Output, contract.TierValkey+" tier") {
+		t.Errorf("health event during the outage answered %+v; want status %q with the cache check warning about the %s tier",
+			healthDuringOutage, contract.StatusWarn, contract.TierValkey)
+	}
 	slices.Sort(latencies)
-	t.Logf("health event during the outage: status %q", healthDuringOutage)
+	t.Logf("health event during the outage: status %q, cache check %+v", healthDuringOutage.Status, cacheCheck)
 	t.Logf("phase 2 (server down): %d invocations, 0 failed, %d loaded, %d from memory, in %s; latency p50 %s, max %s",
 		outageInvocations, loaded[a.name]+loaded[b.name], outageInvocations-loaded[a.name]-loaded[b.name], outage.Round(time.Millisecond),
 		latencies[len(latencies)/2].Round(time.Microsecond), latencies[len(latencies)-1].Round(time.Microsecond))
@@ -169,6 +175,13 @@ func failOpen(t *testing.T, c *localcloud.Cloud, fn localcloud.Function) {
 	}
 	t.Logf("phase 3 (server back): tier used again after %s, %d attempt(s); server holds %v key(s)",
 		recovered.Round(time.Millisecond), attempts, keys)
+	// Each instance's cache check follows the tier back to pass.
+	for _, in := range []instance{a, b} {
+		waitFor(t, fmt.Sprintf("a health event on %s to pass after the restart", in.name), func() bool {
+			return in.health(t).Status == contract.StatusPass
+		}, in)
+	}
+	t.Logf("health events on A and B pass after the restart")
 }
 
 // shared is a greeting A computed and B read back.

@@ -15,13 +15,16 @@
 // memory; both count CacheErrors (dimensions Service, Tier) and are logged at
 // most once per WithLogInterval. Every L2 call is bounded by WithTimeout
 // (LIFT_CACHE_TIMEOUT) and by half of the invocation's remaining time.
+// Because a read cannot tell an outage from a miss, health checks ping the
+// tier instead (HealthCheck, Tiered.Ping), which does not fail open.
 //
 // # Linking
 //
-// This package links only the standard library, golang.org/x/sync, otter and
-// runtime/metrics: a handler that uses only the memory tier links no AWS SDK
-// or Valkey client (TestCoreLinksNoBackendClient proves it with go list
-// -deps). FromEnv therefore builds an L2 tier only from a Backend passed in
+// This package links only the standard library, golang.org/x/sync, otter,
+// runtime/metrics and runtime/health (for HealthCheck; it links no SDK): a
+// handler that uses only the memory tier links no AWS SDK or Valkey client
+// (TestCoreLinksNoBackendClient proves it with go list -deps). FromEnv
+// therefore builds an L2 tier only from a Backend passed in
 // (dynamocache.Backend(), valkeycache.Backend()); the cacheenv package passes
 // all of them for code that lets the CDK app choose.
 //

@@ -2,13 +2,8 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
-
-// warmKey is read by Warm. Scoped keys start with "<length>:", so it can never
-// name a stored value.
-const warmKey = "lift-warm"
 
 // Warmer is implemented by caches that can open their connections ahead of
 // the first request (lift.OnWarmup hooks call it).
@@ -19,10 +14,10 @@ type Warmer interface {
 // Warm makes one round trip to the L2 tier bounded by ctx alone, not by the
 // per-call L2 timeout: a first connection (DNS, TLS, credentials) may take
 // longer than a request should wait, and a warm-up is the time to pay for it.
-// A miss is success; a failure is counted like any L2 error and returned.
+// A failure is counted like any L2 error and returned.
 func (t *Tiered) Warm(ctx context.Context) error {
-	if _, err := t.l2.Get(ctx, warmKey); err != nil && !errors.Is(err, ErrNotFound) {
-		t.failed("warm", warmKey, err)
+	if err := t.probe(ctx); err != nil {
+		t.failed("warm", ProbeKey, err)
 		return fmt.Errorf("cache: warm the %s tier: %w", t.tier, err)
 	}
 	return nil

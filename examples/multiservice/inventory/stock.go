@@ -10,7 +10,6 @@ import (
 
 	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/runtime/cache"
-	"github.com/liftcdk/lift/runtime/health"
 )
 
 // StockRequest asks whether qty units of SKU are available.
@@ -99,11 +98,9 @@ func (s *stock) Check(context.Context) error {
 	return nil
 }
 
-// CheckCache reports a cache that does not answer as a warning, not a
-// failure: reads then fall through to the store, so inventory still serves.
+// CheckCache pings the cache's L2 tier. A read cannot see an outage (reads
+// fail open, so it is a miss), a ping can; an unreachable tier is a warning,
+// not a failure, because inventory still serves from the store.
 func (s *stock) CheckCache(ctx context.Context) error {
-	if _, err := s.cache.Get(ctx, "health"); err != nil && !errors.Is(err, cache.ErrNotFound) {
-		return health.Warn(fmt.Errorf("inventory: cache: %w", err))
-	}
-	return nil
+	return cache.HealthCheck(s.cache)(ctx)
 }

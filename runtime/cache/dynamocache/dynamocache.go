@@ -174,6 +174,21 @@ func (c *Cache) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
+// Ping reads the item cache.ProbeKey with GetItem; found or not, an answer
+// means the table is reachable. It is a GetItem, not DescribeTable, because
+// the policy cachetier grants is exactly GetItem, PutItem and DeleteItem on
+// the table: the probe needs no more than requests do, and proves they may read.
+func (c *Cache) Ping(ctx context.Context) error {
+	_, err := c.api.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &c.table,
+		Key:       map[string]types.AttributeValue{c.keyAttr: &types.AttributeValueMemberS{Value: cache.ProbeKey}},
+	})
+	if err != nil {
+		return fmt.Errorf("dynamocache: ping table %s: %w", c.table, err)
+	}
+	return nil
+}
+
 func (c *Cache) checkKey(key string) error {
 	switch {
 	case key == "":
@@ -208,4 +223,7 @@ func decodeItem(item map[string]types.AttributeValue, ttlAttr string) ([]byte, t
 	return v, time.Unix(secs, 0), nil
 }
 
-var _ cache.ExpiryGetter = (*Cache)(nil)
+var (
+	_ cache.ExpiryGetter = (*Cache)(nil)
+	_ cache.Pinger       = (*Cache)(nil)
+)

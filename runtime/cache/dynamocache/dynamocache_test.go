@@ -267,3 +267,35 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestPing: one GetItem (the API interface holds only the three item actions
+// cachetier grants) answers nil for the cache table and an error naming the
+// table when the table does not exist.
+func TestPing(t *testing.T) {
+	client, name := table(t)
+	for _, tc := range []struct {
+		table   string
+		wantErr bool
+	}{
+		{name, false},
+		{"lift-cache-missing", true},
+	} {
+		t.Run(tc.table, func(t *testing.T) {
+			api := &countingAPI{API: client}
+			c, err := dynamocache.New(api, tc.table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err = c.Ping(ctx)
+			if tc.wantErr != (err != nil) || err != nil && !strings.Contains(err.Error(), tc.table) {
+				t.Fatalf("Ping of %s: %v; want error %v, naming the table", tc.table, err, tc.wantErr)
+			}
+			if api.gets.Load() != 1 || api.puts.Load()+api.deletes.Load() != 0 {
+				t.Fatalf("Ping made %d reads and %d writes; want exactly 1 GetItem", api.gets.Load(), api.puts.Load()+api.deletes.Load())
+			}
+			t.Logf("Ping of %s: %v", tc.table, err)
+		})
+	}
+}

@@ -115,6 +115,15 @@ func (c *Cache) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
+// Ping sends one PING, bounded by ctx: it reaches the server without touching
+// a key (in cluster mode, any node).
+func (c *Cache) Ping(ctx context.Context) error {
+	if err := c.client.Do(ctx, c.client.B().Ping().Build()).Error(); err != nil {
+		return fmt.Errorf("valkeycache: ping: %w", err)
+	}
+	return nil
+}
+
 func encodeValue(v []byte, exp time.Time) []byte {
 	b := make([]byte, headerLen, headerLen+len(v))
 	b[0] = headerVersion
@@ -135,4 +144,7 @@ func decodeValue(b []byte) ([]byte, time.Time, error) {
 	return b[headerLen:], time.UnixMilli(ms), nil
 }
 
-var _ cache.ExpiryGetter = (*Cache)(nil)
+var (
+	_ cache.ExpiryGetter = (*Cache)(nil)
+	_ cache.Pinger       = (*Cache)(nil)
+)

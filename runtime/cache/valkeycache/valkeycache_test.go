@@ -276,3 +276,53 @@ func TestConfigFromEnv(t *testing.T) {
 		})
 	}
 }
+
+// TestPingFollowsTheServer: against a TLS cluster (as ElastiCache Serverless
+// runs), Ping answers nil while the server is up, an error within its
+// context's deadline while it is stopped (on the dropped connection, then on
+// a refused dial), and nil again once the client has reconnected to the
+// restarted server.
+func TestPingFollowsTheServer(t *testing.T) {
+	r := testsvc.Redis(t, testsvc.RedisOptions{TLS: true, Cluster: true})
+	c := connect(t, r, true)
+	const deadline = 5 * time.Second
+	ping := func() (time.Duration, error) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), deadline)
+		defer cancel()
+		start := time.Now()
+		errc := make(chan error, 1)
+		go func() { errc <- c.Ping(ctx) }()
+		select {
+		case err := <-errc:
+			return time.Since(start), err
+		case <-time.After(deadline + 5*time.Second): // grace for a loaded machine, not a timing claim
+			t.Fatalf("Ping did not return within 5s past its %v deadline: it ignores its context", deadline)
+			return 0, nil
+		}
+	}
+	if _, err := ping(); err != nil {
+		t.Fatalf("Ping with the server up: %v\nserver logs:\n%s", err, r.Logs())
+	}
+	r.Stop(t)
+	for i := range 2 {
+		took, err := ping()
+		if err == nil || !strings.Contains(err.Error(), "valkeycache: ping") {
+			t.Fatalf("Ping %d with the server stopped: %v, want an error naming the ping", i+1, err)
+		}
+		t.Logf("Ping %d with the server stopped answered in %v: %v", i+1, took.Round(time.Millisecond), err)
+	}
+	r.Start(t)
+	until := time.Now().Add(30 * time.Second)
+	for attempt := 1; ; attempt++ {
+		_, err := ping()
+		if err == nil {
+			t.Logf("Ping answered again after %d attempt(s)", attempt)
+			break
+		}
+		if time.Now().After(until) {
+			t.Fatalf("Ping still fails 30s after the server returned: %v\nserver logs:\n%s", err, r.Logs())
+		}
+		time.Sleep(100 * time.Millisecond) // pacing between attempts
+	}
+}
