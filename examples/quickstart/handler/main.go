@@ -35,6 +35,9 @@ func main() {
 		// 100 ms per-request bound: the first connection may need longer.
 		lift.OnWarmup("cache", tiers.Warm),
 		lift.WithHealthCheck("catalog", catalog.Check),
+		// Warns (not fails) while DynamoDB is unreachable: reads fail open
+		// to the catalog, and every environment shares the table.
+		lift.WithHealthCheck("cache", cache.HealthCheck(tiers)),
 		lift.OnShutdown("report", func(ctx context.Context) error {
 			lift.Logger(ctx).Info("shutdown hook ran", "served", api.Served())
 			return nil
