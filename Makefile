@@ -32,7 +32,7 @@ help: ## list targets
 setup: ## install pinned tools: Node 22 + cdk (npm ci), aws-lambda-rie, redis/valkey; check moto/cfn-lint/aws
 	@scripts/setup.sh
 
-test: setup vet test-race test-cdk test-integ ## everything CI runs
+test: setup lint test-race test-cdk test-integ ## everything CI runs
 
 vet: ## go vet the whole module
 	$(GO) vet ./...

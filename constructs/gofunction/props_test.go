@@ -62,6 +62,7 @@ func TestBadProps(t *testing.T) {
 			FunctionOptions: &awslambda.FunctionOptions{MemorySize: jsii.Number(512)}},
 			[]string{"MemorySize", "both", "Props only"}},
 		{"deprecated log retention", "A", &gofunction.Props{Entry: jsii.String(hello),
+			//lint:ignore SA1019 the deprecated prop is what this case must reject
 			FunctionOptions: &awslambda.FunctionOptions{LogRetention: awslogs.RetentionDays_ONE_DAY}},
 			[]string{"FunctionOptions.LogRetention", "Props.LogRetention"}},
 	}
