@@ -31,6 +31,8 @@ func liftEnvFix(name string) string {
 		return "use Props.ShutdownBudget"
 	case contract.EnvMetricsNamespace:
 		return "use Props.MetricsNamespace"
+	case contract.EnvCacheMemoryBytes:
+		return "use Props.CacheMemoryBytes"
 	case contract.EnvLocalAddr:
 		return "it is for local runs only; set it in your shell, not in the function"
 	default:

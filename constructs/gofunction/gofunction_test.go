@@ -209,3 +209,44 @@ func TestSettings(t *testing.T) {
 		}
 	})
 }
+
+// TestCacheMemoryBytes checks that CacheMemoryBytes reaches the function as
+// LIFT_CACHE_MEMORY_BYTES up to half of its memory (Lambda's 128 MB when
+// MemorySize is unset, or MemorySize from either place), that a MemorySize
+// token leaves only the minimum to check, and that unset writes nothing.
+func TestCacheMemoryBytes(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "CacheMemory")
+	hello := jsii.String(testdataDir(t, "hello"))
+	memoryParam := awscdk.NewCfnParameter(stack, jsii.String("Memory"), &awscdk.CfnParameterProps{Type: jsii.String("Number")}).ValueAsNumber()
+
+	gofunction.New(stack, jsii.String("Unset"), &gofunction.Props{Entry: hello})
+	gofunction.New(stack, jsii.String("Minimum"), &gofunction.Props{Entry: hello, CacheMemoryBytes: jsii.Number(256)})
+	gofunction.New(stack, jsii.String("HalfOfDefault"), &gofunction.Props{Entry: hello, CacheMemoryBytes: jsii.Number(64 << 20)})
+	gofunction.New(stack, jsii.String("HalfOfProp"), &gofunction.Props{Entry: hello, MemorySize: jsii.Number(1024),
+		CacheMemoryBytes: jsii.Number(512 << 20)})
+	gofunction.New(stack, jsii.String("HalfOfOptions"), &gofunction.Props{Entry: hello,
+		FunctionOptions: &awslambda.FunctionOptions{MemorySize: jsii.Number(300)}, CacheMemoryBytes: jsii.Number(150 << 20)})
+	gofunction.New(stack, jsii.String("MemoryToken"), &gofunction.Props{Entry: hello, MemorySize: memoryParam,
+		CacheMemoryBytes: jsii.Number(1 << 30)})
+
+	want := map[string]any{ // logical id prefix: LIFT_CACHE_MEMORY_BYTES, nil for absent
+		"UnsetFunction":         nil,
+		"MinimumFunction":       "256",
+		"HalfOfDefaultFunction": "67108864",
+		"HalfOfPropFunction":    "536870912",
+		"HalfOfOptionsFunction": "157286400",
+		"MemoryTokenFunction":   "1073741824",
+	}
+	got := map[string]any{}
+	for id, r := range cdktest.Resources(t, cdktest.Template(stack), "AWS::Lambda::Function") {
+		vars := r["Properties"].(map[string]any)["Environment"].(map[string]any)["Variables"].(map[string]any)
+		for prefix := range want {
+			if strings.HasPrefix(id, prefix) {
+				got[prefix] = vars["LIFT_CACHE_MEMORY_BYTES"]
+			}
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("LIFT_CACHE_MEMORY_BYTES by function = %v, want %v", got, want)
+	}
+}

@@ -36,6 +36,11 @@ type Props struct {
 	ShutdownBudget awscdk.Duration
 	// MetricsNamespace is LIFT_METRICS_NAMESPACE. Default: unset ("Lift").
 	MetricsNamespace *string
+	// CacheMemoryBytes is LIFT_CACHE_MEMORY_BYTES, the byte bound of the
+	// runtime's in-memory cache tier: a whole number from 256 to half of
+	// MemorySize in bytes (the rest is the handler's). Default: unset; the
+	// runtime uses 64 MiB or a quarter of MemorySize, whichever is less.
+	CacheMemoryBytes *float64
 
 	// MemorySize in MB. Default: 128 (Lambda's).
 	MemorySize *float64

@@ -22,6 +22,7 @@ func TestBadProps(t *testing.T) {
 	hello := testdataDir(t, "hello")
 	outside := t.TempDir() // /tmp has no go.mod above it
 	must(t, writeFile(outside+"/main.go", "package main\n\nfunc main() {}\n"))
+	memoryParam := awscdk.NewCfnParameter(stack, jsii.String("Memory"), &awscdk.CfnParameterProps{Type: jsii.String("Number")}).ValueAsNumber()
 
 	tests := []struct {
 		name  string
@@ -61,6 +62,23 @@ func TestBadProps(t *testing.T) {
 		{"setting in two places", "A", &gofunction.Props{Entry: jsii.String(hello), MemorySize: jsii.Number(256),
 			FunctionOptions: &awslambda.FunctionOptions{MemorySize: jsii.Number(512)}},
 			[]string{"MemorySize", "both", "Props only"}},
+		{"LIFT_CACHE_MEMORY_BYTES in Environment", "A", &gofunction.Props{Entry: jsii.String(hello),
+			Environment: &map[string]*string{"LIFT_CACHE_MEMORY_BYTES": jsii.String("1048576")}},
+			[]string{`Environment["LIFT_CACHE_MEMORY_BYTES"]`, "Props.CacheMemoryBytes"}},
+		{"cache memory below the runtime's minimum", "A", &gofunction.Props{Entry: jsii.String(hello), CacheMemoryBytes: jsii.Number(255)},
+			[]string{"CacheMemoryBytes 255", "whole number of bytes, at least 256"}},
+		{"cache memory not whole", "A", &gofunction.Props{Entry: jsii.String(hello), CacheMemoryBytes: jsii.Number(1000.5)},
+			[]string{"CacheMemoryBytes 1000.5", "whole number of bytes"}},
+		{"cache memory over half of Lambda's default memory", "A", &gofunction.Props{Entry: jsii.String(hello), CacheMemoryBytes: jsii.Number(64<<20 + 1)},
+			[]string{"CacheMemoryBytes 67108865", "half of the function's 128 MB", "67108864 bytes", "raise MemorySize to at least 129 MB"}},
+		{"cache memory over half of MemorySize", "A", &gofunction.Props{Entry: jsii.String(hello), MemorySize: jsii.Number(256),
+			CacheMemoryBytes: jsii.Number(200 << 20)},
+			[]string{"CacheMemoryBytes 209715200", "half of the function's 256 MB", "raise MemorySize to at least 400 MB"}},
+		{"cache memory over half of FunctionOptions.MemorySize", "A", &gofunction.Props{Entry: jsii.String(hello),
+			FunctionOptions: &awslambda.FunctionOptions{MemorySize: jsii.Number(512)}, CacheMemoryBytes: jsii.Number(512 << 20)},
+			[]string{"CacheMemoryBytes 536870912", "half of the function's 512 MB", "raise MemorySize to at least 1024 MB"}},
+		{"cache memory token", "A", &gofunction.Props{Entry: jsii.String(hello), CacheMemoryBytes: memoryParam},
+			[]string{"CacheMemoryBytes is a token", "literal whole number"}},
 		{"deprecated log retention", "A", &gofunction.Props{Entry: jsii.String(hello),
 			//lint:ignore SA1019 the deprecated prop is what this case must reject
 			FunctionOptions: &awslambda.FunctionOptions{LogRetention: awslogs.RetentionDays_ONE_DAY}},

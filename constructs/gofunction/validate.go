@@ -3,17 +3,21 @@ package gofunction
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/internal/bundling"
 	"github.com/liftcdk/lift/constructs/internal/defaults"
+	"github.com/liftcdk/lift/internal/contract"
 )
 
 // ErrInvalidProps is wrapped by the error New panics with when Props are
@@ -22,6 +26,9 @@ var ErrInvalidProps = errors.New("invalid gofunction.Props")
 
 // maxShutdownBudget is Lambda's grace period between SIGTERM and SIGKILL.
 const maxShutdownBudget = 500 * time.Millisecond
+
+// lambdaMemoryMB is the memory Lambda gives a function whose MemorySize is unset.
+const lambdaMemoryMB = 128
 
 var serviceNamePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
@@ -127,6 +134,7 @@ func resolve(id string, p *Props) (*resolved, error) {
 	overlay(&problems, "SecurityGroups", p.SecurityGroups, &o.SecurityGroups)
 	overlay(&problems, "Role", p.Role, &o.Role)
 	overlay(&problems, "Environment", p.Environment, &o.Environment)
+	cacheMemoryBytes(r.env, bad, p.CacheMemoryBytes, o.MemorySize)
 
 	if o.Environment != nil {
 		for k, v := range *o.Environment {
@@ -148,6 +156,38 @@ func resolve(id string, p *Props) (*resolved, error) {
 	}
 	return r, nil
 }
+
+// cacheMemoryBytes checks Props.CacheMemoryBytes against the runtime's minimum
+// and half of the function's memory (memorySize, MB; nil is Lambda's default),
+// and writes it to env.
+func cacheMemoryBytes(env map[string]*string, bad func(string, ...any), n, memorySize *float64) {
+	if n == nil {
+		return
+	}
+	if isNumberToken(n) {
+		bad("CacheMemoryBytes is a token: give a literal whole number of bytes, e.g. jsii.Number(16 << 20) for 16 MiB")
+		return
+	}
+	v := strconv.FormatFloat(*n, 'f', -1, 64)
+	if math.IsInf(*n, 0) || *n != math.Trunc(*n) || *n < contract.MinCacheMemoryBytes {
+		bad("CacheMemoryBytes %s is not valid: give a whole number of bytes, at least %d, e.g. jsii.Number(16 << 20) for 16 MiB, or leave it unset for the runtime's default",
+			v, contract.MinCacheMemoryBytes)
+		return
+	}
+	memMB, known := float64(lambdaMemoryMB), true
+	if memorySize != nil {
+		memMB, known = *memorySize, !isNumberToken(memorySize) // a token: the bound is unknown until deploy
+	}
+	if limit := memMB * (1 << 20) / 2; known && *n > limit {
+		bad("CacheMemoryBytes %s is more than half of the function's %s MB of memory (%s bytes): lower it, or raise MemorySize to at least %.0f MB",
+			v, strconv.FormatFloat(memMB, 'f', -1, 64), strconv.FormatFloat(limit, 'f', -1, 64), math.Ceil(2**n/(1<<20)))
+		return
+	}
+	env[contract.EnvCacheMemoryBytes] = jsii.String(v)
+}
+
+// isNumberToken reports whether v is an unresolved CDK token.
+func isNumberToken(v *float64) bool { return *awscdk.Token_IsUnresolved(v) }
 
 // overlay copies a Props field onto the matching FunctionOptions field,
 // refusing a value set in both places.

@@ -20,7 +20,10 @@ const (
 const (
 	// EnvCacheKind selects the L2 tier: one of CacheKind*. Unset means memory only.
 	EnvCacheKind = "LIFT_CACHE_KIND"
-	// EnvCacheMemoryBytes bounds the in-memory tier in bytes. Default DefaultCacheMemoryBytes.
+	// EnvCacheMemoryBytes bounds the in-memory tier in bytes, at least
+	// MinCacheMemoryBytes; gofunction.Props.CacheMemoryBytes writes it. Unset, it
+	// is DefaultCacheMemoryBytes or a quarter of the function's memory
+	// (AWS_LAMBDA_FUNCTION_MEMORY_SIZE), whichever is less.
 	EnvCacheMemoryBytes = "LIFT_CACHE_MEMORY_BYTES"
 	// EnvCacheTimeout bounds every L2 call, as a Go duration. Default DefaultCacheTimeout.
 	EnvCacheTimeout = "LIFT_CACHE_TIMEOUT"

@@ -51,7 +51,7 @@ func ConfigFromEnv(env LookupEnv) (Config, error) {
 	if env == nil {
 		env = os.LookupEnv
 	}
-	cfg := Config{MemoryBytes: contract.DefaultCacheMemoryBytes, Timeout: contract.DefaultCacheTimeout}
+	cfg := Config{MemoryBytes: defaultMemoryBytes(env), Timeout: contract.DefaultCacheTimeout}
 	var errs []error
 	cfg.Service, _ = env(contract.EnvService)
 	if cfg.Service == "" {
@@ -67,9 +67,9 @@ func ConfigFromEnv(env LookupEnv) (Config, error) {
 	}
 	if s, ok := env(contract.EnvCacheMemoryBytes); ok && s != "" {
 		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-		if err != nil || n < 2*entryOverhead {
+		if err != nil || n < contract.MinCacheMemoryBytes {
 			errs = append(errs, fmt.Errorf("%w: %s=%q: want a whole number of bytes, at least %d (e.g. %d for 64 MiB)",
-				ErrConfig, contract.EnvCacheMemoryBytes, s, 2*entryOverhead, contract.DefaultCacheMemoryBytes))
+				ErrConfig, contract.EnvCacheMemoryBytes, s, contract.MinCacheMemoryBytes, contract.DefaultCacheMemoryBytes))
 		} else {
 			cfg.MemoryBytes = n
 		}
@@ -84,6 +84,27 @@ func ConfigFromEnv(env LookupEnv) (Config, error) {
 		}
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// envFunctionMemory is the function's memory in MB, set by Lambda.
+const envFunctionMemory = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"
+
+// defaultMemoryBytes bounds the memory tier when contract.EnvCacheMemoryBytes
+// is unset: contract.DefaultCacheMemoryBytes, but at most a quarter of the
+// function's memory, so a 128 MB function keeps room for its own work. Outside
+// Lambda (no usable AWS_LAMBDA_FUNCTION_MEMORY_SIZE) it is the plain default:
+// Lambda always sets the variable, so a bad value is no reason to fail.
+func defaultMemoryBytes(env LookupEnv) int64 {
+	s, _ := env(envFunctionMemory)
+	mb, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || mb <= 0 {
+		return contract.DefaultCacheMemoryBytes
+	}
+	if mb >= 4*contract.DefaultCacheMemoryBytes>>20 { // also keeps the shift below from overflowing
+		return contract.DefaultCacheMemoryBytes
+	}
+	// A quarter of even 1 MB is far above contract.MinCacheMemoryBytes.
+	return mb << 20 / 4
 }
 
 // FromEnv builds exactly the tiers the environment configures: the memory

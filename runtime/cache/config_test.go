@@ -55,6 +55,77 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 }
 
+// TestConfigFromEnvMemoryDefault checks the memory tier's default bound: at
+// most a quarter of the function's memory, never more than 64 MiB, 64 MiB
+// outside Lambda, and an explicit LIFT_CACHE_MEMORY_BYTES always wins.
+func TestConfigFromEnvMemoryDefault(t *testing.T) {
+	const fnMemory = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"
+	tests := []struct {
+		name string
+		env  map[string]string
+		want int64
+	}{
+		{"128 MB function: a quarter", map[string]string{fnMemory: "128"}, 32 << 20},
+		{"256 MB function: a quarter is the cap", map[string]string{fnMemory: "256"}, 64 << 20},
+		{"512 MB function: capped", map[string]string{fnMemory: "512"}, contract.DefaultCacheMemoryBytes},
+		{"1769 MB function: capped", map[string]string{fnMemory: "1769"}, contract.DefaultCacheMemoryBytes},
+		{"1 MB: a quarter, above the minimum", map[string]string{fnMemory: "1"}, 256 << 10},
+		{"outside Lambda", map[string]string{}, contract.DefaultCacheMemoryBytes},
+		{"garbage memory size", map[string]string{fnMemory: "lots"}, contract.DefaultCacheMemoryBytes},
+		{"zero memory size", map[string]string{fnMemory: "0"}, contract.DefaultCacheMemoryBytes},
+		{"huge memory size does not overflow", map[string]string{fnMemory: "9223372036854775807"}, contract.DefaultCacheMemoryBytes},
+		{"explicit wins over a small function", map[string]string{fnMemory: "128", contract.EnvCacheMemoryBytes: "100000000"}, 100000000},
+		{"explicit wins outside Lambda", map[string]string{contract.EnvCacheMemoryBytes: "4096"}, 4096},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.env[contract.EnvService] = "orders"
+			got, err := cache.ConfigFromEnv(envOf(tt.env))
+			if err != nil || got.MemoryBytes != tt.want {
+				t.Fatalf("MemoryBytes = %d, %v; want %d", got.MemoryBytes, err, tt.want)
+			}
+		})
+	}
+	t.Run("explicit value still validated", func(t *testing.T) {
+		_, err := cache.ConfigFromEnv(envOf(map[string]string{contract.EnvService: "orders", fnMemory: "128",
+			contract.EnvCacheMemoryBytes: "255"}))
+		if !errors.Is(err, cache.ErrConfig) || !strings.Contains(err.Error(), contract.EnvCacheMemoryBytes+`="255"`) {
+			t.Fatalf("err = %v; want ErrConfig naming %s", err, contract.EnvCacheMemoryBytes)
+		}
+	})
+}
+
+// TestNewMemoryDefaultFollowsFunctionMemory checks that NewMemory without
+// WithMaxBytes applies the same default, read from the process environment.
+func TestNewMemoryDefaultFollowsFunctionMemory(t *testing.T) {
+	value := make([]byte, 32<<20) // over a quarter of 128 MB once key and overhead are added
+	for _, tt := range []struct {
+		memory  string
+		wantErr string // "" means stored
+	}{
+		{"128", "over the 33554432-byte memory tier"},
+		{"", ""}, // not in Lambda: 64 MiB
+	} {
+		t.Run("memory="+tt.memory, func(t *testing.T) {
+			t.Setenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", tt.memory)
+			m, err := cache.NewMemory(quietMetrics())
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = m.Set(context.Background(), "k", value, time.Minute)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Set of 32 MiB: %v; want it stored in a 64 MiB tier", err)
+				}
+				return
+			}
+			if !errors.Is(err, cache.ErrValueTooLarge) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Set of 32 MiB: %v; want ErrValueTooLarge %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
 func TestFromEnvMemoryOnly(t *testing.T) {
 	c, err := cache.FromEnv(context.Background(), quietMetrics(),
 		cache.WithLookupEnv(envOf(map[string]string{contract.EnvService: "orders", contract.EnvCacheKind: "memory"})))

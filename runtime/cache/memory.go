@@ -16,6 +16,10 @@ import (
 // bounded in real bytes, not only in payload bytes.
 const entryOverhead = 128
 
+// The smallest memory tier must hold two of the smallest entries: this fails
+// to compile if contract.MinCacheMemoryBytes drops below that.
+const _ = uint(contract.MinCacheMemoryBytes - 2*entryOverhead)
+
 // Memory is the in-process tier: a W-TinyLFU cache (otter) bounded in bytes,
 // with a TTL per entry. A Get hit allocates nothing and returns the stored
 // slice itself: callers must not modify it.
@@ -38,9 +42,9 @@ type memEntry struct {
 // NewMemory returns a memory tier bounded by WithMaxBytes.
 func NewMemory(opts ...Option) (*Memory, error) {
 	o := buildOptions(opts)
-	if o.maxBytes < entryOverhead*2 {
+	if o.maxBytes < contract.MinCacheMemoryBytes {
 		return nil, fmt.Errorf("%w: memory tier size %d bytes is too small: set %s (or WithMaxBytes) to at least %d",
-			ErrConfig, o.maxBytes, contract.EnvCacheMemoryBytes, entryOverhead*2)
+			ErrConfig, o.maxBytes, contract.EnvCacheMemoryBytes, contract.MinCacheMemoryBytes)
 	}
 	c, err := otter.New(&otter.Options[string, memEntry]{
 		MaximumWeight: uint64(o.maxBytes),

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/liftcdk/lift/internal/contract"
@@ -27,7 +28,7 @@ type options struct {
 
 func defaultOptions() options {
 	return options{
-		maxBytes:  contract.DefaultCacheMemoryBytes,
+		maxBytes:  defaultMemoryBytes(os.LookupEnv),
 		timeout:   contract.DefaultCacheTimeout,
 		memoryTTL: time.Minute,
 		logEvery:  10 * time.Second,
@@ -45,7 +46,8 @@ func buildOptions(opts []Option) options {
 }
 
 // WithMaxBytes bounds the memory tier: keys, values and per-entry overhead
-// together stay under n bytes. Default contract.DefaultCacheMemoryBytes.
+// together stay under n bytes. Default contract.DefaultCacheMemoryBytes, or a
+// quarter of the function's memory (AWS_LAMBDA_FUNCTION_MEMORY_SIZE) if less.
 func WithMaxBytes(n int64) Option { return func(o *options) { o.maxBytes = n } }
 
 // WithTimeout bounds every L2 call. The call also never uses more than half of
