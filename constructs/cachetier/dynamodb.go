@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/internal/nag"
+	"github.com/liftcdk/lift/constructs/internal/token"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -109,7 +110,7 @@ func (d *DynamoDB) attributeName(prop string, v *string, def string) string {
 	switch {
 	case v == nil:
 		return def
-	case isToken(v) || *v == "" || len(*v) > 255:
+	case token.Unresolved(v) || *v == "" || len(*v) > 255:
 		d.problems.addf(ErrInvalidProp, "%s is %s: give a literal attribute name of 1 to 255 characters, or leave it unset for %q",
 			prop, describe(v), def)
 		return def

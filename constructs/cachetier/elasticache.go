@@ -9,6 +9,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/internal/token"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -205,14 +206,14 @@ func (e *ElastiCache) checkProps(props *ElastiCacheProps) {
 	default:
 		p.addf(ErrInvalidProp, "ElastiCacheProps.Auth is %q: use cachetier.AuthIAM (the default) or cachetier.AuthPassword", string(props.Auth))
 	}
-	if s := props.AccessString; s != nil && !isToken(s) && *s == "" {
+	if s := props.AccessString; s != nil && !token.Unresolved(s) && *s == "" {
 		p.addf(ErrInvalidProp, "ElastiCacheProps.AccessString is empty: give a Valkey ACL such as \"on ~* +@all\", or leave it unset")
 	}
 
 	switch name := props.CacheName; {
 	case name == nil:
 		e.name = generatedCacheName(e)
-	case isToken(name) || !validCacheName(*name):
+	case token.Unresolved(name) || !validCacheName(*name):
 		p.addf(ErrInvalidProp, "ElastiCacheProps.CacheName is %s: give a literal name of at most %d characters: a lowercase letter, "+
 			"then lowercase letters, digits and single hyphens, not ending with a hyphen (e.g. \"orders-cache\"); or leave it unset "+
 			"to derive one from the construct path", describe(name), maxCacheNameChars)

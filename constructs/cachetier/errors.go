@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/internal/token"
 )
 
 // Sentinel errors. Every error this package reports wraps one of them and
@@ -66,7 +67,7 @@ func describe(s *string) string {
 	if s == nil {
 		return "<unset>"
 	}
-	if isToken(s) {
+	if token.Unresolved(s) {
 		return "<token>"
 	}
 	return fmt.Sprintf("%q", *s)
@@ -75,10 +76,4 @@ func describe(s *string) string {
 // path is a construct's path for messages.
 func path(c constructs.IConstruct) string {
 	return *c.Node().Path()
-}
-
-// isToken reports whether v is (or holds) an unresolved CDK token.
-func isToken(v any) bool {
-	b := awscdk.Token_IsUnresolved(v)
-	return b != nil && *b
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/internal/token"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -56,7 +57,7 @@ func timeoutValue(p *problems, prop string, d awscdk.Duration) string {
 		return contract.DefaultCacheTimeout.String()
 	}
 	ms := d.ToMilliseconds(nil)
-	if isToken(ms) || *ms <= 0 {
+	if token.Unresolved(ms) || *ms <= 0 {
 		p.addf(ErrInvalidProp, "%s is %s: give a positive literal duration such as awscdk.Duration_Millis(jsii.Number(100)); "+
 			"it bounds every cache call and must stay well under the function timeout", prop, *d.ToHumanString())
 		return contract.DefaultCacheTimeout.String()

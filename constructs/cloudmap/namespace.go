@@ -1,10 +1,11 @@
 package cloudmap
 
 import (
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsservicediscovery"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/internal/token"
 )
 
 // NamespaceProps configures a Cloud Map HTTP namespace: either a new one
@@ -49,7 +50,7 @@ func NewNamespace(scope constructs.Construct, id *string, props *NamespaceProps)
 		n.problems.add(invalid("NamespaceProps.Name is empty; set Name (e.g. jsii.String(\"shop\")) to create a namespace, or Existing to use one"))
 	default:
 		n.name = *props.Name
-		if !isToken(n.name) {
+		if !token.Unresolved(n.name) {
 			n.problems.add(ValidateNamespaceName("NamespaceProps.Name", n.name))
 		}
 		n.Created = awsservicediscovery.NewHttpNamespace(n.Construct, jsii.String("Resource"), &awsservicediscovery.HttpNamespaceProps{
@@ -84,7 +85,7 @@ func (n *Namespace) useExisting(ns awsservicediscovery.IHttpNamespace) {
 		n.problems.add(invalid("NamespaceProps.Existing has no NamespaceName; import it with HttpNamespace_FromHttpNamespaceAttributes giving the namespace's HttpName"))
 		return
 	}
-	if !isToken(n.name) {
+	if !token.Unresolved(n.name) {
 		n.problems.add(ValidateNamespaceName("NamespaceProps.Existing.NamespaceName", n.name))
 	}
 }
@@ -101,8 +102,4 @@ func (n *Namespace) AddService(id *string, props *ServiceProps) *Service {
 	}
 	p.Namespace = n
 	return NewService(n.Construct, id, &p)
-}
-
-func isToken(s string) bool {
-	return *awscdk.Token_IsUnresolved(jsii.String(s))
 }

@@ -11,12 +11,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/internal/bundling"
 	"github.com/liftcdk/lift/constructs/internal/defaults"
+	"github.com/liftcdk/lift/constructs/internal/token"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -164,7 +164,7 @@ func cacheMemoryBytes(env map[string]*string, bad func(string, ...any), n, memor
 	if n == nil {
 		return
 	}
-	if isNumberToken(n) {
+	if token.Unresolved(n) {
 		bad("CacheMemoryBytes is a token: give a literal whole number of bytes, e.g. jsii.Number(16 << 20) for 16 MiB")
 		return
 	}
@@ -176,7 +176,7 @@ func cacheMemoryBytes(env map[string]*string, bad func(string, ...any), n, memor
 	}
 	memMB, known := float64(lambdaMemoryMB), true
 	if memorySize != nil {
-		memMB, known = *memorySize, !isNumberToken(memorySize) // a token: the bound is unknown until deploy
+		memMB, known = *memorySize, !token.Unresolved(memorySize) // a token: the bound is unknown until deploy
 	}
 	if limit := memMB * (1 << 20) / 2; known && *n > limit {
 		bad("CacheMemoryBytes %s is more than half of the function's %s MB of memory (%s bytes): lower it, or raise MemorySize to at least %.0f MB",
@@ -185,9 +185,6 @@ func cacheMemoryBytes(env map[string]*string, bad func(string, ...any), n, memor
 	}
 	env[contract.EnvCacheMemoryBytes] = jsii.String(v)
 }
-
-// isNumberToken reports whether v is an unresolved CDK token.
-func isNumberToken(v *float64) bool { return *awscdk.Token_IsUnresolved(v) }
 
 // overlay copies a Props field onto the matching FunctionOptions field,
 // refusing a value set in both places.
