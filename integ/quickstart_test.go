@@ -93,6 +93,16 @@ func TestQuickstartLocalCloud(t *testing.T) {
 				t.Errorf("alarm topic %s is not encrypted", arn)
 			}
 		}
+		// The alarms, created by the deploy and read back.
+		for arn := range rb.Topics {
+			if n := testsvc.CheckAlarms(t, rb, localcloud.DefaultStack, arn, rep.Function.Env[contract.EnvService]); n != len(rb.Alarms) || n < 10 {
+				t.Errorf("checked %d alarms of %d read back; want every one, at least 10", n, len(rb.Alarms))
+			}
+		}
+		// The live alias the warmer invokes, on a published version.
+		if v := rb.Aliases[rep.Function.ARN+":live"]; v == "" || v == "$LATEST" {
+			t.Errorf("aliases %v, want %s:live on a published version", rb.Aliases, rep.Function.ARN)
+		}
 		// The warmer's schedule, with the input the deploy resolved: the
 		// function's live alias, two environments.
 		if len(rb.Schedules) != 1 {

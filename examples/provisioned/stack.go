@@ -69,10 +69,7 @@ func NewProvisionedStack(scope constructs.Construct, id string, props *Provision
 		}},
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("ApiAliasArn"), &awscdk.CfnOutputProps{
-		// The function's ARN and the alias name: on AWS the same string as the
-		// alias's own ARN, and a local cloud that skips aliases (moto) can
-		// still report it.
-		Value:       jsii.String(*api.FunctionArn() + ":" + *pc.Alias.AliasName()),
+		Value:       pc.Alias.FunctionArn(),
 		Description: jsii.String("Invoke this qualified ARN: the alias carries the provisioned concurrency"),
 	})
 	return &ProvisionedExample{Stack: stack, Api: api, Provisioned: pc}

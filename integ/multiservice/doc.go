@@ -13,6 +13,6 @@
 // router on 127.0.0.1 stands in for the Lambda Invoke API
 // (testsvc.LambdaRouter): it forwards /2015-03-31/functions/<qualified
 // ARN>/invocations to inventory's emulator and records what was asked for.
-// What moto skips (alarms, the alias, the warmer's schedule) is asserted in
-// the example's template tests.
+// The alarms, aliases and the warmer's schedule are created too and read back;
+// the deployed warmer is replayed with its schedule's input.
 package multiservice

@@ -147,7 +147,7 @@ func TestMultiServiceLocalCloud(t *testing.T) {
 		}
 	})
 
-	t.Run("dashboards and alarm topic", func(t *testing.T) {
+	t.Run("dashboards, alarms, aliases and alarm topic", func(t *testing.T) {
 		for name, fn := range fns {
 			dash := stack.StackName + "-" + name
 			body := c.Report().ReadBack.Dashboards[dash]
@@ -168,6 +168,17 @@ func TestMultiServiceLocalCloud(t *testing.T) {
 		for arn, topic := range topics {
 			if keyID == "" || !strings.Contains(topic.KMSKey, keyID) {
 				t.Errorf("alarm topic %s is encrypted with %q, want the stack's key %s", arn, topic.KMSKey, keyID)
+			}
+		}
+		rb := c.Report().ReadBack
+		for arn := range topics {
+			if n := testsvc.CheckAlarms(t, rb, stack.StackName, arn, stack.OrdersService, stack.InventoryService); n != len(rb.Alarms) {
+				t.Errorf("checked %d alarms of %d read back; want every one", n, len(rb.Alarms))
+			}
+		}
+		for _, fn := range fns {
+			if v := rb.Aliases[fn.ARN+":"+stack.AliasName]; v == "" || v == "$LATEST" {
+				t.Errorf("aliases %v, want %s:%s on a published version", rb.Aliases, fn.ARN, stack.AliasName)
 			}
 		}
 	})

@@ -5,7 +5,8 @@
 // (initialized ahead of time: its first request is no cold start) and once as
 // an on-demand one (its first request is).
 //
-// moto skips the "live" alias, its provisioned concurrency and the
-// Application Auto Scaling target, schedule and policy; the example's own
-// tests (examples/provisioned) assert those in the template.
+// The "live" alias is created (Lift's motocfn.py) and read back; moto has
+// no provisioned concurrency and skips the Application Auto Scaling target,
+// schedule and policy, which the example's own tests (examples/provisioned)
+// and this test assert in the template.
 package provisioned

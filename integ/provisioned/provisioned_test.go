@@ -62,22 +62,24 @@ func TestProvisionedLocalCloud(t *testing.T) {
 				t.Errorf("resource %s (%s) is %s", r.LogicalID, r.Type, r.Status)
 			}
 		}
-		// The function's and the scaling target's roles; moto skips the alias
-		// and the Application Auto Scaling target and policy.
-		want := map[string]int{"AWS::Lambda::Function": 1, "AWS::Lambda::Version": 1, "AWS::Logs::LogGroup": 1, "AWS::IAM::Role": 2}
+		// The function's and the scaling target's roles; moto skips the
+		// Application Auto Scaling target and policy.
+		want := map[string]int{"AWS::Lambda::Function": 1, "AWS::Lambda::Version": 1, "AWS::Lambda::Alias": 1, "AWS::Logs::LogGroup": 1, "AWS::IAM::Role": 2}
 		if !maps.Equal(types, want) {
 			t.Errorf("named resources by type %v, want %v\n%+v", types, want, st.Resources)
 		}
 	})
 
 	t.Run("alias", func(t *testing.T) {
-		// The output is built from the function's ARN, so it reads back
-		// although moto skips the alias itself.
 		if got, want := c.Stack().Outputs["ApiAliasArn"], fn.ARN+":"+aliasName; got != want {
 			t.Errorf("output ApiAliasArn = %q, want %q", got, want)
 		}
-		// moto skips AWS::Lambda::Alias (and the provisioned concurrency it
-		// carries): assert it in the template the deploy used.
+		// The alias, read back from Lambda, points at the published version.
+		if v := c.Report().ReadBack.Aliases[fn.ARN+":"+aliasName]; v == "" || v == "$LATEST" {
+			t.Errorf("aliases read back %v, want %s:%s on a published version", c.Report().ReadBack.Aliases, fn.ARN, aliasName)
+		}
+		// moto has no provisioned concurrency (nor Application Auto Scaling in
+		// CloudFormation): assert those in the template the deploy used.
 		version := only(t, c.Stack(), "AWS::Lambda::Version").LogicalID
 		tpl := deployedTemplate(t, c)
 		var aliases []string

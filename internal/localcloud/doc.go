@@ -9,6 +9,7 @@
 //
 // Run returns a Report with every step's raw results; Checks summarises what
 // the pipeline expects of them. Callers must not trust a green deploy alone:
-// moto skips some resource types (see TOOLING.md), so the report reads back
-// what moto did create.
+// moto skips some resource types (see TOOLING.md and the README's "Local
+// cloud"; internal/localsvc/motocfn.py teaches it several), so the report
+// reads back what moto did create.
 package localcloud

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
@@ -18,6 +19,8 @@ import (
 // ReadBack is what the AWS APIs answer about the resources moto created
 // that Lift configures: tables, dashboards, topics, log groups and schedules.
 type ReadBack struct {
+	Alarms     map[string]AlarmReadBack    // by alarm name, metric and composite
+	Aliases    map[string]string           // alias ARN -> the version it points to
 	Schedules  map[string]ScheduleReadBack // by schedule name
 	Tables     map[string]TableReadBack    // by table name
 	Dashboards map[string]string           // dashboard name -> body (JSON)
@@ -29,6 +32,17 @@ type ReadBack struct {
 type TableReadBack struct {
 	BillingMode, SSEStatus, TTLAttribute, TTLStatus string
 	KeySchema                                       []string // "name HASH", ...
+}
+
+// AlarmReadBack is a CloudWatch alarm as DescribeAlarms answers.
+type AlarmReadBack struct {
+	ARN              string   `xml:"AlarmArn"`
+	Actions          []string `xml:"AlarmActions>member"`
+	Threshold        float64  `xml:"Threshold"`
+	Comparison       string   `xml:"ComparisonOperator"`
+	TreatMissingData string   `xml:"TreatMissingData"`
+	MetricMath       []string `xml:"Metrics>member>Expression"` // the expressions of a metric-math alarm
+	Rule             string   `xml:"AlarmRule"`                 // a composite alarm's rule
 }
 
 // ScheduleReadBack is an EventBridge Scheduler schedule as GetSchedule answers.
@@ -44,11 +58,25 @@ type TopicReadBack struct {
 
 func (r *runner) readResources(ctx context.Context) ([]string, error) {
 	cfg := r.moto.AWSConfig()
-	rb := ReadBack{Schedules: map[string]ScheduleReadBack{}, Tables: map[string]TableReadBack{}, Dashboards: map[string]string{}, Topics: map[string]TopicReadBack{}, LogGroups: map[string]int32{}}
+	rb := ReadBack{Alarms: map[string]AlarmReadBack{}, Aliases: map[string]string{}, Schedules: map[string]ScheduleReadBack{}, Tables: map[string]TableReadBack{}, Dashboards: map[string]string{}, Topics: map[string]TopicReadBack{}, LogGroups: map[string]int32{}}
 	r.rep.ReadBack = rb
 	var lines []string
+	var alarms []string
 	for _, res := range r.rep.Stack.Resources {
 		switch res.Type {
+		case "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm":
+			alarms = append(alarms, res.PhysicalID)
+		case "AWS::Lambda::Alias":
+			fn, alias, ok := splitAliasARN(res.PhysicalID)
+			if !ok {
+				return lines, fmt.Errorf("alias %s: physical id %q is not an alias ARN", res.LogicalID, res.PhysicalID)
+			}
+			out, err := lambda.NewFromConfig(cfg).GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String(fn), Name: aws.String(alias)})
+			if err != nil {
+				return lines, fmt.Errorf("lambda GetAlias %s: %w", res.PhysicalID, err)
+			}
+			rb.Aliases[aws.ToString(out.AliasArn)] = aws.ToString(out.FunctionVersion)
+			lines = append(lines, fmt.Sprintf("alias %s → version %s", aws.ToString(out.AliasArn), aws.ToString(out.FunctionVersion)))
 		case "AWS::DynamoDB::Table":
 			t, err := readTable(ctx, dynamodb.NewFromConfig(cfg), res.PhysicalID)
 			if err != nil {
@@ -99,7 +127,65 @@ func (r *runner) readResources(ctx context.Context) ([]string, error) {
 			}
 		}
 	}
+	if len(alarms) > 0 {
+		if err := r.readAlarms(ctx, alarms, rb.Alarms); err != nil {
+			return lines, err
+		}
+		composite := 0
+		for _, a := range rb.Alarms {
+			if a.Rule != "" {
+				composite++
+			}
+		}
+		lines = append(lines, fmt.Sprintf("%d alarms (%d composite)", len(rb.Alarms), composite))
+	}
 	return lines, nil
+}
+
+// splitAliasARN splits arn:aws:lambda:REGION:ACCOUNT:function:NAME:ALIAS.
+func splitAliasARN(arn string) (fn, alias string, ok bool) {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 8 || parts[5] != "function" {
+		return "", "", false
+	}
+	return parts[6], parts[7], true
+}
+
+// readAlarms reads the named alarms through CloudWatch's DescribeAlarms (in
+// the query protocol: see localsvc.Moto.Query), 100 names a call.
+func (r *runner) readAlarms(ctx context.Context, names []string, into map[string]AlarmReadBack) error {
+	for len(names) > 0 {
+		batch := names[:min(100, len(names))]
+		names = names[len(batch):]
+		params := url.Values{"Action": {"DescribeAlarms"}, "Version": {"2010-08-01"}, "AlarmTypes.member.1": {"MetricAlarm"}, "AlarmTypes.member.2": {"CompositeAlarm"}}
+		for i, n := range batch {
+			params.Set(fmt.Sprintf("AlarmNames.member.%d", i+1), n)
+		}
+		raw, err := r.moto.Query(ctx, "monitoring", params)
+		if err != nil {
+			return fmt.Errorf("cloudwatch DescribeAlarms: %w", err)
+		}
+		type alarm struct {
+			Name string `xml:"AlarmName"`
+			AlarmReadBack
+		}
+		var out struct {
+			Metric    []alarm `xml:"DescribeAlarmsResult>MetricAlarms>member"`
+			Composite []alarm `xml:"DescribeAlarmsResult>CompositeAlarms>member"`
+		}
+		if err := xml.Unmarshal(raw, &out); err != nil {
+			return fmt.Errorf("cloudwatch DescribeAlarms answered %s: %w", raw, err)
+		}
+		for _, a := range append(out.Metric, out.Composite...) {
+			into[a.Name] = a.AlarmReadBack
+		}
+		for _, n := range batch {
+			if _, ok := into[n]; !ok {
+				return fmt.Errorf("cloudwatch DescribeAlarms: no alarm %s", n)
+			}
+		}
+	}
+	return nil
 }
 
 func readTable(ctx context.Context, db *dynamodb.Client, name string) (TableReadBack, error) {

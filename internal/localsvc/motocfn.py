@@ -6,6 +6,13 @@ of them).
   moto's own Cloud Map backend, so what a stack registers is read back and
   used through the servicediscovery API, as in AWS.
 - AWS::ElastiCache::User is created in moto's ElastiCache backend.
+- AWS::CloudWatch::Alarm and CompositeAlarm are created in moto's CloudWatch
+  (metric math included), so alarms, their actions and a composite's rule
+  are read back through DescribeAlarms (moto never evaluates them).
+- AWS::Lambda::Alias is created in moto's Lambda (its provisioned
+  concurrency is not: moto has no such API), and AWS::Lambda::Version gets
+  what an alias refers to it by: its Ref (the version ARN) and Fn::GetAtt
+  Version and FunctionArn, which moto's model lacks.
 - AWS::Scheduler::Schedule is created in moto's EventBridge Scheduler
   backend, so a schedule's target and resolved input are read back through
   the scheduler API (moto does not fire schedules).
@@ -37,6 +44,8 @@ if moto.__version__ != MOTO_VERSION:
 
 from moto.cloudformation.exceptions import ValidationError  # noqa: E402
 from moto.core.common_models import CloudFormationModel  # noqa: E402
+from moto.awslambda.models import LambdaVersion, lambda_backends  # noqa: E402
+from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends  # noqa: E402
 from moto.dynamodb.models import dynamodb_backends  # noqa: E402
 from moto.dynamodb.models.table import Table  # noqa: E402
 from moto.elasticache.models import elasticache_backends  # noqa: E402
@@ -158,6 +167,108 @@ class Instance(_Created, CloudFormationModel):
             attributes=attrs,
         )
         return cls(instance_id, {})
+
+
+def _metric_query(q):
+    stat = q.get("MetricStat")
+    metric_stat = None
+    if stat:
+        m = stat["Metric"]
+        metric_stat = MetricStat(
+            metric=Metric(
+                metric_name=m.get("MetricName"),
+                namespace=m.get("Namespace"),
+                dimensions=[Dimension(name=d["Name"], value=d["Value"]) for d in m.get("Dimensions") or []],
+            ),
+            period=stat.get("Period"),
+            stat=stat.get("Stat"),
+            unit=stat.get("Unit"),
+        )
+    return MetricDataQuery(
+        query_id=q.get("Id"),
+        label=q.get("Label"),
+        period=q.get("Period"),
+        return_data=q.get("ReturnData"),
+        expression=q.get("Expression"),
+        metric_stat=metric_stat,
+    )
+
+
+def _put_alarm(account_id, region_name, name, props, rule=None):
+    backend = cloudwatch_backends[account_id][region_name]
+    queries = props.get("Metrics")
+    alarm = backend.put_metric_alarm(
+        name=name,
+        namespace=props.get("Namespace"),
+        metric_name=props.get("MetricName"),
+        metric_data_queries=[_metric_query(q) for q in queries] if queries else None,
+        comparison_operator=props.get("ComparisonOperator"),
+        evaluation_periods=props.get("EvaluationPeriods"),
+        datapoints_to_alarm=props.get("DatapointsToAlarm"),
+        period=props.get("Period"),
+        threshold=props.get("Threshold"),
+        statistic=props.get("Statistic"),
+        extended_statistic=props.get("ExtendedStatistic"),
+        description=props.get("AlarmDescription"),
+        dimensions=props.get("Dimensions") or [],
+        alarm_actions=props.get("AlarmActions") or [],
+        ok_actions=props.get("OKActions"),
+        insufficient_data_actions=props.get("InsufficientDataActions"),
+        unit=props.get("Unit"),
+        actions_enabled=props.get("ActionsEnabled", True),
+        treat_missing_data=props.get("TreatMissingData"),
+        evaluate_low_sample_count_percentile=props.get("EvaluateLowSampleCountPercentile"),
+        threshold_metric_id=props.get("ThresholdMetricId"),
+        rule=rule,
+    )
+    return alarm.name, {"Arn": alarm.alarm_arn}
+
+
+class Alarm(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::CloudWatch::Alarm"
+    attributes = ("Arn",)
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "AlarmName"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        return cls(*_put_alarm(account_id, region_name, resource_name, _props(cloudformation_json)))
+
+
+class CompositeAlarm(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::CloudWatch::CompositeAlarm"
+    attributes = ("Arn",)
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "AlarmName"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        return cls(*_put_alarm(account_id, region_name, resource_name, props, rule=props["AlarmRule"]))
+
+
+class Alias(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::Lambda::Alias"
+    attributes = ("AliasArn",)
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        alias = lambda_backends[account_id][region_name].create_alias(
+            name=props["Name"],
+            function_name=props["FunctionName"],
+            function_version=props["FunctionVersion"],
+            description=props.get("Description", ""),
+            routing_config=props.get("RoutingConfig"),
+        )
+        return cls(alias.arn, {"AliasArn": alias.arn})
 
 
 class Schedule(_Created, CloudFormationModel):
@@ -282,6 +393,28 @@ def _create_table_as_cloudformation_does(cls, resource_name, cloudformation_json
 
 
 Table.create_from_cloudformation_json = classmethod(_create_table_as_cloudformation_does)
+
+_create_version = LambdaVersion.create_from_cloudformation_json.__func__
+
+
+def _create_version_with_arn(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    version = _create_version(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    fn = lambda_backends[account_id][region_name].get_function(cloudformation_json["Properties"]["FunctionName"])
+    version.arn = f"{fn.function_arn}:{version.version}"
+    return version
+
+
+def _version_attribute(self, attr):
+    if attr == "Version":
+        return str(self.version)  # a string in CloudFormation, and what moto's alias API expects
+    if attr == "FunctionArn":
+        return self.arn
+    raise ValidationError(message=f"Template error: AWS::Lambda::Version has no attribute {attr} (Version, FunctionArn)")
+
+
+LambdaVersion.create_from_cloudformation_json = classmethod(_create_version_with_arn)
+LambdaVersion.physical_resource_id = property(lambda self: self.arn)
+LambdaVersion.get_cfn_attribute = _version_attribute
 
 
 if __name__ == "__main__":

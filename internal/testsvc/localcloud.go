@@ -2,6 +2,7 @@ package testsvc
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,3 +66,52 @@ func Emulate(t testing.TB, c *localcloud.Cloud, fn localcloud.Function, env map[
 	}
 	return &RIEProcess{RIE: p}
 }
+
+// CheckAlarms checks the alarms a deploy created against what Lift's
+// monitoring promises, per service (alarms named <stack>-<service>-<key>):
+// every alarm a dashboard shows exists (the dashboard builds their ARNs
+// from names); the service's composite alarm (key Composite) watches each of
+// its other alarms and alone sends to topicARN; the others treat missing
+// data as not breaching. It returns the number of alarms checked.
+func CheckAlarms(t testing.TB, rb localcloud.ReadBack, stack, topicARN string, services ...string) int {
+	t.Helper()
+	byARN := map[string]string{}
+	for name, a := range rb.Alarms {
+		byARN[a.ARN] = name
+	}
+	for dash, body := range rb.Dashboards {
+		for _, arn := range alarmARNs.FindAllString(body, -1) {
+			if _, ok := byARN[arn]; !ok {
+				t.Errorf("dashboard %s shows alarm %s, which the deploy did not create", dash, arn)
+			}
+		}
+	}
+	checked := 0
+	for _, svc := range services {
+		prefix := stack + "-" + svc + "-"
+		composite, ok := rb.Alarms[prefix+"Composite"]
+		if !ok || len(composite.Actions) != 1 || composite.Actions[0] != topicARN {
+			t.Errorf("composite alarm %sComposite = %+v (found %v), want one action to %s", prefix, composite, ok, topicARN)
+		}
+		members := 0
+		for name, a := range rb.Alarms {
+			if !strings.HasPrefix(name, prefix) || name == prefix+"Composite" {
+				continue
+			}
+			members++
+			if !strings.Contains(composite.Rule, `ALARM("`+a.ARN+`")`) {
+				t.Errorf("composite alarm %sComposite does not watch %s: rule %s", prefix, name, composite.Rule)
+			}
+			if len(a.Actions) != 0 || a.TreatMissingData != "notBreaching" {
+				t.Errorf("alarm %s: actions %v, missing data %q; want no actions of its own (the composite sends) and notBreaching", name, a.Actions, a.TreatMissingData)
+			}
+		}
+		if members == 0 {
+			t.Errorf("no alarms named %s*", prefix)
+		}
+		checked += members + 1
+	}
+	return checked
+}
+
+var alarmARNs = regexp.MustCompile(`arn:aws:cloudwatch:[a-z0-9-]+:\d{12}:alarm:[A-Za-z0-9_.-]+`)
