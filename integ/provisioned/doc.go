@@ -5,8 +5,9 @@
 // (initialized ahead of time: its first request is no cold start) and once as
 // an on-demand one (its first request is).
 //
-// The "live" alias is created (Lift's motocfn.py) and read back; moto has
-// no provisioned concurrency and skips the Application Auto Scaling target,
-// schedule and policy, which the example's own tests (examples/provisioned)
-// and this test assert in the template.
+// The "live" alias and the Application Auto Scaling target on it, with its
+// scheduled actions and target-tracking policy, are created (Lift's
+// motocfn.py) and read back; moto has no provisioned concurrency, which the
+// example's own tests (examples/provisioned) and this test assert in the
+// template.
 package provisioned

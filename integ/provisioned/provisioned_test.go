@@ -62,9 +62,9 @@ func TestProvisionedLocalCloud(t *testing.T) {
 				t.Errorf("resource %s (%s) is %s", r.LogicalID, r.Type, r.Status)
 			}
 		}
-		// The function's and the scaling target's roles; moto skips the
-		// Application Auto Scaling target and policy.
-		want := map[string]int{"AWS::Lambda::Function": 1, "AWS::Lambda::Version": 1, "AWS::Lambda::Alias": 1, "AWS::Logs::LogGroup": 1, "AWS::IAM::Role": 2}
+		// The function's and the scaling target's roles.
+		want := map[string]int{"AWS::Lambda::Function": 1, "AWS::Lambda::Version": 1, "AWS::Lambda::Alias": 1, "AWS::Logs::LogGroup": 1, "AWS::IAM::Role": 2,
+			"AWS::ApplicationAutoScaling::ScalableTarget": 1, "AWS::ApplicationAutoScaling::ScalingPolicy": 1}
 		if !maps.Equal(types, want) {
 			t.Errorf("named resources by type %v, want %v\n%+v", types, want, st.Resources)
 		}
@@ -78,8 +78,8 @@ func TestProvisionedLocalCloud(t *testing.T) {
 		if v := c.Report().ReadBack.Aliases[fn.ARN+":"+aliasName]; v == "" || v == "$LATEST" {
 			t.Errorf("aliases read back %v, want %s:%s on a published version", c.Report().ReadBack.Aliases, fn.ARN, aliasName)
 		}
-		// moto has no provisioned concurrency (nor Application Auto Scaling in
-		// CloudFormation): assert those in the template the deploy used.
+		// moto has no provisioned concurrency: assert it in the template the
+		// deploy used.
 		version := only(t, c.Stack(), "AWS::Lambda::Version").LogicalID
 		tpl := deployedTemplate(t, c)
 		var aliases []string
@@ -108,6 +108,46 @@ func TestProvisionedLocalCloud(t *testing.T) {
 			alias.ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions != 1 {
 			t.Errorf("alias %s = %+v, want %q of %s at %s.Version with 1 provisioned environment",
 				ref.Ref, alias, aliasName, fn.LogicalID, version)
+		}
+	})
+
+	t.Run("scaling", func(t *testing.T) {
+		// Read back by the deploy through Application Auto Scaling's
+		// Describe* calls; the values are examples/provisioned/stack.go's.
+		targets := c.Report().ReadBack.ScalableTargets
+		resourceID := "function:" + fn.Name + ":" + aliasName
+		const dimension = "lambda:function:ProvisionedConcurrency"
+		ref := resourceID + "|" + dimension + "|lambda"
+		if got := only(t, c.Stack(), "AWS::ApplicationAutoScaling::ScalableTarget").PhysicalID; got != ref {
+			t.Errorf("scalable target physical id %q, want its Ref %q", got, ref)
+		}
+		st, ok := targets[ref]
+		if len(targets) != 1 || !ok {
+			t.Fatalf("scalable targets read back %+v, want the one on %s", targets, ref)
+		}
+		if st.Namespace != "lambda" || st.ResourceID != resourceID || st.Dimension != dimension || st.MinCapacity != 1 || st.MaxCapacity != 2 {
+			t.Errorf("scalable target %+v, want %s of %s, 1 to 2", st, dimension, resourceID)
+		}
+		const tz = "America/New_York"
+		wantActions := map[string]localcloud.ScheduledActionReadBack{
+			"Window0Start": {Schedule: "cron(0 8 ? * MON-FRI *)", Timezone: tz, MinCapacity: 10, MaxCapacity: 20},
+			"Window0End":   {Schedule: "cron(0 20 ? * MON-FRI *)", Timezone: tz, MinCapacity: 1, MaxCapacity: 2},
+		}
+		if !maps.Equal(st.ScheduledActions, wantActions) {
+			t.Errorf("scheduled actions %+v, want %+v", st.ScheduledActions, wantActions)
+		}
+		policy := only(t, c.Stack(), "AWS::ApplicationAutoScaling::ScalingPolicy").PhysicalID
+		if len(st.Policies) != 1 {
+			t.Fatalf("scaling policies %+v, want one", st.Policies)
+		}
+		for name, p := range st.Policies {
+			wantDims := map[string]string{"FunctionName": fn.Name, "Resource": fn.Name + ":" + aliasName}
+			if p.ARN != policy || !strings.HasSuffix(p.ARN, ":policyName/"+name) || p.Type != "TargetTrackingScaling" ||
+				p.TargetValue != 0.7 || p.PredefinedMetric != "" || p.Namespace != "AWS/Lambda" ||
+				p.MetricName != "ProvisionedConcurrencyUtilization" || p.Statistic != "Maximum" || !maps.Equal(p.Dimensions, wantDims) {
+				t.Errorf("policy %s = %+v, want %s (the stack's), tracking 0.7 of the Maximum AWS/Lambda ProvisionedConcurrencyUtilization of %v",
+					name, p, policy, wantDims)
+			}
 		}
 	})
 

@@ -75,7 +75,7 @@ func (r *runner) deploySteps() []step {
 		step{"bootstrap", "cdk bootstrap the local account", r.bootstrap},
 		step{"deploy", "cdk deploy " + r.o.Stack, r.deploy},
 		step{"stack", "Read the stack back from CloudFormation", r.readStack},
-		step{"resources", "Read back the alarms, aliases, tables, dashboards, topics, log groups and schedules moto created", r.readResources},
+		step{"resources", "Read back the alarms, aliases, scalable targets, tables, dashboards, topics, log groups and schedules moto created", r.readResources},
 	)
 }
 
@@ -228,7 +228,7 @@ func (r *runner) deploy(ctx context.Context) ([]string, error) {
 	r.rep.Deploy = res
 	if err != nil {
 		if strings.Contains(res.Output, "references undefined resource") || strings.Contains(res.Output, "must contain resources") {
-			err = fmt.Errorf("%w\nhint: moto skips some resource types (ApplicationAutoScaling, "+
+			err = fmt.Errorf("%w\nhint: moto skips some resource types ("+
 				"Lambda EventInvokeConfig, SNS TopicPolicy, ...): a Fn::GetAtt on a skipped resource fails the stack, and a Ref "+
 				"to one is empty (an IAM statement left without resources is rejected); in resources moto creates, refer to "+
 				"them by a name-built ARN instead (see TOOLING.md)", err)

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -17,15 +19,46 @@ import (
 )
 
 // ReadBack is what the AWS APIs answer about the resources moto created
-// that Lift configures: tables, dashboards, topics, log groups and schedules.
+// that Lift configures: alarms, aliases, scalable targets, schedules, tables,
+// dashboards, topics and log groups.
 type ReadBack struct {
-	Alarms     map[string]AlarmReadBack    // by alarm name, metric and composite
-	Aliases    map[string]string           // alias ARN -> the version it points to
-	Schedules  map[string]ScheduleReadBack // by schedule name
-	Tables     map[string]TableReadBack    // by table name
-	Dashboards map[string]string           // dashboard name -> body (JSON)
-	Topics     map[string]TopicReadBack    // by topic ARN
-	LogGroups  map[string]int32            // log group name -> retention in days (0: never expires)
+	Alarms          map[string]AlarmReadBack          // by alarm name, metric and composite
+	Aliases         map[string]string                 // alias ARN -> the version it points to
+	ScalableTargets map[string]ScalableTargetReadBack // by the target's Ref: "resource id|dimension|namespace"
+	Schedules       map[string]ScheduleReadBack       // by schedule name
+	Tables          map[string]TableReadBack          // by table name
+	Dashboards      map[string]string                 // dashboard name -> body (JSON)
+	Topics          map[string]TopicReadBack          // by topic ARN
+	LogGroups       map[string]int32                  // log group name -> retention in days (0: never expires)
+}
+
+// ScalableTargetReadBack is an Application Auto Scaling target as
+// DescribeScalableTargets answers, with what DescribeScheduledActions and
+// DescribeScalingPolicies answer for it.
+type ScalableTargetReadBack struct {
+	Namespace, ResourceID, Dimension string
+	MinCapacity, MaxCapacity         int32
+	ScheduledActions                 map[string]ScheduledActionReadBack // by action name
+	Policies                         map[string]ScalingPolicyReadBack   // by policy name (the stack's policies only)
+}
+
+// ScheduledActionReadBack is a scheduled action: the capacities it sets, when.
+type ScheduledActionReadBack struct {
+	Schedule, Timezone       string
+	MinCapacity, MaxCapacity int32
+}
+
+// ScalingPolicyReadBack is a scaling policy; a target-tracking policy's
+// target value and metric (predefined, or a customized metric's namespace,
+// name, statistic and dimensions).
+type ScalingPolicyReadBack struct {
+	ARN, Type        string
+	TargetValue      float64
+	PredefinedMetric string
+	Namespace        string
+	MetricName       string
+	Statistic        string
+	Dimensions       map[string]string
 }
 
 // TableReadBack is a DynamoDB table as DescribeTable and DescribeTimeToLive answer.
@@ -58,12 +91,17 @@ type TopicReadBack struct {
 
 func (r *runner) readResources(ctx context.Context) ([]string, error) {
 	cfg := r.moto.AWSConfig()
-	rb := ReadBack{Alarms: map[string]AlarmReadBack{}, Aliases: map[string]string{}, Schedules: map[string]ScheduleReadBack{}, Tables: map[string]TableReadBack{}, Dashboards: map[string]string{}, Topics: map[string]TopicReadBack{}, LogGroups: map[string]int32{}}
+	rb := ReadBack{Alarms: map[string]AlarmReadBack{}, Aliases: map[string]string{}, ScalableTargets: map[string]ScalableTargetReadBack{}, Schedules: map[string]ScheduleReadBack{}, Tables: map[string]TableReadBack{}, Dashboards: map[string]string{}, Topics: map[string]TopicReadBack{}, LogGroups: map[string]int32{}}
 	r.rep.ReadBack = rb
 	var lines []string
-	var alarms []string
+	var alarms, targets []string
+	policies := map[string]bool{} // the stack's scaling policies, by ARN
 	for _, res := range r.rep.Stack.Resources {
 		switch res.Type {
+		case "AWS::ApplicationAutoScaling::ScalableTarget":
+			targets = append(targets, res.PhysicalID)
+		case "AWS::ApplicationAutoScaling::ScalingPolicy":
+			policies[res.PhysicalID] = true
 		case "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm":
 			alarms = append(alarms, res.PhysicalID)
 		case "AWS::Lambda::Alias":
@@ -127,6 +165,13 @@ func (r *runner) readResources(ctx context.Context) ([]string, error) {
 			}
 		}
 	}
+	if len(targets) > 0 || len(policies) > 0 {
+		tl, err := readScalableTargets(ctx, applicationautoscaling.NewFromConfig(cfg), targets, policies, rb.ScalableTargets)
+		lines = append(lines, tl...)
+		if err != nil {
+			return lines, err
+		}
+	}
 	if len(alarms) > 0 {
 		if err := r.readAlarms(ctx, alarms, rb.Alarms); err != nil {
 			return lines, err
@@ -149,6 +194,94 @@ func splitAliasARN(arn string) (fn, alias string, ok bool) {
 		return "", "", false
 	}
 	return parts[6], parts[7], true
+}
+
+// readScalableTargets reads the targets named by their Refs
+// ("resource id|dimension|namespace"), each with its scheduled actions and
+// those of its policies that are the stack's; every one of the stack's
+// policies must be found on one of its targets.
+func readScalableTargets(ctx context.Context, aas *applicationautoscaling.Client, refs []string, policies map[string]bool, into map[string]ScalableTargetReadBack) ([]string, error) {
+	var lines []string
+	found := 0
+	for _, ref := range refs {
+		parts := strings.Split(ref, "|")
+		if len(parts) != 3 {
+			return lines, fmt.Errorf("scalable target %q: physical id is not resource id|dimension|namespace", ref)
+		}
+		rid, dim, ns := parts[0], parts[1], aastypes.ServiceNamespace(parts[2])
+		st := ScalableTargetReadBack{Namespace: string(ns), ResourceID: rid, Dimension: dim,
+			ScheduledActions: map[string]ScheduledActionReadBack{}, Policies: map[string]ScalingPolicyReadBack{}}
+		out, err := aas.DescribeScalableTargets(ctx, &applicationautoscaling.DescribeScalableTargetsInput{
+			ServiceNamespace: ns, ResourceIds: []string{rid}, ScalableDimension: aastypes.ScalableDimension(dim)})
+		if err != nil {
+			return lines, fmt.Errorf("application-autoscaling DescribeScalableTargets %s: %w", ref, err)
+		}
+		if len(out.ScalableTargets) != 1 {
+			return lines, fmt.Errorf("application-autoscaling DescribeScalableTargets %s: %d targets, want 1", ref, len(out.ScalableTargets))
+		}
+		st.MinCapacity, st.MaxCapacity = aws.ToInt32(out.ScalableTargets[0].MinCapacity), aws.ToInt32(out.ScalableTargets[0].MaxCapacity)
+
+		acts, err := aas.DescribeScheduledActions(ctx, &applicationautoscaling.DescribeScheduledActionsInput{
+			ServiceNamespace: ns, ResourceId: aws.String(rid), ScalableDimension: aastypes.ScalableDimension(dim)})
+		if err != nil {
+			return lines, fmt.Errorf("application-autoscaling DescribeScheduledActions %s: %w", ref, err)
+		}
+		var actLines []string
+		for _, a := range acts.ScheduledActions {
+			sa := ScheduledActionReadBack{Schedule: aws.ToString(a.Schedule), Timezone: aws.ToString(a.Timezone)}
+			if c := a.ScalableTargetAction; c != nil {
+				sa.MinCapacity, sa.MaxCapacity = aws.ToInt32(c.MinCapacity), aws.ToInt32(c.MaxCapacity)
+			}
+			st.ScheduledActions[aws.ToString(a.ScheduledActionName)] = sa
+			actLines = append(actLines, fmt.Sprintf("%s %s %s → %d–%d", aws.ToString(a.ScheduledActionName), sa.Schedule, sa.Timezone, sa.MinCapacity, sa.MaxCapacity))
+		}
+
+		pols, err := aas.DescribeScalingPolicies(ctx, &applicationautoscaling.DescribeScalingPoliciesInput{
+			ServiceNamespace: ns, ResourceId: aws.String(rid), ScalableDimension: aastypes.ScalableDimension(dim)})
+		if err != nil {
+			return lines, fmt.Errorf("application-autoscaling DescribeScalingPolicies %s: %w", ref, err)
+		}
+		var polLines []string
+		for _, p := range pols.ScalingPolicies {
+			if !policies[aws.ToString(p.PolicyARN)] || aws.ToString(p.ResourceId) != rid {
+				continue // another stack's, or another target's
+			}
+			found++
+			sp := scalingPolicy(p)
+			st.Policies[aws.ToString(p.PolicyName)] = sp
+			metric := sp.PredefinedMetric
+			if metric == "" {
+				metric = sp.Statistic + " " + sp.Namespace + "/" + sp.MetricName
+			}
+			polLines = append(polLines, fmt.Sprintf("%s %s %g on %s", aws.ToString(p.PolicyName), sp.Type, sp.TargetValue, metric))
+		}
+		into[ref] = st
+		lines = append(lines, fmt.Sprintf("scalable target %s %s: %d–%d; scheduled %v; policies %v", dim, rid, st.MinCapacity, st.MaxCapacity, actLines, polLines))
+	}
+	if found != len(policies) {
+		return lines, fmt.Errorf("application-autoscaling DescribeScalingPolicies: found %d of the stack's %d scaling policies on its scalable targets", found, len(policies))
+	}
+	return lines, nil
+}
+
+func scalingPolicy(p aastypes.ScalingPolicy) ScalingPolicyReadBack {
+	sp := ScalingPolicyReadBack{ARN: aws.ToString(p.PolicyARN), Type: string(p.PolicyType)}
+	c := p.TargetTrackingScalingPolicyConfiguration
+	if c == nil {
+		return sp
+	}
+	sp.TargetValue = aws.ToFloat64(c.TargetValue)
+	if m := c.PredefinedMetricSpecification; m != nil {
+		sp.PredefinedMetric = string(m.PredefinedMetricType)
+	}
+	if m := c.CustomizedMetricSpecification; m != nil {
+		sp.Namespace, sp.MetricName, sp.Statistic = aws.ToString(m.Namespace), aws.ToString(m.MetricName), string(m.Statistic)
+		sp.Dimensions = map[string]string{}
+		for _, d := range m.Dimensions {
+			sp.Dimensions[aws.ToString(d.Name)] = aws.ToString(d.Value)
+		}
+	}
+	return sp
 }
 
 // readAlarms reads the named alarms through CloudWatch's DescribeAlarms (in

@@ -16,6 +16,11 @@ of them).
 - AWS::Scheduler::Schedule is created in moto's EventBridge Scheduler
   backend, so a schedule's target and resolved input are read back through
   the scheduler API (moto does not fire schedules).
+- AWS::ApplicationAutoScaling::ScalableTarget (with its ScheduledActions)
+  and ScalingPolicy are created in moto's Application Auto Scaling, so a
+  target's capacities, its scheduled actions and its policies (a target
+  tracking configuration as given, customized metric included) are read
+  back through the Describe* API (moto never scales anything).
 - AWS::DynamoDB::Table also gets its TimeToLiveSpecification and
   SSESpecification, which moto's CloudFormation drops (TTL) or misreads
   (SSEEnabled, the template's name for the API's Enabled).
@@ -32,6 +37,7 @@ against.
 
 import os
 import sys
+from datetime import datetime
 
 import moto
 
@@ -44,6 +50,7 @@ if moto.__version__ != MOTO_VERSION:
 
 from moto.cloudformation.exceptions import ValidationError  # noqa: E402
 from moto.core.common_models import CloudFormationModel  # noqa: E402
+from moto.applicationautoscaling.models import applicationautoscaling_backends  # noqa: E402
 from moto.awslambda.models import LambdaVersion, lambda_backends  # noqa: E402
 from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends  # noqa: E402
 from moto.dynamodb.models import dynamodb_backends  # noqa: E402
@@ -298,6 +305,86 @@ class Schedule(_Created, CloudFormationModel):
             action_after_completion=None,
         )
         return cls(schedule.name, {"Arn": schedule.arn})
+
+
+def _int(v):
+    return None if v is None else int(v)
+
+
+def _epoch(v):
+    """A template's ISO 8601 time as the epoch seconds the JSON API answers."""
+    return None if v is None else datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp()
+
+
+class ScalableTarget(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ApplicationAutoScaling::ScalableTarget"
+    attributes = ("Id",)
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        backend = applicationautoscaling_backends[account_id][region_name]
+        namespace, resource_id, dimension = props["ServiceNamespace"], props["ResourceId"], props["ScalableDimension"]
+        backend.register_scalable_target(
+            namespace=namespace,
+            r_id=resource_id,
+            dimension=dimension,
+            min_capacity=_int(props.get("MinCapacity")),
+            max_capacity=_int(props.get("MaxCapacity")),
+            role_arn=props.get("RoleARN"),
+            suspended_state=props.get("SuspendedState"),
+        )
+        for action in props.get("ScheduledActions") or []:
+            capacity = action.get("ScalableTargetAction") or {}
+            backend.put_scheduled_action(
+                service_namespace=namespace,
+                schedule=action["Schedule"],
+                timezone=action.get("Timezone"),
+                scheduled_action_name=action["ScheduledActionName"],
+                resource_id=resource_id,
+                scalable_dimension=dimension,
+                start_time=_epoch(action.get("StartTime")),
+                end_time=_epoch(action.get("EndTime")),
+                scalable_target_action={
+                    k: int(capacity[k]) for k in ("MinCapacity", "MaxCapacity") if capacity.get(k) is not None
+                },
+            )
+        # CloudFormation's Ref (and Id) of a scalable target.
+        ref = f"{resource_id}|{dimension}|{namespace}"
+        return cls(ref, {"Id": ref})
+
+
+class ScalingPolicy(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ApplicationAutoScaling::ScalingPolicy"
+    attributes = ("Arn",)
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        name = props["PolicyName"]
+        if "ScalingTargetId" in props:
+            target = props["ScalingTargetId"].split("|")
+            if len(target) != 3:
+                raise ValidationError(
+                    message=f"{cls.cfn_type} {name}: ScalingTargetId {props['ScalingTargetId']!r} is not a "
+                    "scalable target's Ref (ResourceId|ScalableDimension|ServiceNamespace)"
+                )
+            resource_id, dimension, namespace = target
+        else:
+            resource_id, dimension, namespace = props["ResourceId"], props["ScalableDimension"], props["ServiceNamespace"]
+        policy_type = props.get("PolicyType")
+        body = props.get("StepScalingPolicyConfiguration" if policy_type == "StepScaling" else "TargetTrackingScalingPolicyConfiguration")
+        policy = applicationautoscaling_backends[account_id][region_name].put_scaling_policy(
+            policy_name=name,
+            service_namespace=namespace,
+            resource_id=resource_id,
+            scalable_dimension=dimension,
+            policy_body=body,
+            policy_type=policy_type,
+        )
+        return cls(policy.policy_arn, {"Arn": policy.policy_arn})
 
 
 def _elasticache_arn(region, account_id, kind, name):
