@@ -2,6 +2,7 @@ package localcloud
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/liftcdk/lift/internal/contract"
@@ -28,7 +29,7 @@ func (r *Report) Checks() []Check {
 	add("handler bootstrap", f.Handler == "bootstrap", "handler %q", f.Handler)
 	add("architecture "+r.Architecture, len(f.Architectures) == 1 && f.Architectures[0] == r.Architecture, "architectures %v", f.Architectures)
 	add("LIFT_SERVICE set", f.Env[contract.EnvService] != "", "%s=%q", contract.EnvService, f.Env[contract.EnvService])
-	add("asset built for the function's architecture", r.Asset.Machine != "" && contains(f.Architectures, lambdaArchitecture(r.Asset.Machine)), "asset %s", r.Asset.Machine)
+	add("asset built for the function's architecture", r.Asset.Machine != "" && slices.Contains(f.Architectures, lambdaArchitecture(r.Asset.Machine)), "asset %s", r.Asset.Machine)
 	add("warm-up answered cold", r.Warmup.Answer.Lift == contract.ControlWarmup && r.Warmup.Answer.ColdStart, "lift=%q coldStart=%v", r.Warmup.Answer.Lift, r.Warmup.Answer.ColdStart)
 	add("warm-up instance id", r.Warmup.Answer.InstanceID != "", "instanceId %q", r.Warmup.Answer.InstanceID)
 	warm := r.Request.ColdStart != nil && !*r.Request.ColdStart

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,7 +96,7 @@ func (c *Cloud) Close() error { return c.r.close() }
 // emulate starts the emulator for fn's code in a; see Cloud.Emulate.
 func (r *runner) emulate(fn Function, a Asset, extra map[string]string) (*localsvc.RIE, []string, error) {
 	arch := lambdaArchitecture(a.Machine)
-	if !contains(fn.Architectures, arch) {
+	if !slices.Contains(fn.Architectures, arch) {
 		return nil, nil, fmt.Errorf("%s: the asset is built for %s but the deployed function runs on %v", fn.LogicalID, arch, fn.Architectures)
 	}
 	if arch != HostArchitecture() {
