@@ -491,17 +491,23 @@ def _create_version_with_arn(cls, resource_name, cloudformation_json, account_id
     return version
 
 
+_VERSION_ATTRIBUTES = ("Version", "FunctionArn")
+
+
 def _version_attribute(self, attr):
     if attr == "Version":
         return str(self.version)  # a string in CloudFormation, and what moto's alias API expects
     if attr == "FunctionArn":
         return self.arn
-    raise ValidationError(message=f"Template error: AWS::Lambda::Version has no attribute {attr} (Version, FunctionArn)")
+    raise ValidationError(message=f"Template error: AWS::Lambda::Version has no attribute {attr} ({', '.join(_VERSION_ATTRIBUTES)})")
 
 
 LambdaVersion.create_from_cloudformation_json = classmethod(_create_version_with_arn)
 LambdaVersion.physical_resource_id = property(lambda self: self.arn)
 LambdaVersion.get_cfn_attribute = _version_attribute
+# moto checks outputs' Fn::GetAtt with this before creating anything; its
+# default (any attribute) let CreateStack succeed and DescribeStacks fail.
+LambdaVersion.has_cfn_attr = classmethod(lambda cls, attr: attr in _VERSION_ATTRIBUTES)
 
 
 if __name__ == "__main__":

@@ -11,18 +11,23 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/smithy-go"
 
 	"github.com/liftcdk/lift/internal/localsvc"
 )
 
-// motoCFNTemplate has one resource of each type motocfn.py creates or
-// patches, and outputs of their attributes.
+// motoCFNTemplate has a resource of each Cloud Map, ElastiCache and DynamoDB
+// type motocfn.py creates or patches, and outputs of their attributes;
+// motoCFNOpsTemplate has the alarm, Lambda, scheduler and auto scaling ones.
 const motoCFNTemplate = `{
   "Resources": {
     "Namespace": {"Type": "AWS::ServiceDiscovery::HttpNamespace", "Properties": {"Name": "lift-test"}},
@@ -95,45 +100,8 @@ func TestMotoCFNCreatesCloudMapElastiCacheAndTableSettings(t *testing.T) {
 	m := startMotoCFN(t, localsvc.MotoOptions{CacheEndpoint: cacheHost + ":" + cachePort})
 	ctx := motoCtx(t)
 	cfg := m.AWSConfig()
-	cfn := cloudformation.NewFromConfig(cfg)
-
-	if _, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
-		StackName: aws.String("MotoCFN"), TemplateBody: aws.String(motoCFNTemplate),
-	}); err != nil {
-		t.Fatalf("CreateStack: %v\nmoto log:\n%s", err, m.Logs())
-	}
-	stacks, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("MotoCFN")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stack := stacks.Stacks[0]
-	if stack.StackStatus != cfntypes.StackStatusCreateComplete {
-		t.Fatalf("stack status %s (%s)", stack.StackStatus, aws.ToString(stack.StackStatusReason))
-	}
-	out := map[string]string{}
-	for _, o := range stack.Outputs {
-		out[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
+	out, physical := createStack(t, ctx, m, "MotoCFN", motoCFNTemplate)
 	t.Logf("outputs: %v", out)
-
-	// Every resource of the template is listed with a physical id.
-	var tmpl struct{ Resources map[string]json.RawMessage }
-	if err := json.Unmarshal([]byte(motoCFNTemplate), &tmpl); err != nil {
-		t.Fatal(err)
-	}
-	res, err := cfn.ListStackResources(ctx, &cloudformation.ListStackResourcesInput{StackName: aws.String("MotoCFN")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	physical := map[string]string{}
-	for _, r := range res.StackResourceSummaries {
-		physical[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
-	}
-	for logical := range tmpl.Resources {
-		if physical[logical] == "" {
-			t.Errorf("resource %s: no physical id (listed: %v)", logical, physical)
-		}
-	}
 
 	// Cloud Map: the outputs are what the servicediscovery API reads back.
 	sd := servicediscovery.NewFromConfig(cfg)
@@ -310,5 +278,313 @@ func TestMotoCFNUnknownAttribute(t *testing.T) {
 	t.Logf("property: %s", msg)
 	if !strings.Contains(msg, "AWS::ElastiCache::ServerlessCache has no attribute Nope") {
 		t.Errorf("property error %q does not name AWS::ElastiCache::ServerlessCache and Nope", msg)
+	}
+
+	// moto's own AWS::Lambda::Version, whose attributes motocfn.py supplies:
+	// an output is checked up front too, not left to fail DescribeStacks.
+	_, err = cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
+		StackName: aws.String("NopeVersionOutput"),
+		TemplateBody: aws.String(`{"Resources": {` + motoCFNFunction + `},
+  "Outputs": {"Nope": {"Value": {"Fn::GetAtt": ["Version", "Nope"]}}}}`),
+	})
+	if err == nil {
+		t.Fatal("CreateStack with an output of Version.Nope succeeded")
+	}
+	msg = apiMessage(t, err)
+	t.Logf("version output: %s", msg)
+	if !strings.Contains(msg, "Nope") || !strings.Contains(msg, "Version") {
+		t.Errorf("version output error %q does not name Version and Nope", msg)
+	}
+	_, err = cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
+		StackName: aws.String("NopeVersion"),
+		TemplateBody: aws.String(`{"Resources": {` + motoCFNFunction + `,
+    "Live": {"Type": "AWS::Lambda::Alias", "Properties": {
+      "FunctionName": {"Ref": "Function"}, "FunctionVersion": {"Fn::GetAtt": ["Version", "Nope"]}, "Name": "live"}}}}`),
+	})
+	if err == nil {
+		t.Fatal("CreateStack with an alias on Version.Nope succeeded")
+	}
+	msg = apiMessage(t, err)
+	t.Logf("version: %s", msg)
+	if !strings.Contains(msg, "AWS::Lambda::Version has no attribute Nope") {
+		t.Errorf("version error %q does not name AWS::Lambda::Version and Nope", msg)
+	}
+}
+
+// motoCFNFunction is a role, a function and a published version of it: what
+// the aliases, schedules and scaling targets of motoCFNOpsTemplate refer to.
+// moto stores the inline code without running it (no Docker).
+const motoCFNFunction = `
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": ["lambda.amazonaws.com", "scheduler.amazonaws.com"]}}]}}},
+    "Function": {"Type": "AWS::Lambda::Function", "Properties": {
+      "Runtime": "provided.al2023", "Handler": "bootstrap", "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+      "Code": {"ZipFile": "never run"}}},
+    "Version": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Function"}}}`
+
+// The schedule and scaling values motoCFNOpsTemplate sets and the test reads back.
+const (
+	opsAlertTopic  = "arn:aws:sns:us-east-1:123456789012:lift-alerts"
+	opsActionStart = "2030-01-01T07:00:00.000Z" // as the CDK writes a Date
+	opsActionEnd   = "2030-06-30T19:30:00.000Z"
+	opsTimezone    = "Europe/Paris"
+)
+
+const motoCFNOpsTemplate = `{
+  "Resources": {` + motoCFNFunction + `,
+    "Live": {"Type": "AWS::Lambda::Alias", "Properties": {
+      "FunctionName": {"Ref": "Function"}, "FunctionVersion": {"Fn::GetAtt": ["Version", "Version"]}, "Name": "live"}},
+    "Errors": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+      "Namespace": "AWS/Lambda", "MetricName": "Errors", "Statistic": "Sum", "Period": 60,
+      "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": "Function"}}, {"Name": "Resource", "Value": {"Fn::Join": [":", [{"Ref": "Function"}, "live"]]}}],
+      "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching"}},
+    "ErrorRate": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+      "EvaluationPeriods": 3, "DatapointsToAlarm": 2, "Threshold": 5, "ComparisonOperator": "GreaterThanThreshold",
+      "Metrics": [
+        {"Id": "errors", "ReturnData": false, "MetricStat": {"Period": 300, "Stat": "Sum", "Metric": {
+          "Namespace": "AWS/Lambda", "MetricName": "Errors", "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": "Function"}}]}}},
+        {"Id": "invocations", "ReturnData": false, "MetricStat": {"Period": 300, "Stat": "Sum", "Metric": {
+          "Namespace": "AWS/Lambda", "MetricName": "Invocations", "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": "Function"}}]}}},
+        {"Id": "rate", "Label": "error rate", "ReturnData": true, "Expression": "100 * errors / MAX([errors, invocations])"}]}},
+    "Health": {"Type": "AWS::CloudWatch::CompositeAlarm", "Properties": {
+      "AlarmRule": {"Fn::Join": ["", ["ALARM(", {"Fn::GetAtt": ["Errors", "Arn"]}, ") OR ALARM(", {"Fn::GetAtt": ["ErrorRate", "Arn"]}, ")"]]},
+      "AlarmActions": ["` + opsAlertTopic + `"]}},
+    "Tick": {"Type": "AWS::Scheduler::Schedule", "Properties": {
+      "ScheduleExpression": "rate(5 minutes)", "FlexibleTimeWindow": {"Mode": "OFF"},
+      "Target": {"Arn": {"Fn::GetAtt": ["Function", "Arn"]}, "RoleArn": {"Fn::GetAtt": ["Role", "Arn"]},
+        "Input": {"Fn::Sub": "{\"alias\": \"${Live}\"}"}}}},
+    "Target": {"Type": "AWS::ApplicationAutoScaling::ScalableTarget", "DependsOn": "Live", "Properties": {
+      "ServiceNamespace": "lambda", "ScalableDimension": "lambda:function:ProvisionedConcurrency",
+      "ResourceId": {"Fn::Join": ["", ["function:", {"Ref": "Function"}, ":live"]]},
+      "MinCapacity": 1, "MaxCapacity": 2, "RoleARN": {"Fn::GetAtt": ["Role", "Arn"]},
+      "ScheduledActions": [{"ScheduledActionName": "business-hours", "Schedule": "cron(0 8 ? * MON-FRI *)",
+        "Timezone": "` + opsTimezone + `", "StartTime": "` + opsActionStart + `", "EndTime": "` + opsActionEnd + `",
+        "ScalableTargetAction": {"MinCapacity": 2, "MaxCapacity": 2}}]}},
+    "Policy": {"Type": "AWS::ApplicationAutoScaling::ScalingPolicy", "Properties": {
+      "PolicyName": "utilization", "PolicyType": "TargetTrackingScaling", "ScalingTargetId": {"Ref": "Target"},
+      "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 0.7, "CustomizedMetricSpecification": {
+        "Namespace": "AWS/Lambda", "MetricName": "ProvisionedConcurrencyUtilization", "Statistic": "Maximum",
+        "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": "Function"}}, {"Name": "Resource", "Value": {"Fn::Join": [":", [{"Ref": "Function"}, "live"]]}}]}}}}
+  },
+  "Outputs": {
+    "AliasRef": {"Value": {"Ref": "Live"}},
+    "VersionRef": {"Value": {"Ref": "Version"}},
+    "VersionNumber": {"Value": {"Fn::GetAtt": ["Version", "Version"]}},
+    "ErrorsArn": {"Value": {"Fn::GetAtt": ["Errors", "Arn"]}},
+    "ErrorRateArn": {"Value": {"Fn::GetAtt": ["ErrorRate", "Arn"]}},
+    "HealthArn": {"Value": {"Fn::GetAtt": ["Health", "Arn"]}},
+    "ScheduleArn": {"Value": {"Fn::GetAtt": ["Tick", "Arn"]}},
+    "TargetRef": {"Value": {"Ref": "Target"}},
+    "PolicyRef": {"Value": {"Ref": "Policy"}}
+  }
+}`
+
+// createStack creates a stack from template, fails unless it is
+// CREATE_COMPLETE, and returns its outputs and its resources' physical ids.
+func createStack(t *testing.T, ctx context.Context, m *localsvc.Moto, name, template string) (outputs, physical map[string]string) {
+	t.Helper()
+	cfn := cloudformation.NewFromConfig(m.AWSConfig())
+	if _, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
+		StackName: aws.String(name), TemplateBody: aws.String(template),
+	}); err != nil {
+		t.Fatalf("CreateStack: %v\nmoto log:\n%s", err, m.Logs())
+	}
+	stacks, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack := stacks.Stacks[0]
+	if stack.StackStatus != cfntypes.StackStatusCreateComplete {
+		t.Fatalf("stack status %s (%s)", stack.StackStatus, aws.ToString(stack.StackStatusReason))
+	}
+	outputs = map[string]string{}
+	for _, o := range stack.Outputs {
+		outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	res, err := cfn.ListStackResources(ctx, &cloudformation.ListStackResourcesInput{StackName: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	physical = map[string]string{}
+	for _, r := range res.StackResourceSummaries {
+		physical[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
+	}
+	var tmpl struct{ Resources map[string]json.RawMessage }
+	if err := json.Unmarshal([]byte(template), &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	for logical := range tmpl.Resources {
+		if physical[logical] == "" {
+			t.Errorf("resource %s: no physical id (listed: %v)", logical, physical)
+		}
+	}
+	return outputs, physical
+}
+
+// cloudWatchAlarm is an alarm as DescribeAlarms answers in the query protocol.
+type cloudWatchAlarm struct {
+	Name             string   `xml:"AlarmName"`
+	ARN              string   `xml:"AlarmArn"`
+	Namespace        string   `xml:"Namespace"`
+	MetricName       string   `xml:"MetricName"`
+	Statistic        string   `xml:"Statistic"`
+	Threshold        float64  `xml:"Threshold"`
+	TreatMissingData string   `xml:"TreatMissingData"`
+	Actions          []string `xml:"AlarmActions>member"`
+	Rule             string   `xml:"AlarmRule"`
+	Dimensions       []struct {
+		Name  string `xml:"Name"`
+		Value string `xml:"Value"`
+	} `xml:"Dimensions>member"`
+	Metrics []struct {
+		ID         string `xml:"Id"`
+		Expression string `xml:"Expression"`
+		ReturnData bool   `xml:"ReturnData"`
+		MetricName string `xml:"MetricStat>Metric>MetricName"`
+		Stat       string `xml:"MetricStat>Stat"`
+	} `xml:"Metrics>member"`
+}
+
+func TestMotoCFNCreatesAlarmsAliasScheduleAndScaling(t *testing.T) {
+	m := startMotoCFN(t, localsvc.MotoOptions{})
+	ctx := motoCtx(t)
+	cfg := m.AWSConfig()
+	out, physical := createStack(t, ctx, m, "MotoCFNOps", motoCFNOpsTemplate)
+	t.Logf("outputs: %v", out)
+
+	// Lambda: the version's Ref is its ARN, and the alias points at it.
+	lam := lambda.NewFromConfig(cfg)
+	fn, err := lam.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(physical["Function"])})
+	if err != nil {
+		t.Fatalf("GetFunction %q: %v", physical["Function"], err)
+	}
+	fnName, fnARN := aws.ToString(fn.Configuration.FunctionName), aws.ToString(fn.Configuration.FunctionArn)
+	if out["VersionNumber"] != "1" || out["VersionRef"] != fnARN+":1" || physical["Version"] != out["VersionRef"] {
+		t.Errorf("version outputs Ref %q, Version %q, physical id %q; want %s:1 and 1", out["VersionRef"], out["VersionNumber"], physical["Version"], fnARN)
+	}
+	alias, err := lam.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String(fnName), Name: aws.String("live")})
+	if err != nil {
+		t.Fatalf("GetAlias %s live: %v", fnName, err)
+	}
+	if aws.ToString(alias.FunctionVersion) != "1" || aws.ToString(alias.AliasArn) != out["AliasRef"] || out["AliasRef"] != fnARN+":live" {
+		t.Errorf("alias %s → version %s; output Ref %q, function %s", aws.ToString(alias.AliasArn), aws.ToString(alias.FunctionVersion), out["AliasRef"], fnARN)
+	}
+
+	// CloudWatch (query protocol: see localsvc.Moto.Query): the alarms as the template has them.
+	raw, err := m.Query(ctx, "monitoring", url.Values{"Action": {"DescribeAlarms"}, "Version": {"2010-08-01"},
+		"AlarmTypes.member.1": {"MetricAlarm"}, "AlarmTypes.member.2": {"CompositeAlarm"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var described struct {
+		Metric    []cloudWatchAlarm `xml:"DescribeAlarmsResult>MetricAlarms>member"`
+		Composite []cloudWatchAlarm `xml:"DescribeAlarmsResult>CompositeAlarms>member"`
+	}
+	if err := xml.Unmarshal(raw, &described); err != nil {
+		t.Fatalf("DescribeAlarms answer %s: %v", raw, err)
+	}
+	alarms := map[string]cloudWatchAlarm{}
+	for _, a := range append(described.Metric, described.Composite...) {
+		alarms[a.Name] = a
+	}
+	if len(described.Metric) != 2 || len(described.Composite) != 1 {
+		t.Fatalf("DescribeAlarms: %d metric alarms and %d composites, want 2 and 1: %s", len(described.Metric), len(described.Composite), raw)
+	}
+	errs, rate, health := alarms[physical["Errors"]], alarms[physical["ErrorRate"]], alarms[physical["Health"]]
+	if errs.ARN == "" || errs.ARN != out["ErrorsArn"] || errs.Namespace != "AWS/Lambda" || errs.MetricName != "Errors" || errs.Statistic != "Sum" || errs.TreatMissingData != "notBreaching" {
+		t.Errorf("alarm Errors (%s) %+v; output Arn %q", physical["Errors"], errs, out["ErrorsArn"])
+	}
+	dims := map[string]string{}
+	for _, d := range errs.Dimensions {
+		dims[d.Name] = d.Value
+	}
+	if len(dims) != 2 || dims["FunctionName"] != fnName || dims["Resource"] != fnName+":live" {
+		t.Errorf("alarm Errors dimensions %v, want FunctionName %s and Resource %s:live", dims, fnName, fnName)
+	}
+	if rate.ARN == "" || rate.ARN != out["ErrorRateArn"] || rate.Threshold != 5 || len(rate.Metrics) != 3 {
+		t.Fatalf("alarm ErrorRate (%s) %+v; output Arn %q", physical["ErrorRate"], rate, out["ErrorRateArn"])
+	}
+	for i, want := range []struct{ id, metric, stat, expr string }{
+		{"errors", "Errors", "Sum", ""}, {"invocations", "Invocations", "Sum", ""}, {"rate", "", "", "100 * errors / MAX([errors, invocations])"},
+	} {
+		q := rate.Metrics[i]
+		if q.ID != want.id || q.MetricName != want.metric || q.Stat != want.stat || q.Expression != want.expr || q.ReturnData != (want.expr != "") {
+			t.Errorf("alarm ErrorRate query %d %+v, want %+v", i, q, want)
+		}
+	}
+	if health.ARN == "" || health.ARN != out["HealthArn"] || len(health.Actions) != 1 || health.Actions[0] != opsAlertTopic {
+		t.Errorf("composite Health (%s) %+v; output Arn %q", physical["Health"], health, out["HealthArn"])
+	}
+	if want := "ALARM(" + errs.ARN + ") OR ALARM(" + rate.ARN + ")"; health.Rule != want {
+		t.Errorf("composite rule %q, want %q", health.Rule, want)
+	}
+
+	// Scheduler: the target and its input, with the alias ARN substituted.
+	sched, err := scheduler.NewFromConfig(cfg).GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String(physical["Tick"])})
+	if err != nil {
+		t.Fatalf("GetSchedule %q: %v", physical["Tick"], err)
+	}
+	if aws.ToString(sched.Arn) != out["ScheduleArn"] || sched.Target == nil || aws.ToString(sched.Target.Arn) != fnARN {
+		t.Fatalf("schedule %s target %+v; output Arn %q, function %s", aws.ToString(sched.Arn), sched.Target, out["ScheduleArn"], fnARN)
+	}
+	if got, want := aws.ToString(sched.Target.Input), `{"alias": "`+out["AliasRef"]+`"}`; got != want {
+		t.Errorf("schedule input %s, want %s", got, want)
+	}
+
+	// Application Auto Scaling: the target on the alias, its scheduled action and its policy.
+	resourceID := "function:" + fnName + ":live"
+	if want := resourceID + "|lambda:function:ProvisionedConcurrency|lambda"; out["TargetRef"] != want {
+		t.Errorf("scalable target Ref %q, want %q", out["TargetRef"], want)
+	}
+	aas := applicationautoscaling.NewFromConfig(cfg)
+	targets, err := aas.DescribeScalableTargets(ctx, &applicationautoscaling.DescribeScalableTargetsInput{ServiceNamespace: aastypes.ServiceNamespaceLambda})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(targets.ScalableTargets) != 1 {
+		t.Fatalf("scalable targets %+v, want one", targets.ScalableTargets)
+	}
+	if st := targets.ScalableTargets[0]; aws.ToString(st.ResourceId) != resourceID || st.ScalableDimension != aastypes.ScalableDimensionLambdaFunctionProvisionedConcurrency ||
+		aws.ToInt32(st.MinCapacity) != 1 || aws.ToInt32(st.MaxCapacity) != 2 {
+		t.Errorf("scalable target %s %s min %d max %d, want %s 1..2", aws.ToString(st.ResourceId), st.ScalableDimension, aws.ToInt32(st.MinCapacity), aws.ToInt32(st.MaxCapacity), resourceID)
+	}
+	actions, err := aas.DescribeScheduledActions(ctx, &applicationautoscaling.DescribeScheduledActionsInput{ServiceNamespace: aastypes.ServiceNamespaceLambda})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(actions.ScheduledActions) != 1 {
+		t.Fatalf("scheduled actions %+v, want one", actions.ScheduledActions)
+	}
+	a := actions.ScheduledActions[0]
+	start, err := time.Parse(time.RFC3339, opsActionStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end, err := time.Parse(time.RFC3339, opsActionEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(a.ScheduledActionName) != "business-hours" || aws.ToString(a.ResourceId) != resourceID || aws.ToString(a.Timezone) != opsTimezone ||
+		a.StartTime == nil || !a.StartTime.Equal(start) || a.EndTime == nil || !a.EndTime.Equal(end) {
+		t.Errorf("scheduled action %s on %s, %s from %v to %v; want business-hours, %s from %v to %v",
+			aws.ToString(a.ScheduledActionName), aws.ToString(a.ResourceId), aws.ToString(a.Timezone), a.StartTime, a.EndTime, opsTimezone, start, end)
+	}
+	if c := a.ScalableTargetAction; c == nil || aws.ToInt32(c.MinCapacity) != 2 || aws.ToInt32(c.MaxCapacity) != 2 {
+		t.Errorf("scheduled action capacity %+v, want 2..2", c)
+	}
+	policies, err := aas.DescribeScalingPolicies(ctx, &applicationautoscaling.DescribeScalingPoliciesInput{ServiceNamespace: aastypes.ServiceNamespaceLambda})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(policies.ScalingPolicies) != 1 {
+		t.Fatalf("scaling policies %+v, want one", policies.ScalingPolicies)
+	}
+	p := policies.ScalingPolicies[0]
+	if aws.ToString(p.PolicyARN) != out["PolicyRef"] || aws.ToString(p.PolicyName) != "utilization" || aws.ToString(p.ResourceId) != resourceID || p.PolicyType != aastypes.PolicyTypeTargetTrackingScaling {
+		t.Errorf("scaling policy %s %s on %s (%s); output Ref %q", aws.ToString(p.PolicyName), aws.ToString(p.PolicyARN), aws.ToString(p.ResourceId), p.PolicyType, out["PolicyRef"])
+	}
+	if c := p.TargetTrackingScalingPolicyConfiguration; c == nil || aws.ToFloat64(c.TargetValue) != 0.7 || c.CustomizedMetricSpecification == nil ||
+		c.CustomizedMetricSpecification.Statistic != aastypes.MetricStatisticMaximum || aws.ToString(c.CustomizedMetricSpecification.MetricName) != "ProvisionedConcurrencyUtilization" {
+		t.Errorf("scaling policy target tracking %+v, want 0.7 of ProvisionedConcurrencyUtilization's Maximum", c)
 	}
 }
