@@ -89,8 +89,18 @@ func TestQuickstartLocalCloud(t *testing.T) {
 			t.Errorf("topics %v, want the alarm topic", rb.Topics)
 		}
 		for arn, topic := range rb.Topics {
-			if topic.KMSKey == "" {
-				t.Errorf("alarm topic %s is not encrypted", arn)
+			if topic.KMSKey == "" || !strings.Contains(topic.Policy, "aws:SecureTransport") {
+				t.Errorf("alarm topic %s: key %q, policy %s; want encrypted, publishing over TLS only", arn, topic.KMSKey, topic.Policy)
+			}
+		}
+		// The warmer is invoked asynchronously by its schedule: a warm-up
+		// round that fails is not retried, and a stale one is dropped.
+		if len(rb.InvokeConfigs) != 1 {
+			t.Errorf("event invoke configs %v, want the warmer's", rb.InvokeConfigs)
+		}
+		for fn, c := range rb.InvokeConfigs {
+			if !strings.Contains(fn, "LiftWarmerFunction") || c.MaxRetryAttempts != 0 || c.MaxEventAgeSeconds != 120 {
+				t.Errorf("function %s invoke config %+v, want the warmer's: 0 retries, 120 s", fn, c)
 			}
 		}
 		// The alarms, created by the deploy and read back.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
@@ -29,7 +31,10 @@ type ReadBack struct {
 	Tables          map[string]TableReadBack          // by table name
 	Dashboards      map[string]string                 // dashboard name -> body (JSON)
 	Topics          map[string]TopicReadBack          // by topic ARN
-	LogGroups       map[string]int32                  // log group name -> retention in days (0: never expires)
+	// InvokeConfigs are the functions' asynchronous invocation settings, by
+	// function name, for the functions that have one.
+	InvokeConfigs map[string]InvokeConfigReadBack
+	LogGroups     map[string]int32 // log group name -> retention in days (0: never expires)
 }
 
 // ScalableTargetReadBack is an Application Auto Scaling target as
@@ -84,17 +89,25 @@ type ScheduleReadBack struct {
 	TargetARN, TargetInput      string // the target's input, resolved by the deploy
 }
 
+// InvokeConfigReadBack is a function's event invoke config as
+// GetFunctionEventInvokeConfig answers.
+type InvokeConfigReadBack struct {
+	MaxEventAgeSeconds, MaxRetryAttempts int32
+}
+
 // TopicReadBack is an SNS topic as GetTopicAttributes answers.
 type TopicReadBack struct {
 	KMSKey string // KmsMasterKeyId
+	Policy string // the topic's access policy (JSON)
 }
 
 func (r *runner) readResources(ctx context.Context) ([]string, error) {
 	cfg := r.moto.AWSConfig()
-	rb := ReadBack{Alarms: map[string]AlarmReadBack{}, Aliases: map[string]string{}, ScalableTargets: map[string]ScalableTargetReadBack{}, Schedules: map[string]ScheduleReadBack{}, Tables: map[string]TableReadBack{}, Dashboards: map[string]string{}, Topics: map[string]TopicReadBack{}, LogGroups: map[string]int32{}}
+	rb := ReadBack{Alarms: map[string]AlarmReadBack{}, Aliases: map[string]string{}, ScalableTargets: map[string]ScalableTargetReadBack{}, Schedules: map[string]ScheduleReadBack{}, Tables: map[string]TableReadBack{}, Dashboards: map[string]string{}, Topics: map[string]TopicReadBack{}, LogGroups: map[string]int32{}, InvokeConfigs: map[string]InvokeConfigReadBack{}}
 	r.rep.ReadBack = rb
 	var lines []string
 	var alarms, targets []string
+	invokeConfigs := 0
 	policies := map[string]bool{} // the stack's scaling policies, by ARN
 	for _, res := range r.rep.Stack.Resources {
 		switch res.Type {
@@ -142,12 +155,14 @@ func (r *runner) readResources(ctx context.Context) ([]string, error) {
 			var d struct{ Widgets []json.RawMessage }
 			_ = json.Unmarshal([]byte(body), &d) // a body that is not JSON shows as 0 widgets
 			lines = append(lines, fmt.Sprintf("dashboard %s: %d widgets, %d alarm references", res.PhysicalID, len(d.Widgets), strings.Count(body, ":alarm:")))
+		case "AWS::Lambda::EventInvokeConfig":
+			invokeConfigs++
 		case "AWS::SNS::Topic":
 			out, err := sns.NewFromConfig(cfg).GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(res.PhysicalID)})
 			if err != nil {
 				return lines, fmt.Errorf("sns GetTopicAttributes %s: %w", res.PhysicalID, err)
 			}
-			rb.Topics[res.PhysicalID] = TopicReadBack{KMSKey: out.Attributes["KmsMasterKeyId"]}
+			rb.Topics[res.PhysicalID] = TopicReadBack{KMSKey: out.Attributes["KmsMasterKeyId"], Policy: out.Attributes["Policy"]}
 			lines = append(lines, fmt.Sprintf("topic %s: encrypted with %q", res.PhysicalID, out.Attributes["KmsMasterKeyId"]))
 		case "AWS::Logs::LogGroup":
 			out, err := cloudwatchlogs.NewFromConfig(cfg).DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(res.PhysicalID)})
@@ -172,6 +187,14 @@ func (r *runner) readResources(ctx context.Context) ([]string, error) {
 			return lines, err
 		}
 	}
+	if invokeConfigs > 0 {
+		if err := readInvokeConfigs(ctx, lambda.NewFromConfig(cfg), r.rep.Stack, rb.InvokeConfigs); err != nil {
+			return lines, err
+		}
+		for fn, c := range rb.InvokeConfigs {
+			lines = append(lines, fmt.Sprintf("function %s: async invocations kept %d s, retried %d times", fn, c.MaxEventAgeSeconds, c.MaxRetryAttempts))
+		}
+	}
 	if len(alarms) > 0 {
 		if err := r.readAlarms(ctx, alarms, rb.Alarms); err != nil {
 			return lines, err
@@ -185,6 +208,30 @@ func (r *runner) readResources(ctx context.Context) ([]string, error) {
 		lines = append(lines, fmt.Sprintf("%d alarms (%d composite)", len(rb.Alarms), composite))
 	}
 	return lines, nil
+}
+
+// readInvokeConfigs reads the event invoke config of each of the stack's
+// functions that has one (an EventInvokeConfig names its function only by a
+// Ref, so every function is asked).
+func readInvokeConfigs(ctx context.Context, lc *lambda.Client, st Stack, into map[string]InvokeConfigReadBack) error {
+	for _, res := range st.Resources {
+		if res.Type != "AWS::Lambda::Function" {
+			continue
+		}
+		out, err := lc.GetFunctionEventInvokeConfig(ctx, &lambda.GetFunctionEventInvokeConfigInput{FunctionName: aws.String(res.PhysicalID)})
+		var missing *lambdatypes.ResourceNotFoundException
+		if errors.As(err, &missing) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("lambda GetFunctionEventInvokeConfig %s: %w", res.PhysicalID, err)
+		}
+		into[res.PhysicalID] = InvokeConfigReadBack{MaxEventAgeSeconds: aws.ToInt32(out.MaximumEventAgeInSeconds), MaxRetryAttempts: aws.ToInt32(out.MaximumRetryAttempts)}
+	}
+	if len(into) == 0 {
+		return errors.New("lambda GetFunctionEventInvokeConfig: the stack has an EventInvokeConfig, but none of its functions has one")
+	}
+	return nil
 }
 
 // splitAliasARN splits arn:aws:lambda:REGION:ACCOUNT:function:NAME:ALIAS.

@@ -13,6 +13,8 @@ of them).
   concurrency is not: moto has no such API), and AWS::Lambda::Version gets
   what an alias refers to it by: its Ref (the version ARN) and Fn::GetAtt
   Version and FunctionArn, which moto's model lacks.
+- AWS::SNS::TopicPolicy sets its topics' policy in moto's SNS, and
+  AWS::Lambda::EventInvokeConfig is put on its function in moto's Lambda.
 - AWS::Scheduler::Schedule is created in moto's EventBridge Scheduler
   backend, so a schedule's target and resolved input are read back through
   the scheduler API (moto does not fire schedules).
@@ -35,6 +37,7 @@ CloudFormation internals, so it insists on the moto version it was written
 against.
 """
 
+import json
 import os
 import sys
 from datetime import datetime
@@ -54,6 +57,7 @@ from moto.applicationautoscaling.models import applicationautoscaling_backends  
 from moto.awslambda.models import LambdaVersion, lambda_backends  # noqa: E402
 from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends  # noqa: E402
 from moto.dynamodb.models import dynamodb_backends  # noqa: E402
+from moto.sns.models import sns_backends  # noqa: E402
 from moto.dynamodb.models.table import Table  # noqa: E402
 from moto.elasticache.models import elasticache_backends  # noqa: E402
 from moto.scheduler.models import scheduler_backends  # noqa: E402
@@ -276,6 +280,30 @@ class Alias(_Created, CloudFormationModel):
             routing_config=props.get("RoutingConfig"),
         )
         return cls(alias.arn, {"AliasArn": alias.arn})
+
+
+class TopicPolicy(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::SNS::TopicPolicy"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        for topic in props["Topics"]:
+            sns_backends[account_id][region_name].set_topic_attribute(topic, "policy", json.dumps(props["PolicyDocument"]))
+        return cls(resource_name, {})
+
+
+class EventInvokeConfig(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::Lambda::EventInvokeConfig"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = _props(cloudformation_json)
+        config = {k: props[k] for k in ("MaximumEventAgeInSeconds", "MaximumRetryAttempts", "DestinationConfig") if k in props}
+        lambda_backends[account_id][region_name].put_function_event_invoke_config(props["FunctionName"], config)
+        return cls(resource_name, {})
 
 
 class Schedule(_Created, CloudFormationModel):
