@@ -72,7 +72,7 @@ func TestLeastOutstandingAvoidsBusyInstances(t *testing.T) {
 	if _, err := c.Pick(context.Background(), "orders"); err != nil {
 		t.Fatal(err)
 	}
-	st := c.state("orders")
+	st, _ := c.state("orders")
 	st.mu.Lock()
 	st.targets["a"].outstanding.Store(50)
 	st.targets["b"].outstanding.Store(10)

@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 )
 
-func benchClient(tb testing.TB, s Strategy) *Client {
+func benchClient(tb testing.TB, s Strategy, extra ...Option) *Client {
 	tb.Helper()
 	cm := newFakeCloudMap()
 	var ins []types.HttpInstanceSummary
@@ -15,7 +15,7 @@ func benchClient(tb testing.TB, s Strategy) *Client {
 		ins = append(ins, lambdaInstance(string(rune('a'+i)), i+1))
 	}
 	cm.set("orders", ins...)
-	opts := []Option{WithStrategy(s), WithMetrics(newMetricSink().w)}
+	opts := append([]Option{WithStrategy(s), WithMetrics(newMetricSink().w)}, extra...)
 	c := mustClient(tb, mustResolver(tb, cm, opts...), opts...)
 	if _, err := c.Pick(context.Background(), "orders"); err != nil {
 		tb.Fatal(err)
@@ -25,18 +25,21 @@ func benchClient(tb testing.TB, s Strategy) *Client {
 
 var strategies = []Strategy{RoundRobin, WeightedRandom, LeastOutstanding}
 
-// The hot path must not allocate: it runs on every call of every invocation.
+// The hot path must not allocate: it runs on every call of every invocation,
+// also when the client is limited to its targets.
 func TestCachedResolveAndPickDoNotAllocate(t *testing.T) {
 	for _, s := range strategies {
-		c := benchClient(t, s)
-		ctx := context.Background()
-		allocs := testing.AllocsPerRun(1000, func() {
-			if _, err := c.Pick(ctx, "orders"); err != nil {
-				t.Fatal(err)
+		for _, targets := range [][]string{nil, {"orders"}} {
+			c := benchClient(t, s, WithTargets(targets...))
+			ctx := context.Background()
+			allocs := testing.AllocsPerRun(1000, func() {
+				if _, err := c.Pick(ctx, "orders"); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if allocs != 0 {
+				t.Errorf("%v, targets %v: cached resolve + pick allocates %.1f times per call, want 0", s, targets, allocs)
 			}
-		})
-		if allocs != 0 {
-			t.Errorf("%v: cached resolve + pick allocates %.1f times per call, want 0", s, allocs)
 		}
 	}
 }
@@ -66,6 +69,19 @@ func BenchmarkResolvePick(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// BenchmarkResolvePickTargets is BenchmarkResolvePick/round-robin on a client
+// limited to its targets (LIFT_DISCOVERY_TARGETS): it must cost the same.
+func BenchmarkResolvePickTargets(b *testing.B) {
+	c := benchClient(b, RoundRobin, WithTargets("orders", "payments"))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Pick(ctx, "orders"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

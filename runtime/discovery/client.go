@@ -3,9 +3,12 @@ package discovery
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/liftcdk/lift/internal/contract"
 )
 
 // Client calls services found by a Resolver. Safe for concurrent use; build one
@@ -17,6 +20,9 @@ type Client struct {
 
 	services atomic.Pointer[map[string]*serviceState] // copy-on-write
 	addMu    sync.Mutex
+	// targets, when set, are the only services the client calls; their state
+	// is created by NewClient, so a miss in services means an unknown service.
+	targets []string
 }
 
 // serviceState is the client's per-service state: the current view and the
@@ -52,6 +58,10 @@ func NewClient(resolver *Resolver, opts ...Option) (*Client, error) {
 	c := &Client{resolver: resolver, cfg: cfg, met: newMeter(&cfg)}
 	empty := map[string]*serviceState{}
 	c.services.Store(&empty)
+	for _, t := range cfg.targets {
+		c.addState(t) // create the targets' state and counters at init, off the call path
+	}
+	c.targets = cfg.targets
 	return c, nil
 }
 
@@ -61,7 +71,10 @@ func (c *Client) Resolver() *Resolver { return c.resolver }
 // Pick resolves service and returns the instance the next call would use,
 // skipping instances whose breaker is open. The Instance is shared: read only.
 func (c *Client) Pick(ctx context.Context, service string) (*Instance, error) {
-	st := c.state(service)
+	st, err := c.state(service)
+	if err != nil {
+		return nil, err
+	}
 	sl, err := c.pick(ctx, st, nil)
 	if err != nil {
 		return nil, err
@@ -122,11 +135,21 @@ func (c *Client) rebuild(st *serviceState, set *Set) (*view, error) {
 	return v, nil
 }
 
-// state returns the per-service state, creating it on first use.
-func (c *Client) state(service string) *serviceState {
+// state returns the per-service state, creating it on first use unless the
+// client is limited to its targets.
+func (c *Client) state(service string) (*serviceState, error) {
 	if st, ok := (*c.services.Load())[service]; ok {
-		return st
+		return st, nil
 	}
+	if len(c.targets) > 0 {
+		return nil, fmt.Errorf("%w: %q is not one of the services this function is connected to (%s=%s), and its IAM policy allows discovering only those; "+
+			"connect it in the stack: consumer.Connect(provider) with constructs/service, or cloudmap.Connect(consumer, provider) with constructs/cloudmap",
+			ErrUnknownService, service, contract.EnvDiscoveryTargets, strings.Join(c.targets, ","))
+	}
+	return c.addState(service), nil
+}
+
+func (c *Client) addState(service string) *serviceState {
 	c.addMu.Lock()
 	defer c.addMu.Unlock()
 	old := *c.services.Load()
@@ -146,7 +169,10 @@ func (c *Client) state(service string) *serviceState {
 // BreakerState returns the breaker state of one instance of service, and false
 // when the client has not seen that instance.
 func (c *Client) BreakerState(service, instanceID string) (BreakerState, bool) {
-	st := c.state(service)
+	st, ok := (*c.services.Load())[service]
+	if !ok {
+		return BreakerClosed, false
+	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	t, ok := st.targets[instanceID]
@@ -164,7 +190,10 @@ func (c *Client) Invoke(ctx context.Context, service string, payload []byte, opt
 	for _, o := range opts {
 		o(&co)
 	}
-	st := c.state(service)
+	st, err := c.state(service)
+	if err != nil {
+		return nil, err
+	}
 	st.counters.calls.Add(1)
 	out, err := c.invoke(ctx, st, payload, &co)
 	if err != nil {

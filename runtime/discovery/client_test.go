@@ -3,6 +3,7 @@ package discovery
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -349,12 +350,100 @@ func TestConcurrentInvokesAreSafe(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	st := c.state("orders")
+	st, _ := c.state("orders")
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for id, tg := range st.targets {
 		if o := tg.outstanding.Load(); o != 0 {
 			t.Errorf("instance %s has %d calls outstanding after all returned", id, o)
 		}
+	}
+}
+
+// A client limited to its targets refuses other services before creating state
+// or asking Cloud Map; without targets it resolves any name, as before.
+func TestTargetsLimitTheServicesCalled(t *testing.T) {
+	calls := map[string]func(c *Client, service string) error{
+		"Pick": func(c *Client, service string) error {
+			_, err := c.Pick(context.Background(), service)
+			return err
+		},
+		"Invoke": func(c *Client, service string) error {
+			_, err := c.Invoke(context.Background(), service, []byte(`{}`))
+			return err
+		},
+	}
+	tests := []struct {
+		name     string
+		targets  []string
+		service  string
+		instance string // the service's one instance in Cloud Map
+		unknown  bool
+	}{
+		{"connected service", []string{"orders", "inventory"}, "orders", "a", false},
+		{"service not connected", []string{"orders", "inventory"}, "payments", "p", true},
+		{"no targets: any service", nil, "payments", "p", false},
+	}
+	for _, tt := range tests {
+		for op, call := range calls {
+			t.Run(tt.name+"/"+op, func(t *testing.T) {
+				cm := newFakeCloudMap()
+				// payments exists in Cloud Map: only the targets can refuse it.
+				cm.set("orders", lambdaInstance("a", 1))
+				cm.set("payments", lambdaInstance("p", 1))
+				fl := newFakeLambda(okLambda)
+				opts := []Option{WithMetrics(newMetricSink().w), WithLambdaClient(fl), WithTargets(tt.targets...)}
+				c := mustClient(t, mustResolver(t, cm, opts...), opts...)
+
+				err := call(c, tt.service)
+				cloudMapCalls := cm.discoveryCalls.Load() + cm.revisionCalls.Load()
+				if !tt.unknown {
+					if err != nil {
+						t.Fatalf("%s(%q): %v", op, tt.service, err)
+					}
+					if cloudMapCalls == 0 {
+						t.Fatal("resolved without asking Cloud Map")
+					}
+					if _, ok := c.BreakerState(tt.service, tt.instance); !ok {
+						t.Fatalf("no breaker for %s instance %s after a call", tt.service, tt.instance)
+					}
+					return
+				}
+				if !errors.Is(err, ErrUnknownService) {
+					t.Fatalf("%s(%q) = %v, want ErrUnknownService", op, tt.service, err)
+				}
+				for _, want := range []string{`"payments"`, "orders,inventory", contract.EnvDiscoveryTargets, "constructs/service", "cloudmap.Connect"} {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("error %q does not mention %q", err, want)
+					}
+				}
+				if cloudMapCalls != 0 || fl.total() != 0 {
+					t.Errorf("refused call still made %d Cloud Map and %d Lambda calls", cloudMapCalls, fl.total())
+				}
+				if _, ok := (*c.services.Load())[tt.service]; ok {
+					t.Error("refused call created client state")
+				}
+				if _, ok := (*c.resolver.services.Load())[tt.service]; ok {
+					t.Error("refused call created a resolver cache entry")
+				}
+				if st, ok := c.BreakerState(tt.service, tt.instance); ok || st != BreakerClosed {
+					t.Errorf("BreakerState of a service not connected = %v, %v; want closed, false", st, ok)
+				}
+				if _, ok := (*c.services.Load())[tt.service]; ok {
+					t.Error("BreakerState created client state")
+				}
+			})
+		}
+	}
+}
+
+// Reading a breaker never creates state, with or without targets.
+func TestBreakerStateOfUnseenServiceCreatesNoState(t *testing.T) {
+	c, _ := newCallClient(t, 1, newFakeLambda(okLambda))
+	if st, ok := c.BreakerState("payments", "a"); ok || st != BreakerClosed {
+		t.Fatalf("BreakerState(payments) = %v, %v; want closed, false", st, ok)
+	}
+	if n := len(*c.services.Load()); n != 0 {
+		t.Fatalf("BreakerState created state: %d services", n)
 	}
 }

@@ -26,6 +26,10 @@
 // (extra attempts), DiscoveryRefreshes (instance sets fetched from Cloud Map)
 // and BreakerOpen (picks refused because breakers were open).
 //
+// A client built by [FromEnv] calls only the services in LIFT_DISCOVERY_TARGETS,
+// the ones the constructs connected and allowed this function to discover;
+// another service fails at once with [ErrUnknownService] (see [WithTargets]).
+//
 // Build both once at init, for example with [FromEnv], and share them between
 // concurrent invocations:
 //

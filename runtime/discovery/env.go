@@ -77,15 +77,16 @@ func durationEnv(lookup func(string) (string, bool), name string, def time.Durat
 
 // Options returns the options that apply this configuration.
 func (ec EnvConfig) Options() []Option {
-	return []Option{WithRefreshInterval(ec.Refresh), WithMaxStale(ec.MaxStale)}
+	return []Option{WithRefreshInterval(ec.Refresh), WithMaxStale(ec.MaxStale), WithTargets(ec.Targets...)}
 }
 
 // FromEnv builds a Resolver and a Client from the LIFT_DISCOVERY_* variables
 // and cfg: the Cloud Map client (with the host prefix disabled for a custom
 // endpoint) and a Lambda client whose SDK retries are off, so this package's
 // deadline-aware, idempotent-only policy decides. Calls to Lambda function
-// URLs are SigV4-signed with cfg's credentials. Call it once at init; opts
-// override the environment.
+// URLs are SigV4-signed with cfg's credentials. When LIFT_DISCOVERY_TARGETS
+// lists services, the client calls only those (WithTargets). Call it once at
+// init; opts override the environment.
 func FromEnv(ctx context.Context, cfg aws.Config, opts ...Option) (*Client, error) {
 	ec, err := ConfigFromEnv()
 	if err != nil {
@@ -100,12 +101,5 @@ func FromEnv(ctx context.Context, cfg aws.Config, opts ...Option) (*Client, erro
 	if err != nil {
 		return nil, err
 	}
-	c, err := NewClient(res, all...)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range ec.Targets {
-		c.state(t) // create the targets' counters at init, off the call path
-	}
-	return c, nil
+	return NewClient(res, all...)
 }

@@ -74,6 +74,14 @@ func TestFromEnv(t *testing.T) {
 	if c.Resolver().Namespace() != "shop" || c.cfg.lambda == nil {
 		t.Fatalf("client not wired: namespace %q, lambda %v", c.Resolver().Namespace(), c.cfg.lambda)
 	}
+	// Cloud Map at 127.0.0.1:1 refuses connections: a refusal with
+	// ErrUnknownService proves the targets stopped the call before it.
+	if _, err := c.Pick(context.Background(), "payments"); !errors.Is(err, ErrUnknownService) {
+		t.Fatalf("Pick of a service missing from %s: %v, want ErrUnknownService", contract.EnvDiscoveryTargets, err)
+	}
+	if _, ok := (*c.services.Load())["orders"]; !ok {
+		t.Fatal("the target's state was not created at init")
+	}
 }
 
 func TestLongRefreshFromEnvIsValid(t *testing.T) {

@@ -20,6 +20,10 @@ var (
 	ErrHTTPStatus = errors.New("discovery: http status")
 	// ErrInvalidInstance means an instance's attributes cannot be used.
 	ErrInvalidInstance = errors.New("discovery: invalid instance")
+	// ErrUnknownService means the service is not one this function is
+	// connected to (LIFT_DISCOVERY_TARGETS, WithTargets): its IAM policy does
+	// not allow discovering it, so the client refuses before calling Cloud Map.
+	ErrUnknownService = errors.New("discovery: service not connected to this function")
 	// ErrConfig means the configuration (options or environment) is invalid.
 	ErrConfig = errors.New("discovery: invalid configuration")
 )

@@ -33,7 +33,8 @@ type config struct {
 	breaker    BreakerPolicy
 	intn       func(n int) int
 	metrics    *metrics.Writer
-	service    string // Service dimension; default metrics.ServiceDimension()
+	service    string   // Service dimension; default metrics.ServiceDimension()
+	targets    []string // services the Client may call; empty: any
 }
 
 func defaultConfig() config {
@@ -143,3 +144,12 @@ func WithMetrics(w *metrics.Writer) Option { return func(c *config) { c.metrics 
 // WithServiceName sets the Service dimension of the metrics. Default: the
 // calling function's service (metrics.ServiceDimension).
 func WithServiceName(name string) Option { return func(c *config) { c.service = name } }
+
+// WithTargets limits a Client to the services this function is connected to
+// (FromEnv sets it from LIFT_DISCOVERY_TARGETS): calling another service fails
+// at once with ErrUnknownService instead of with AccessDenied from Cloud Map.
+// The targets' state is created at init, off the call path. Default: any
+// service.
+func WithTargets(services ...string) Option {
+	return func(c *config) { c.targets = append([]string(nil), services...) }
+}
