@@ -1,7 +1,9 @@
 package cachetier_test
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,7 +60,7 @@ func TestDynamoDBTier(t *testing.T) {
 	tmpl := cdktest.Template(stack)
 	tables := cdktest.Resources(t, tmpl, "AWS::DynamoDB::Table")
 	if len(tables) != 2 {
-		t.Fatalf("want 2 tables (the existing one is not created), got %d: %v", len(tables), keys(tables))
+		t.Fatalf("want 2 tables (the existing one is not created), got %d: %v", len(tables), slices.Sorted(maps.Keys(tables)))
 	}
 	defID, customID := logicalID(stack, def.Table()), logicalID(stack, custom.Table())
 

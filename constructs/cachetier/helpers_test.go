@@ -2,8 +2,9 @@ package cachetier_test
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -85,15 +86,6 @@ func mustBind(t *testing.T, tier cachetier.Tier, fn awslambda.Function) {
 	}
 }
 
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func ref(id string) map[string]any { return map[string]any{"Ref": id} }
 
 func getAtt(id, attr string) map[string]any {
@@ -115,7 +107,7 @@ func functionEnv(t *testing.T, tmpl assertions.Template, fnID string) map[string
 	fns := cdktest.Resources(t, tmpl, "AWS::Lambda::Function")
 	fn, ok := fns[fnID]
 	if !ok {
-		t.Fatalf("no function %s in %v", fnID, keys(fns))
+		t.Fatalf("no function %s in %v", fnID, slices.Sorted(maps.Keys(fns)))
 	}
 	props := asMap(t, fn["Properties"])
 	env, _ := props["Environment"].(map[string]any)

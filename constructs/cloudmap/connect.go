@@ -2,7 +2,6 @@ package cloudmap
 
 import (
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -181,12 +180,3 @@ func (s *Service) Err() error { return s.problems.Err() }
 
 // Err returns the props problems recorded on this namespace so far, or nil.
 func (n *Namespace) Err() error { return n.problems.Err() }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

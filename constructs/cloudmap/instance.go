@@ -1,7 +1,9 @@
 package cloudmap
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -129,7 +131,7 @@ func (s *Service) Register(id *string, props *InstanceProps) *Instance {
 		contract.EnvDiscoveryServiceID:  s.Service.ServiceId(),
 		contract.EnvDiscoveryInstanceID: jsii.String(in.InstanceID),
 	}
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		in.Function.AddEnvironment(jsii.String(k), env[k], nil)
 	}
 	s.GrantHealthReport(in.Function)

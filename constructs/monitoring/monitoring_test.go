@@ -2,6 +2,8 @@ package monitoring_test
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,7 +66,7 @@ func TestEveryAlarmGroup(t *testing.T) {
 	// table 2, serverless cache 5.
 	const want = 20
 	if got := len(mon.Alarms); got != want {
-		t.Fatalf("created %d alarms, want %d: %v", got, want, keys(mon.Alarms))
+		t.Fatalf("created %d alarms, want %d: %v", got, want, slices.Sorted(maps.Keys(mon.Alarms)))
 	}
 	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(want))
 	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::CompositeAlarm"), jsii.Number(1))
@@ -252,12 +254,4 @@ func TestBadProps(t *testing.T) {
 			}
 		})
 	}
-}
-
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }

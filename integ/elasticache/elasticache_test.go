@@ -103,7 +103,7 @@ func checkStack(t *testing.T, st localcloud.Stack, assembly, standIn string) {
 			deployed[r.LogicalID] = r
 		}
 	}
-	for _, id := range sortedKeys(declared) {
+	for _, id := range slices.Sorted(maps.Keys(declared)) {
 		r, ok := deployed[id]
 		// moto gives a security group rule no id of its own; the network
 		// check reads the rule back from its group.
@@ -136,7 +136,7 @@ func checkFunction(t *testing.T, st localcloud.Stack, fn localcloud.Function, ne
 		t.Errorf("%s=%q, the stack's serverless cache is %v", contract.EnvCacheName, fn.Env[contract.EnvCacheName], cache)
 	}
 	// In the cache's VPC: the stack's (isolated) subnets, its own security group.
-	if got, want := sorted(net.Subnets), physicalIDs(st, "AWS::EC2::Subnet"); !slices.Equal(got, want) {
+	if got, want := slices.Sorted(slices.Values(net.Subnets)), physicalIDs(st, "AWS::EC2::Subnet"); !slices.Equal(got, want) {
 		t.Errorf("function's subnets %v, want the stack's %v", got, want)
 	}
 	if len(net.SecurityGroups) != 1 || !slices.Contains(physicalIDs(st, "AWS::EC2::SecurityGroup"), net.SecurityGroups[0]) {
@@ -260,13 +260,7 @@ func physicalIDs(st localcloud.Stack, typ string) []string {
 			ids = append(ids, r.PhysicalID)
 		}
 	}
-	return sorted(ids)
-}
-
-func sorted(s []string) []string {
-	s = slices.Clone(s)
-	slices.Sort(s)
-	return s
+	return slices.Sorted(slices.Values(ids))
 }
 
 // templateResources maps the logical ids of the resources the deploy's
@@ -289,8 +283,4 @@ func templateResources(assembly string) (map[string]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	return sorted(slices.Collect(maps.Keys(m)))
 }

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -258,7 +259,7 @@ func (r *runner) readStack(ctx context.Context) ([]string, error) {
 		}
 		lines = append(lines, fmt.Sprintf("  %-28s %-34s %s", res.Type, res.LogicalID, res.Status))
 	}
-	for _, k := range sortedKeys(st.Outputs) {
+	for _, k := range slices.Sorted(maps.Keys(st.Outputs)) {
 		lines = append(lines, fmt.Sprintf("  output %s = %s", k, st.Outputs[k]))
 	}
 	return lines, nil
@@ -285,7 +286,7 @@ func (r *runner) readFunction(ctx context.Context) ([]string, error) {
 		f.Name,
 		fmt.Sprintf("  runtime %s, architectures %v, handler %s, memory %d MB, timeout %d s", f.Runtime, f.Architectures, f.Handler, f.MemoryMB, f.TimeoutSeconds),
 	}
-	for _, k := range sortedKeys(f.Env) {
+	for _, k := range slices.Sorted(maps.Keys(f.Env)) {
 		lines = append(lines, fmt.Sprintf("  env %s=%s", k, f.Env[k]))
 	}
 	return lines, nil
@@ -362,7 +363,7 @@ func (r *runner) health(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	lines := []string{fmt.Sprintf("status=%s (%s)", h.Answer.Status, ms(inv.Latency))}
-	for _, name := range sortedKeys(h.Answer.Checks) {
+	for _, name := range slices.Sorted(maps.Keys(h.Answer.Checks)) {
 		for _, c := range h.Answer.Checks[name] {
 			lines = append(lines, fmt.Sprintf("  check %s: %s in %.3f %s %s", name, c.Status, c.ObservedValue, c.ObservedUnit, c.Output))
 		}
@@ -429,12 +430,3 @@ func (r *runner) teardown() ([]string, error) {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
