@@ -64,11 +64,9 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 	if ttl <= 0 {
 		return zero, fmt.Errorf("%w: GetOrLoad %q: ttl %v", ErrInvalidTTL, key, ttl)
 	}
-	o := loadOptions{codec: JSON, jitter: 0.1}
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
-		}
+	o := defaultLoadOptions
+	if len(opts) > 0 {
+		o = buildLoadOptions(opts)
 	}
 
 	var stale *envelope
@@ -97,6 +95,21 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 	}
 
 	return loadShared(ctx, c, key, ttl, load, o, stale, g, fk)
+}
+
+var defaultLoadOptions = loadOptions{codec: JSON, jitter: 0.1}
+
+// buildLoadOptions applies opts to the defaults. It is split from GetOrLoad
+// because the options' pointer escapes: a call without options then
+// allocates nothing for them.
+func buildLoadOptions(opts []LoadOption) loadOptions {
+	o := defaultLoadOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	return o
 }
 
 // loadShared runs or joins the key's load. It is split from GetOrLoad so that
