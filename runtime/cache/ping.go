@@ -38,7 +38,7 @@ func (t *Tiered) probe(ctx context.Context) error {
 // names the tier.
 func (t *Tiered) Ping(ctx context.Context) error {
 	if err := t.probe(ctx); err != nil {
-		t.failed("ping", ProbeKey, err)
+		t.failed("ping", err)
 		return fmt.Errorf("cache: %s tier unreachable: %w", t.tier, err)
 	}
 	return nil

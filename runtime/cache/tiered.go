@@ -105,7 +105,7 @@ func (t *Tiered) readFailure(ctx context.Context, key string, err error) error {
 	case ctx.Err() != nil:
 		return fmt.Errorf("cache: %s get %q: %w", t.tier, key, context.Cause(ctx))
 	default:
-		t.failed("get", key, err)
+		t.failed("get", err)
 		return fmt.Errorf("%w (%s unavailable, failing open)", ErrNotFound, t.tier)
 	}
 }
@@ -126,7 +126,7 @@ func (t *Tiered) Set(ctx context.Context, key string, value []byte, ttl time.Dur
 		if ctx.Err() != nil {
 			return fmt.Errorf("cache: %s set %q: %w", t.tier, key, context.Cause(ctx))
 		}
-		t.failed("set", key, err)
+		t.failed("set", err)
 	}
 	if merr := t.mem.Set(ctx, key, value, min(ttl, t.memTTL)); merr != nil {
 		_ = t.mem.Delete(ctx, key)
@@ -142,7 +142,7 @@ func (t *Tiered) Delete(ctx context.Context, key string) error {
 	cancel()
 	if err != nil {
 		if ctx.Err() == nil {
-			t.failed("delete", key, err)
+			t.failed("delete", err)
 		}
 		return fmt.Errorf("cache: %s delete %q: %w", t.tier, key, err)
 	}
@@ -167,9 +167,11 @@ func (t *Tiered) bound(ctx context.Context) (context.Context, context.CancelFunc
 	return context.WithTimeout(ctx, d)
 }
 
-func (t *Tiered) failed(op, key string, err error) {
+// failed counts and logs an L2 failure. It takes no key: keys stay out of
+// logs, as they may carry user data.
+func (t *Tiered) failed(op string, err error) {
 	t.m.errors.Add(1)
-	t.limiter.log(op, err) // keys stay out of logs: they may carry user data
+	t.limiter.log(op, err)
 }
 
 func callerMistake(err error) bool {
