@@ -3,6 +3,7 @@ package discovery
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -157,10 +158,7 @@ func (c *Client) addState(service string) *serviceState {
 		return st
 	}
 	st := &serviceState{name: service, entry: c.resolver.entry(service), counters: c.met.target(service), targets: map[string]*target{}}
-	next := make(map[string]*serviceState, len(old)+1)
-	for k, v := range old {
-		next[k] = v
-	}
+	next := maps.Clone(old)
 	next[service] = st
 	c.services.Store(&next)
 	return st

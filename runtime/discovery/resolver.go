@@ -268,10 +268,7 @@ func (r *Resolver) entry(service string) *serviceEntry {
 		return e
 	}
 	e := &serviceEntry{name: service, counters: r.met.target(service)}
-	next := make(map[string]*serviceEntry, len(old)+1)
-	for k, v := range old {
-		next[k] = v
-	}
+	next := maps.Clone(old)
 	next[service] = e
 	r.services.Store(&next)
 	return e
