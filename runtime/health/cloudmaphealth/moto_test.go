@@ -15,6 +15,7 @@ import (
 	"github.com/liftcdk/lift/internal/testsvc"
 	"github.com/liftcdk/lift/runtime/discovery"
 	"github.com/liftcdk/lift/runtime/health/cloudmaphealth"
+	"github.com/liftcdk/lift/runtime/internal/fakeclock"
 )
 
 // The reporter against moto's Cloud Map, read back with GetInstancesHealthStatus
@@ -48,7 +49,7 @@ func TestReporterAgainstMoto(t *testing.T) {
 
 	t.Setenv(contract.EnvDiscoveryServiceID, serviceID)
 	t.Setenv(contract.EnvDiscoveryInstanceID, "orders-fn")
-	clk := &clock{now: time.Now()}
+	clk := fakeclock.New(time.Now())
 	rep, err := cloudmaphealth.FromEnv(ctx, cfg, cloudmaphealth.WithClock(clk))
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +71,7 @@ func TestReporterAgainstMoto(t *testing.T) {
 	if n := healthyInstances(t, cfg, ns); n != 0 {
 		t.Fatalf("DiscoverInstances HEALTHY after fail: %d instances, want 0", n)
 	}
-	clk.now = clk.now.Add(cloudmaphealth.DefaultMinInterval)
+	clk.Advance(cloudmaphealth.DefaultMinInterval)
 	if err := rep.ReportHealth(ctx, contract.StatusPass); err != nil {
 		t.Fatalf("report pass: %v", err)
 	}
@@ -96,7 +97,3 @@ func healthyInstances(t *testing.T, cfg aws.Config, ns string) int {
 	}
 	return len(out.Instances)
 }
-
-type clock struct{ now time.Time }
-
-func (c *clock) Now() time.Time { return c.now }
