@@ -1,4 +1,4 @@
-package lift_test
+package lift
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,7 +21,7 @@ import (
 func TestLocalModeProcess(t *testing.T) {
 	bin := testsvc.BuildHandler(t, "./runtime/lift/testdata/rieapp")
 	addr := freeLoopbackAddr(t)
-	var out syncedBuffer
+	var out syncBuffer
 	cmd := exec.Command(bin)
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "LIFT_LOCAL_ADDR=" + addr, "LIFT_SERVICE=greeter"}
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -110,21 +109,4 @@ func freeLoopbackAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-type syncedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncedBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncedBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
 }
