@@ -39,24 +39,11 @@ func run(app awscdk.App) error {
 	}
 	_, err = NewElastiCacheStack(app, StackName, &ElastiCacheExampleProps{
 		StackProps: awscdk.StackProps{
-			// The CLI's account and region when it knows them; otherwise the
-			// stack stays environment-agnostic (an empty string is not allowed).
-			Env: &awscdk.Environment{
-				Account: fromEnv("CDK_DEFAULT_ACCOUNT"),
-				Region:  fromEnv("CDK_DEFAULT_REGION"),
-			},
+			Env:         gofunction.EnvironmentFromCLI(),
 			Description: jsii.String("Lift ElastiCache example: a Go function in a VPC with a serverless Valkey cache"),
 		},
 		Architecture: arch,
 		HandlerEntry: DefaultHandlerEntry,
 	})
 	return err
-}
-
-// fromEnv is the variable's value, or nil when it is unset or empty.
-func fromEnv(name string) *string {
-	if v := os.Getenv(name); v != "" {
-		return jsii.String(v)
-	}
-	return nil
 }

@@ -35,21 +35,10 @@ func main() {
 	}
 	stack.NewMultiServiceStack(app, stack.StackName, &stack.MultiServiceProps{
 		StackProps: awscdk.StackProps{
-			Env:         environment(),
+			Env:         gofunction.EnvironmentFromCLI(),
 			Description: jsii.String("Lift multiservice: orders calls inventory through Cloud Map discovery; inventory caches in Valkey"),
 		},
 		Architecture: arch,
 	})
 	app.Synth(nil)
-}
-
-// environment is the CLI's account and region when it resolved both (it has
-// credentials), else nil: an environment-agnostic stack, instead of an
-// environment with an empty account that synthesis would reject.
-func environment() *awscdk.Environment {
-	account, region := os.Getenv("CDK_DEFAULT_ACCOUNT"), os.Getenv("CDK_DEFAULT_REGION")
-	if account == "" || region == "" {
-		return nil
-	}
-	return &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)}
 }

@@ -33,21 +33,11 @@ func main() {
 	}
 	NewProvisionedStack(app, StackName, &ProvisionedExampleProps{
 		StackProps: awscdk.StackProps{
-			Env:         environment(),
+			Env:         gofunction.EnvironmentFromCLI(),
 			Description: jsii.String("Lift provisioned-concurrency example: a Go function with scheduled, Maximum-tracked provisioned concurrency"),
 		},
 		Architecture: arch,
 		HandlerEntry: DefaultHandlerEntry,
 	})
 	app.Synth(nil)
-}
-
-// environment is the CLI's account and region when it has them (`cdk deploy`),
-// else nil: an environment-agnostic stack still synthesizes without credentials.
-func environment() *awscdk.Environment {
-	account, region := os.Getenv("CDK_DEFAULT_ACCOUNT"), os.Getenv("CDK_DEFAULT_REGION")
-	if account == "" || region == "" {
-		return nil
-	}
-	return &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)}
 }

@@ -29,19 +29,9 @@ func main() {
 	NewQuickstartStack(app, StackName, &QuickstartProps{
 		// The account and region the CLI resolved from the credentials (moto's
 		// in the local demo); unset, the stack is environment-agnostic.
-		StackProps: awscdk.StackProps{Env: &awscdk.Environment{
-			Account: envOrNil("CDK_DEFAULT_ACCOUNT"),
-			Region:  envOrNil("CDK_DEFAULT_REGION"),
-		}},
+		StackProps:   awscdk.StackProps{Env: gofunction.EnvironmentFromCLI()},
 		Architecture: arch,
 		HandlerEntry: DefaultHandlerEntry,
 	})
 	app.Synth(nil)
-}
-
-func envOrNil(name string) *string {
-	if v := os.Getenv(name); v != "" {
-		return &v
-	}
-	return nil
 }
