@@ -136,7 +136,9 @@ type stageAsset struct {
 }
 
 func (a *stageAsset) Visit(node constructs.IConstruct) {
-	if *node.Node().Path() == a.path {
+	// Visit sees fn and then each of its children: once the asset exists, skip
+	// the two jsii calls that read each child's path.
+	if a.h.asset == nil && *node.Node().Path() == a.path {
 		a.h.ensureAsset()
 	}
 }
