@@ -2,11 +2,7 @@ package elasticache
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -76,7 +72,7 @@ func TestElastiCacheLocalCloud(t *testing.T) {
 	}
 	net := network{Subnets: conf.VpcConfig.SubnetIds, SecurityGroups: conf.VpcConfig.SecurityGroupIds}
 
-	t.Run("stack", func(t *testing.T) { checkStack(t, st, c.Assembly(), c.CacheStandIn().Addr) })
+	t.Run("stack", func(t *testing.T) { checkStack(t, c, st) })
 	t.Run("function configuration", func(t *testing.T) { checkFunction(t, st, fn, net) })
 	t.Run("cache users", func(t *testing.T) { checkCacheUsers(ctx, t, c, st, fn) })
 	t.Run("network", func(t *testing.T) { checkNetwork(ctx, t, c, st, net) })
@@ -86,14 +82,14 @@ func TestElastiCacheLocalCloud(t *testing.T) {
 // network is the function's VPC configuration as Lambda reports it.
 type network struct{ Subnets, SecurityGroups []string }
 
-func checkStack(t *testing.T, st localcloud.Stack, assembly, standIn string) {
+func checkStack(t *testing.T, c *localcloud.Cloud, st localcloud.Stack) {
 	if st.Name != stackName || st.Status != "CREATE_COMPLETE" {
 		t.Fatalf("stack %s status %s", st.Name, st.Status)
 	}
 	// Every resource the template declares was created: besides CDK's own
 	// version reporting, the example uses no type that moto (with Lift's
 	// motocfn.py) skips.
-	declared, err := templateResources(assembly)
+	declared, err := templateResources(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +111,7 @@ func checkStack(t *testing.T, st localcloud.Stack, assembly, standIn string) {
 	if len(deployed) != len(declared) {
 		t.Errorf("stack has %d named resources, the template declares %d: %+v", len(deployed), len(declared), st.Resources)
 	}
-	if got := st.Outputs[endpointOutput]; got != standIn {
+	if got, standIn := st.Outputs[endpointOutput], c.CacheStandIn().Addr; got != standIn {
 		t.Errorf("output %s = %q, want the serverless cache's endpoint, the stand-in %s", endpointOutput, got, standIn)
 	}
 }
@@ -265,16 +261,10 @@ func physicalIDs(st localcloud.Stack, typ string) []string {
 
 // templateResources maps the logical ids of the resources the deploy's
 // template declares to their types.
-func templateResources(assembly string) (map[string]string, error) {
-	b, err := os.ReadFile(filepath.Join(assembly, stackName+".template.json"))
+func templateResources(c *localcloud.Cloud) (map[string]string, error) {
+	tpl, err := c.Template()
 	if err != nil {
 		return nil, err
-	}
-	var tpl struct {
-		Resources map[string]struct{ Type string }
-	}
-	if err := json.Unmarshal(b, &tpl); err != nil {
-		return nil, fmt.Errorf("template of %s: %w", stackName, err)
 	}
 	out := map[string]string{}
 	for id, r := range tpl.Resources {

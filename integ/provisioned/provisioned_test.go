@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +79,10 @@ func TestProvisionedLocalCloud(t *testing.T) {
 		// moto has no provisioned concurrency: assert it in the template the
 		// deploy used.
 		version := only(t, c.Stack(), "AWS::Lambda::Version").LogicalID
-		tpl := deployedTemplate(t, c)
+		tpl, err := c.Template()
+		if err != nil {
+			t.Fatal(err)
+		}
 		var aliases []string
 		for id, r := range tpl.Resources {
 			if r.Type == "AWS::Lambda::Alias" {
@@ -283,28 +284,6 @@ func only(t *testing.T, st localcloud.Stack, typ string) localcloud.Resource {
 		t.Fatalf("stack %s has %d %s resources, want 1: %+v", st.Name, len(found), typ, st.Resources)
 	}
 	return found[0]
-}
-
-type template struct {
-	Resources map[string]struct {
-		Type       string
-		Properties json.RawMessage
-	}
-	Outputs map[string]struct{ Value json.RawMessage }
-}
-
-// deployedTemplate is the stack's template in the assembly `cdk deploy` used.
-func deployedTemplate(t *testing.T, c *localcloud.Cloud) template {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(c.Assembly(), stackName+".template.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tpl template
-	if err := json.Unmarshal(b, &tpl); err != nil {
-		t.Fatal(err)
-	}
-	return tpl
 }
 
 // invoke sends payload as one invocation and decodes the answer into out; a

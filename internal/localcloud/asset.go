@@ -9,7 +9,8 @@ import (
 	"strings"
 )
 
-// The parts of the cloud assembly (cdk.out) that locate a function's code.
+// The parts of the cloud assembly (cdk.out) that locate a stack's template
+// and a function's code.
 type cloudManifest struct {
 	Artifacts map[string]struct {
 		Type         string   `json:"type"`
@@ -33,45 +34,51 @@ type assetManifest struct {
 	} `json:"files"`
 }
 
-type template struct {
-	Outputs map[string]struct {
-		Value any `json:"Value"`
-	} `json:"Outputs"`
+// Template is a stack's template as the cloud assembly holds it, each
+// resource's properties and each output's value undecoded.
+type Template struct {
 	Resources map[string]struct {
-		Type       string `json:"Type"`
-		Properties struct {
-			Code struct {
-				S3Key any `json:"S3Key"`
-			} `json:"Code"`
-		} `json:"Properties"`
-	} `json:"Resources"`
+		Type       string
+		Properties json.RawMessage
+	}
+	Outputs map[string]struct{ Value json.RawMessage }
+}
+
+// stackTemplate reads the assembly's manifest and the template of its stack
+// artifact named stack.
+func stackTemplate(assembly, stack string) (cloudManifest, Template, error) {
+	var cm cloudManifest
+	if err := readJSON(filepath.Join(assembly, "manifest.json"), &cm); err != nil {
+		return cm, Template{}, err
+	}
+	art, ok := cm.Artifacts[stack]
+	if !ok || art.Type != "aws:cloudformation:stack" {
+		return cm, Template{}, fmt.Errorf("cloud assembly %s has no stack artifact %s", assembly, stack)
+	}
+	var tpl Template
+	err := readJSON(filepath.Join(assembly, art.Properties.TemplateFile), &tpl)
+	return cm, tpl, err
 }
 
 // locateAsset finds the code of the function with logicalID in stack's
 // template through the assembly's manifests: template Code.S3Key -> the
 // asset manifest entry published under that key -> its source directory.
 func locateAsset(assembly, stack, logicalID string) (Asset, error) {
-	var cm cloudManifest
-	if err := readJSON(filepath.Join(assembly, "manifest.json"), &cm); err != nil {
-		return Asset{}, err
-	}
-	art, ok := cm.Artifacts[stack]
-	if !ok || art.Type != "aws:cloudformation:stack" {
-		return Asset{}, fmt.Errorf("cloud assembly %s has no stack artifact %s", assembly, stack)
-	}
-	var tpl template
-	if err := readJSON(filepath.Join(assembly, art.Properties.TemplateFile), &tpl); err != nil {
+	cm, tpl, err := stackTemplate(assembly, stack)
+	if err != nil {
 		return Asset{}, err
 	}
 	res, ok := tpl.Resources[logicalID]
 	if !ok || res.Type != "AWS::Lambda::Function" {
 		return Asset{}, fmt.Errorf("template of %s has no AWS::Lambda::Function %s", stack, logicalID)
 	}
-	key, ok := res.Properties.Code.S3Key.(string)
+	var props struct{ Code struct{ S3Key any } }
+	_ = json.Unmarshal(res.Properties, &props) // properties without an S3Key leave it nil, refused next
+	key, ok := props.Code.S3Key.(string)
 	if !ok || key == "" {
-		return Asset{}, fmt.Errorf("function %s: Code.S3Key is %v, not an asset object key (inline or image code cannot run under the emulator)", logicalID, res.Properties.Code.S3Key)
+		return Asset{}, fmt.Errorf("function %s: Code.S3Key is %v, not an asset object key (inline or image code cannot run under the emulator)", logicalID, props.Code.S3Key)
 	}
-	for _, dep := range art.Dependencies {
+	for _, dep := range cm.Artifacts[stack].Dependencies {
 		am := cm.Artifacts[dep]
 		if am.Type != "cdk:asset-manifest" {
 			continue
@@ -98,19 +105,12 @@ func locateAsset(assembly, stack, logicalID string) (Asset, error) {
 // outputRef returns the logical id an output of stack's template refers to
 // with {"Ref": id}, or "" when the output is absent or not a plain Ref.
 func outputRef(assembly, stack, output string) (string, error) {
-	var cm cloudManifest
-	if err := readJSON(filepath.Join(assembly, "manifest.json"), &cm); err != nil {
+	_, tpl, err := stackTemplate(assembly, stack)
+	if err != nil {
 		return "", err
 	}
-	art, ok := cm.Artifacts[stack]
-	if !ok || art.Type != "aws:cloudformation:stack" {
-		return "", fmt.Errorf("cloud assembly %s has no stack artifact %s", assembly, stack)
-	}
-	var tpl template
-	if err := readJSON(filepath.Join(assembly, art.Properties.TemplateFile), &tpl); err != nil {
-		return "", err
-	}
-	ref, _ := tpl.Outputs[output].Value.(map[string]any)
+	var ref map[string]any
+	_ = json.Unmarshal(tpl.Outputs[output].Value, &ref) // absent or not an object: no Ref
 	id, _ := ref["Ref"].(string)
 	return id, nil
 }

@@ -52,6 +52,12 @@ func (c *Cloud) CacheStandIn() *localsvc.Redis { return c.r.standIn }
 // Assembly is the cloud assembly directory the deploy used.
 func (c *Cloud) Assembly() string { return c.r.assembly() }
 
+// Template is the deployed stack's template in the cloud assembly.
+func (c *Cloud) Template() (Template, error) {
+	_, tpl, err := stackTemplate(c.r.assembly(), c.r.o.Stack)
+	return tpl, err
+}
+
 // Resource returns the stack resource with the logical id, read back.
 func (c *Cloud) Resource(logicalID string) (Resource, error) {
 	for _, res := range c.r.rep.Stack.Resources {
