@@ -109,6 +109,15 @@ class _Created:
         return True
 
     @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        return cls.create(resource_name, _props(cloudformation_json), account_id, region_name, kwargs.get("LogicalId", ""))
+
+    @classmethod
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        """Creates the resource in moto's backends and returns cls(ref, attrs)."""
+        raise NotImplementedError
+
+    @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
         pass  # each local cloud is thrown away whole
 
@@ -127,12 +136,11 @@ class HttpNamespace(_Created, CloudFormationModel):
     attributes = ("Id", "Arn")
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         backend = servicediscovery_backends[account_id][region_name]
         op = backend.create_http_namespace(
             name=props["Name"],
-            creator_request_id=kwargs.get("LogicalId", ""),
+            creator_request_id=logical_id,
             description=props.get("Description", ""),
             tags=_tags(props),
         )
@@ -146,12 +154,11 @@ class Service(_Created, CloudFormationModel):
     attributes = ("Id", "Arn", "Name")
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         svc = servicediscovery_backends[account_id][region_name].create_service(
             name=props["Name"],
             namespace_id=props.get("NamespaceId"),
-            creator_request_id=kwargs.get("LogicalId", ""),
+            creator_request_id=logical_id,
             description=props.get("Description", ""),
             dns_config=props.get("DnsConfig"),
             health_check_config=props.get("HealthCheckConfig"),
@@ -167,14 +174,13 @@ class Instance(_Created, CloudFormationModel):
     cfn_type = "AWS::ServiceDiscovery::Instance"
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         instance_id = props.get("InstanceId") or resource_name
         attrs = {k: str(v) for k, v in (props.get("InstanceAttributes") or {}).items()}
         servicediscovery_backends[account_id][region_name].register_instance(
             service_id=props["ServiceId"],
             instance_id=instance_id,
-            creator_request_id=kwargs.get("LogicalId", ""),
+            creator_request_id=logical_id,
             attributes=attrs,
         )
         return cls(instance_id, {})
@@ -245,8 +251,8 @@ class Alarm(_Created, CloudFormationModel):
         return "AlarmName"
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        return cls(*_put_alarm(account_id, region_name, resource_name, _props(cloudformation_json)))
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        return cls(*_put_alarm(account_id, region_name, resource_name, props))
 
 
 class CompositeAlarm(_Created, CloudFormationModel):
@@ -259,8 +265,7 @@ class CompositeAlarm(_Created, CloudFormationModel):
         return "AlarmName"
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         return cls(*_put_alarm(account_id, region_name, resource_name, props, rule=props["AlarmRule"]))
 
 
@@ -270,8 +275,7 @@ class Alias(_Created, CloudFormationModel):
     attributes = ("AliasArn",)
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         alias = lambda_backends[account_id][region_name].create_alias(
             name=props["Name"],
             function_name=props["FunctionName"],
@@ -287,8 +291,7 @@ class TopicPolicy(_Created, CloudFormationModel):
     cfn_type = "AWS::SNS::TopicPolicy"
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         for topic in props["Topics"]:
             sns_backends[account_id][region_name].set_topic_attribute(topic, "policy", json.dumps(props["PolicyDocument"]))
         return cls(resource_name, {})
@@ -299,8 +302,7 @@ class EventInvokeConfig(_Created, CloudFormationModel):
     cfn_type = "AWS::Lambda::EventInvokeConfig"
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         config = {k: props[k] for k in ("MaximumEventAgeInSeconds", "MaximumRetryAttempts", "DestinationConfig") if k in props}
         lambda_backends[account_id][region_name].put_function_event_invoke_config(props["FunctionName"], config)
         return cls(resource_name, {})
@@ -316,8 +318,7 @@ class Schedule(_Created, CloudFormationModel):
         return "Name"
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         schedule = scheduler_backends[account_id][region_name].create_schedule(
             description=props.get("Description"),
             end_date=props.get("EndDate"),
@@ -350,8 +351,7 @@ class ScalableTarget(_Created, CloudFormationModel):
     attributes = ("Id",)
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         backend = applicationautoscaling_backends[account_id][region_name]
         namespace, resource_id, dimension = props["ServiceNamespace"], props["ResourceId"], props["ScalableDimension"]
         backend.register_scalable_target(
@@ -389,8 +389,7 @@ class ScalingPolicy(_Created, CloudFormationModel):
     attributes = ("Arn",)
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         name = props["PolicyName"]
         if "ScalingTargetId" in props:
             target = props["ScalingTargetId"].split("|")
@@ -425,8 +424,7 @@ class CacheUser(_Created, CloudFormationModel):
     attributes = ("Arn", "Status")
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         auth = (props.get("AuthenticationMode") or {}).get("Type") or "no-password-required"
         user = elasticache_backends[account_id][region_name].create_user(
             user_id=props["UserId"],
@@ -447,8 +445,8 @@ class CacheUserGroup(_Created, CloudFormationModel):
     attributes = ("Arn", "Status")
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        group = _props(cloudformation_json)["UserGroupId"]
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        group = props["UserGroupId"]
         arn = _elasticache_arn(region_name, account_id, "usergroup", group)
         return cls(group, {"Arn": arn, "Status": "active"})
 
@@ -461,10 +459,8 @@ class ServerlessCache(_Created, CloudFormationModel):
         "Endpoint.Address", "Endpoint.Port", "ReaderEndpoint.Address", "ReaderEndpoint.Port",
     )
 
-
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = _props(cloudformation_json)
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
         name = props["ServerlessCacheName"]
         endpoint = os.environ.get(CACHE_ENDPOINT_ENV, "")
         host, sep, port = endpoint.rpartition(":")
@@ -490,7 +486,7 @@ _create_table = Table.create_from_cloudformation_json.__func__
 
 
 def _create_table_as_cloudformation_does(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-    props = cloudformation_json.get("Properties") or {}
+    props = _props(cloudformation_json)
     sse = props.get("SSESpecification")
     if sse and "SSEEnabled" in sse:
         props["SSESpecification"] = {
