@@ -27,15 +27,14 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/liftcdk/lift/internal/localsvc"
 )
 
 const (
 	sizeTarget = 1.5 * 1024 * 1024
 	initTarget = 5 * time.Millisecond
 )
-
-// buildFlags are constructs/gofunction's flags (CGO_ENABLED=0 in the env).
-var buildFlags = []string{"-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w", "-buildvcs=false"}
 
 type app struct {
 	name, pkg, bin string
@@ -55,11 +54,11 @@ func main() {
 }
 
 func run(runs int, check bool) error {
-	root, err := moduleRoot()
+	root, err := localsvc.FindRoot()
 	if err != nil {
 		return err
 	}
-	rie, err := findRIE(root)
+	rie, err := localsvc.LookTool(root, "aws-lambda-rie")
 	if err != nil {
 		return err
 	}
@@ -116,14 +115,11 @@ func run(runs int, check bool) error {
 }
 
 func build(root, dir string, a *app) error {
-	a.bin = filepath.Join(dir, filepath.Base(a.pkg), "bootstrap")
-	args := append(append([]string{"build"}, buildFlags...), "-o", a.bin, a.pkg)
-	cmd := exec.Command("go", args...)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build %s: %w\n%s", a.pkg, err, out)
+	bin, err := localsvc.BuildHandler(context.Background(), root, a.pkg, filepath.Join(dir, filepath.Base(a.pkg)))
+	if err != nil {
+		return err
 	}
+	a.bin = bin
 	fi, err := os.Stat(a.bin)
 	if err != nil {
 		return err
@@ -231,25 +227,6 @@ func freePorts(n int) ([]int, error) {
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
-}
-
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil || strings.TrimSpace(string(out)) == "" || strings.TrimSpace(string(out)) == os.DevNull {
-		return "", fmt.Errorf("run from inside the lift module (go env GOMOD: %v)", err)
-	}
-	return filepath.Dir(strings.TrimSpace(string(out))), nil
-}
-
-func findRIE(root string) (string, error) {
-	p := filepath.Join(root, ".tools", "bin", "aws-lambda-rie")
-	if _, err := os.Stat(p); err == nil {
-		return p, nil
-	}
-	if p, err := exec.LookPath("aws-lambda-rie"); err == nil {
-		return p, nil
-	}
-	return "", errors.New("aws-lambda-rie not found in .tools/bin or PATH: run make setup")
 }
 
 func median(d []time.Duration) time.Duration {

@@ -26,6 +26,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/liftcdk/lift/internal/localsvc"
 )
 
 const appBinary = "synthscale-app" // short: /proc comm keeps 15 characters
@@ -146,11 +148,11 @@ func mainErr(servicesFlag string, validations []bool, withCold bool, compare int
 // app binary with the default (warm) Go build cache: only the handlers' cache
 // temperature varies between runs.
 func setup(maxN int) (*config, error) {
-	rootB, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil || strings.TrimSpace(string(rootB)) == "" || strings.TrimSpace(string(rootB)) == os.DevNull {
-		return nil, fmt.Errorf("run inside the Lift repository (go env GOMOD: %v)", err)
+	root, err := localsvc.FindRoot()
+	if err != nil {
+		return nil, err
 	}
-	c := &config{root: filepath.Dir(strings.TrimSpace(string(rootB))), interval: 50 * time.Millisecond}
+	c := &config{root: root, interval: 50 * time.Millisecond}
 	c.gen = filepath.Join(c.root, "bench", "synthscale", "_gen")
 	c.cdk = filepath.Join(c.root, "node_modules", ".bin", "cdk")
 	if _, err := os.Stat(c.cdk); err != nil {
