@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -100,9 +101,7 @@ func readFunction(ctx context.Context, lc *lambda.Client, name string) (Function
 		f.Architectures = append(f.Architectures, string(a))
 	}
 	if c.Environment != nil {
-		for k, v := range c.Environment.Variables {
-			f.Env[k] = v
-		}
+		maps.Copy(f.Env, c.Environment.Variables)
 	}
 	if f.Name == "" {
 		return f, fmt.Errorf("lambda GetFunctionConfiguration %s: %w", name, errNoFunction)
