@@ -135,6 +135,17 @@ func RIE(t testing.TB, o RIEOptions) *RIEProcess {
 	return &RIEProcess{p}
 }
 
+// MustInvoke sends payload as one invocation and returns the answer; a
+// failed invocation fails the test with the function's output.
+func (p *RIEProcess) MustInvoke(t testing.TB, ctx context.Context, payload string) []byte {
+	t.Helper()
+	body, _, err := p.Invoke(ctx, []byte(payload))
+	if err != nil {
+		t.Fatalf("testsvc: invoke %s: %v\nlogs:\n%s", payload, err, p.Logs())
+	}
+	return body
+}
+
 // WaitForLog waits, boundedly, until the output holds want, and returns the
 // output. A function's log lines reach the emulator's output through a pipe,
 // so they can arrive just after the invocation's answer.

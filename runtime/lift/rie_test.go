@@ -24,14 +24,7 @@ func TestUnderRIE(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	invoke := func(payload string) []byte {
-		t.Helper()
-		body, _, err := rie.Invoke(ctx, []byte(payload))
-		if err != nil {
-			t.Fatalf("invoke %s: %v\nlogs:\n%s", payload, err, rie.Logs())
-		}
-		return body
-	}
+	invoke := func(payload string) []byte { t.Helper(); return rie.MustInvoke(t, ctx, payload) }
 
 	var w contract.WarmupResponse
 	if err := json.Unmarshal(invoke(`{"lift":"warmup","holdMs":20,"round":"t1"}`), &w); err != nil {

@@ -26,10 +26,7 @@ func TestUnderEmulator(t *testing.T) {
 	defer cancel()
 	invoke := func(payload string, into any) {
 		t.Helper()
-		body, _, err := fn.Invoke(ctx, []byte(payload))
-		if err != nil {
-			t.Fatalf("invoke %s: %v\n%s", payload, err, fn.Logs())
-		}
+		body := fn.MustInvoke(t, ctx, payload)
 		if err := json.Unmarshal(body, into); err != nil {
 			t.Fatalf("invoke %s: answer %s is not the expected JSON: %v", payload, body, err)
 		}
