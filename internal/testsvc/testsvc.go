@@ -2,12 +2,16 @@ package testsvc
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/liftcdk/lift/internal/localsvc"
 )
@@ -171,4 +175,33 @@ func (p *RIEProcess) Terminate(t testing.TB) {
 	if err := p.RIE.Terminate(); err != nil {
 		t.Fatalf("testsvc: %v", err)
 	}
+}
+
+// CloudMapService creates, in this server's Cloud Map, an HTTP namespace named
+// prefix plus a random suffix (moto accepts duplicate names, AWS does not) and
+// one service with custom health checks in it, and returns the namespace's
+// name and the service's id.
+func (m *MotoServer) CloudMapService(t testing.TB, prefix, service string) (namespace, serviceID string) {
+	t.Helper()
+	ctx := context.Background()
+	sd := servicediscovery.NewFromConfig(m.AWSConfig(t))
+	suffix := make([]byte, 4)
+	_, _ = rand.Read(suffix)
+	namespace = prefix + hex.EncodeToString(suffix)
+	op, err := sd.CreateHttpNamespace(ctx, &servicediscovery.CreateHttpNamespaceInput{Name: aws.String(namespace)})
+	if err != nil {
+		t.Fatalf("testsvc: CreateHttpNamespace %s: %v", namespace, err)
+	}
+	got, err := sd.GetOperation(ctx, &servicediscovery.GetOperationInput{OperationId: op.OperationId})
+	if err != nil {
+		t.Fatalf("testsvc: GetOperation: %v", err)
+	}
+	svc, err := sd.CreateService(ctx, &servicediscovery.CreateServiceInput{
+		Name: aws.String(service), NamespaceId: aws.String(got.Operation.Targets[string(sdtypes.OperationTargetTypeNamespace)]),
+		HealthCheckCustomConfig: &sdtypes.HealthCheckCustomConfig{},
+	})
+	if err != nil {
+		t.Fatalf("testsvc: CreateService %s: %v", service, err)
+	}
+	return namespace, aws.ToString(svc.Service.Id)
 }

@@ -2,8 +2,6 @@ package discovery_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -52,28 +50,8 @@ func newCloudMapFixture(t *testing.T, service string) *cloudMapFixture {
 	t.Helper()
 	m := testsvc.Moto(t)
 	cfg := m.AWSConfig(t)
-	ctx := context.Background()
-	sd := servicediscovery.NewFromConfig(cfg)
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
-	f := &cloudMapFixture{sd: sd, cfg: cfg, namespace: "lift-it-" + hex.EncodeToString(suffix)} // moto allows duplicate names; AWS does not
-	op, err := sd.CreateHttpNamespace(ctx, &servicediscovery.CreateHttpNamespaceInput{Name: aws.String(f.namespace)})
-	if err != nil {
-		t.Fatalf("CreateHttpNamespace: %v", err)
-	}
-	got, err := sd.GetOperation(ctx, &servicediscovery.GetOperationInput{OperationId: op.OperationId})
-	if err != nil {
-		t.Fatalf("GetOperation: %v", err)
-	}
-	nsID := got.Operation.Targets[string(types.OperationTargetTypeNamespace)]
-	svc, err := sd.CreateService(ctx, &servicediscovery.CreateServiceInput{
-		Name: aws.String(service), NamespaceId: aws.String(nsID),
-		HealthCheckCustomConfig: &types.HealthCheckCustomConfig{},
-	})
-	if err != nil {
-		t.Fatalf("CreateService: %v", err)
-	}
-	f.serviceID = aws.ToString(svc.Service.Id)
+	f := &cloudMapFixture{sd: servicediscovery.NewFromConfig(cfg), cfg: cfg}
+	f.namespace, f.serviceID = m.CloudMapService(t, "lift-it-", service)
 	return f
 }
 

@@ -2,8 +2,6 @@ package cloudmaphealth_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"testing"
 	"time"
 
@@ -25,23 +23,7 @@ func TestReporterAgainstMoto(t *testing.T) {
 	cfg := m.AWSConfig(t)
 	ctx := context.Background()
 	sd := servicediscovery.NewFromConfig(cfg)
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
-	ns := "lift-health-" + hex.EncodeToString(suffix)
-	op, err := sd.CreateHttpNamespace(ctx, &servicediscovery.CreateHttpNamespaceInput{Name: aws.String(ns)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := sd.GetOperation(ctx, &servicediscovery.GetOperationInput{OperationId: op.OperationId})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := sd.CreateService(ctx, &servicediscovery.CreateServiceInput{Name: aws.String("orders"),
-		NamespaceId: aws.String(o.Operation.Targets[string(types.OperationTargetTypeNamespace)]), HealthCheckCustomConfig: &types.HealthCheckCustomConfig{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	serviceID := aws.ToString(svc.Service.Id)
+	ns, serviceID := m.CloudMapService(t, "lift-health-", "orders")
 	if _, err := sd.RegisterInstance(ctx, &servicediscovery.RegisterInstanceInput{ServiceId: aws.String(serviceID), InstanceId: aws.String("orders-fn"),
 		Attributes: map[string]string{contract.AttrFunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:orders:live"}}); err != nil {
 		t.Fatal(err)
