@@ -22,6 +22,8 @@ type WarmupEvent struct {
 	HoldMs int `json:"holdMs,omitempty"`
 	// Round identifies one warmer run, echoed in the response.
 	Round string `json:"round,omitempty"`
+	// Token authenticates the event (see EnvControlTokenSHA256).
+	Token string `json:"token,omitempty"`
 }
 
 // Hold returns the requested hold as a duration, clamped to [0, MaxWarmupHold].
@@ -58,7 +60,8 @@ const (
 
 // HealthEvent asks for a health report: {"lift":"health"}.
 type HealthEvent struct {
-	Lift string `json:"lift"` // ControlHealth
+	Lift  string `json:"lift"`            // ControlHealth
+	Token string `json:"token,omitempty"` // see EnvControlTokenSHA256
 }
 
 // HealthResponse answers a HealthEvent in the shape of the IETF health check

@@ -18,6 +18,9 @@ type WarmerTarget struct {
 	Name        string `json:"name"`        // metric dimension Target
 	ARN         string `json:"arn"`         // qualified ARN: alias or version, never $LATEST
 	Concurrency int    `json:"concurrency"` // distinct environments to keep warm
+	// Token is the target's control token, sent in each warm-up event (see
+	// EnvControlTokenSHA256). Empty: warm-ups are sent unauthenticated.
+	Token string `json:"token,omitempty"`
 }
 
 // WarmerReport is what one warmer run returns and logs.

@@ -1,0 +1,26 @@
+package contract
+
+// Control-event authentication. Anyone allowed to invoke a function can send
+// it raw JSON, so a control event proves it comes from Lift's warmer (or an
+// operator) with a per-deployment token. The construct writes only the
+// token's SHA-256 into the function's environment, and the token itself into
+// the warmer's schedule input; the function compares hashes in constant time.
+const (
+	// EnvControlTokenSHA256 is the lowercase hex SHA-256 of the control token.
+	// Unset: no control event is authenticated.
+	EnvControlTokenSHA256 = "LIFT_CONTROL_TOKEN_SHA256"
+	// EnvControlAuth is ControlAuthOptional (default) or ControlAuthRequired.
+	EnvControlAuth = "LIFT_CONTROL_AUTH"
+	// ControlTokenField is the control event's JSON field carrying the token:
+	// {"lift":"warmup","token":"..."}.
+	ControlTokenField = "token"
+)
+
+// Values of EnvControlAuth.
+const (
+	// ControlAuthOptional answers unauthenticated control events, but caps
+	// their warm-up hold and answers health with names and statuses only.
+	ControlAuthOptional = "optional"
+	// ControlAuthRequired refuses control events without a valid token.
+	ControlAuthRequired = "required"
+)
