@@ -24,3 +24,10 @@ const (
 	// ControlAuthRequired refuses control events without a valid token.
 	ControlAuthRequired = "required"
 )
+
+// EnvCheck, set to "1", makes lift.Start (and every other Lift entry point)
+// validate the handler, its options and the LIFT_* environment, print one
+// JSON line to stderr, and exit 0 when valid or 1 when not, without serving.
+// gofunction runs a built handler this way at synth, so a handler Lift would
+// refuse at init fails `cdk synth` instead of the first invocation.
+const EnvCheck = "LIFT_CHECK"
