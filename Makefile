@@ -34,6 +34,10 @@ setup: ## install pinned tools: Node 22 + cdk (npm ci), aws-lambda-rie, redis/va
 
 test: setup lint test-race test-cdk test-integ ## everything CI runs
 
+# A test whose tool is missing skips on its own (one line saying how to get the
+# tool); under `make test`, which installs them all, it fails instead.
+test: export LIFT_REQUIRE_SERVICES := 1
+
 vet: ## go vet the whole module
 	$(GO) vet ./...
 

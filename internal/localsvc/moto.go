@@ -66,6 +66,11 @@ func StartMoto(root, dir string, opts MotoOptions) (*Moto, error) {
 	if err != nil {
 		return nil, err
 	}
+	// moto's own entry point, installed with it: without it the launcher
+	// would only fail on its import, with a Python traceback.
+	if _, err := LookTool(root, "moto_server"); err != nil {
+		return nil, err
+	}
 	launcher := filepath.Join(dir, "motocfn.py")
 	if err := os.WriteFile(launcher, motoCFN, 0o600); err != nil {
 		return nil, err

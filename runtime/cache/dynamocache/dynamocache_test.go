@@ -53,6 +53,7 @@ var (
 // table the way constructs/cachetier does: string partition key, TTL on.
 func table(t *testing.T) (*dynamodb.Client, string) {
 	t.Helper()
+	testsvc.Tool(t, "moto_server") // missing: every test that needs it skips (or fails in CI) alike
 	motoOnce.Do(func() {
 		m := testsvc.Moto(&packageTB{TB: t})
 		client := dynamodb.NewFromConfig(m.AWSConfig(t))
