@@ -248,7 +248,7 @@ func TestConfigFromEnv(t *testing.T) {
 		t.Fatalf("%+v, %v", cfg, err)
 	}
 	_, err = dynamocache.ConfigFromEnv(env(map[string]string{contract.EnvCacheKeyAttribute: "x", contract.EnvCacheTTLAttribute: "x"}))
-	if !errors.Is(err, cache.ErrConfig) || !strings.Contains(err.Error(), contract.EnvCacheTable) || !strings.Contains(err.Error(), contract.EnvCacheTTLAttribute) {
+	if !errors.Is(err, cache.ErrInvalidConfig) || !strings.Contains(err.Error(), contract.EnvCacheTable) || !strings.Contains(err.Error(), contract.EnvCacheTTLAttribute) {
 		t.Fatalf("want an error naming %s and %s, got %v", contract.EnvCacheTable, contract.EnvCacheTTLAttribute, err)
 	}
 }
@@ -263,8 +263,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"t", []dynamocache.Option{dynamocache.WithKeyAttribute("v")}},
 		{"t", []dynamocache.Option{dynamocache.WithTTLAttribute("pk")}},
 	} {
-		if _, err := dynamocache.New(client, tc.table, tc.opts...); !errors.Is(err, cache.ErrConfig) {
-			t.Errorf("case %d: %v, want ErrConfig", i, err)
+		if _, err := dynamocache.New(client, tc.table, tc.opts...); !errors.Is(err, cache.ErrInvalidConfig) {
+			t.Errorf("case %d: %v, want ErrInvalidConfig", i, err)
 		}
 	}
 }
