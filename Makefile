@@ -63,11 +63,12 @@ bench: setup ## benchmarks (compare each against its named baseline in the same 
 	$(GO) test -run '^$$' -bench . -benchmem -timeout $(TEST_TIMEOUT) $(BENCH_PKGS)
 	$(GO) run ./bench/compare -runs 9
 
-lint: setup ## gofmt, go vet and staticcheck (pinned in tools/lint/go.mod)
+lint: setup ## gofmt, go vet, staticcheck (pinned in tools/lint/go.mod) and pyflakes3 on the Python files
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	  if [[ -n "$$out" ]]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	staticcheck ./...
+	pyflakes3 $$(git ls-files '*.py')
 
 fmt: ## gofmt -w the tracked Go files
 	gofmt -w $$(git ls-files '*.go')
