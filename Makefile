@@ -61,7 +61,7 @@ golden: setup ## regenerate golden templates
 
 bench: setup ## benchmarks (compare each against its named baseline in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout $(TEST_TIMEOUT) $(BENCH_PKGS)
-	$(GO) run ./bench/compare -runs 9
+	$(GO) run ./internal/cmd/bench/compare -runs 9
 
 lint: setup ## gofmt, go vet, staticcheck (pinned in tools/lint/go.mod) and pyflakes3 on the Python files
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; \
@@ -78,4 +78,4 @@ clean: ## remove build outputs (keeps installed tools)
 
 .PHONY: synth-scale
 synth-scale: setup ## cdk synth time and peak memory of generated 1/10/30-service apps (SYNTHSCALE_FLAGS="-cold=false -o f.md")
-	$(GO) run ./bench/synthscale $(SYNTHSCALE_FLAGS)
+	$(GO) run ./internal/cmd/bench/synthscale $(SYNTHSCALE_FLAGS)
