@@ -44,6 +44,11 @@ func readEnv(getenv func(string) string) (envConfig, error) {
 		logLevel:       slog.LevelInfo,
 		initType:       getenv(envInitType),
 	}
+	// Lambda always sets the init type; the emulator and SAM local do not,
+	// and there every process start is an on-demand init.
+	if e.initType == "" {
+		e.initType = initOnDemand
+	}
 	var errs []error
 	if v := getenv(contract.EnvShutdownBudget); v != "" {
 		d, err := time.ParseDuration(v)

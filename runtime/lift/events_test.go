@@ -310,12 +310,12 @@ func TestWarmupAbandonsHookThatOverrunsTheInvocation(t *testing.T) {
 }
 
 func TestWarmupFastEncodingMatches(t *testing.T) {
-	for _, initType := range []string{"", "on-demand"} {
+	for _, initType := range []string{"", "provisioned-concurrency"} {
 		te := newTestHandler(t, map[string]string{"AWS_LAMBDA_INITIALIZATION_TYPE": initType}, neverCalled(t))
 		for _, round := range []string{"", "r1", "quote\"é\x01"} {
 			for _, cold := range []bool{false, true} {
 				want := appendWarmupResponse(nil, contract.WarmupResponse{Lift: "warmup", InstanceID: te.h.instanceID,
-					ColdStart: cold, InitType: initType, Round: round, HeldMs: 42})
+					ColdStart: cold, InitType: te.h.initType, Round: round, HeldMs: 42})
 				if got := te.h.appendWarmupFast(nil, cold, round, 42); string(got) != string(want) {
 					t.Fatalf("fast %s\nfull %s", got, want)
 				}

@@ -151,8 +151,13 @@ func (h *Handler) invoke(ctx context.Context, payload []byte, cold bool) (resp [
 		h.coldStarts.Add(1)
 	}
 	defer func() {
-		if p := recover(); p != nil {
+		switch p := recover(); {
+		case p != nil:
 			resp, err = nil, h.recovered(ctx, p)
+		case err != nil:
+			logHandlerError(ctx, err)
+		case len(resp) > maxResponse:
+			resp, err = nil, responseTooLarge(ctx, len(resp))
 		}
 		h.flush()
 	}()

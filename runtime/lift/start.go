@@ -2,6 +2,7 @@ package lift
 
 import (
 	"context"
+	"log"
 	"log/slog"
 	"net"
 	"os"
@@ -38,6 +39,7 @@ func Start(handler any, opts ...Option) {
 		startLocal(h)
 		return
 	}
+	log.SetOutput(withoutInvokeErrorEcho{log.Writer()})
 	lambda.StartWithOptions(h, append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
 		_ = h.Shutdown(context.Background()) // results are logged hook by hook
 		os.Exit(0)
