@@ -36,6 +36,7 @@ type envConfig struct {
 	shutdownBudget time.Duration
 	logLevel       slog.Level
 	initType       string
+	controlAuth    controlAuth
 }
 
 func readEnv(getenv func(string) string) (envConfig, error) {
@@ -67,6 +68,10 @@ func readEnv(getenv func(string) string) (envConfig, error) {
 			errs = append(errs, fmt.Errorf("%w: %s=%q is not a log level; use debug, info, warn or error, or unset it for info",
 				ErrInvalidConfig, contract.EnvLogLevel, v))
 		}
+	}
+	var err error
+	if e.controlAuth, err = readControlAuth(getenv); err != nil {
+		errs = append(errs, err)
 	}
 	return e, errors.Join(errs...)
 }

@@ -62,7 +62,7 @@ func (w *Warmer) warmTarget(ctx context.Context, sem *semaphore.Weighted, s sett
 
 // wave sends n overlapping invokes and collects their instance ids.
 func (w *Warmer) wave(ctx context.Context, s settings, round string, hold time.Duration, t contract.WarmerTarget) waveOutcome {
-	payload := warmupPayload(hold, round)
+	payload := warmupPayload(hold, round, t.Token)
 	timeout := hold + w.initAllowance
 	out := waveOutcome{failures: map[failure]int{}}
 	var mu sync.Mutex
