@@ -72,8 +72,8 @@ func parseControl(p []byte) (controlEvent, error) {
 	}
 	var (
 		lift, hold, round, token []byte
-		liftCount         int
-		liftIsString      bool
+		liftCount                int
+		liftIsString             bool
 	)
 	s.ws()
 	if !s.eat('}') {

@@ -43,8 +43,8 @@ type Handler struct {
 	concurrent bool
 	inners     sync.Pool // of lambda.Handler, used when concurrent
 
-	coldStarts, panics               *metrics.Counter
-	warmups, healthChecks, healthBad *metrics.Counter
+	coldStarts, panics                *metrics.Counter
+	warmups, healthChecks, healthBad  *metrics.Counter
 	shutdownAbandoned, controlRefused *metrics.Counter
 
 	auth controlAuth
