@@ -154,7 +154,7 @@ func parseControl(p []byte) (controlEvent, error) {
 }
 
 // parseHoldMs reads holdMs: absent or null is 0; otherwise an integer that
-// fits in an int (the hold is clamped later by contract.WarmupEvent.Hold).
+// fits in an int (the hold is clamped later by WarmupEvent.Hold).
 func parseHoldMs(raw []byte) (int, error) {
 	if raw == nil || string(raw) == "null" {
 		return 0, nil

@@ -20,8 +20,8 @@ type Option func(*config)
 
 // HealthReporter receives this instance's health status after every health
 // event and after every warm-up event (for example to update Cloud Map's
-// custom health status). status is contract.StatusPass, StatusWarn or
-// StatusFail. An error is logged; it never fails the event.
+// custom health status). status is health.StatusPass, health.StatusWarn or
+// health.StatusFail. An error is logged; it never fails the event.
 type HealthReporter interface {
 	ReportHealth(ctx context.Context, status string) error
 }

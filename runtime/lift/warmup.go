@@ -244,7 +244,7 @@ func (h *Handler) report(ctx context.Context, status string) {
 
 // appendWarmupResponse encodes r without reflection (the warm-up path must
 // stay well under a microsecond). Field order and names follow the json tags
-// of contract.WarmupResponse.
+// of WarmupResponse.
 func appendWarmupResponse(b []byte, r contract.WarmupResponse) []byte {
 	b = append(b, `{"lift":`...)
 	b = jsonenc.AppendString(b, r.Lift)
