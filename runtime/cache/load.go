@@ -83,7 +83,7 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 			}
 		}
 	case errors.Is(err, ErrNotFound):
-	case ctx.Err() != nil:
+	case ctx.Err() != nil, errors.Is(err, ErrInvalidKey):
 		return zero, err
 	}
 

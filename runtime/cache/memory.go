@@ -67,12 +67,13 @@ func weight(key string, value []byte) uint32 {
 	return uint32(w)
 }
 
-// Get returns the value under key or ErrNotFound. It never blocks.
+// Get returns the value under key or ErrNotFound. It never blocks. A key
+// CheckKey refuses is ErrInvalidKey; it is checked on a miss only, since a
+// stored key was checked when it was set.
 func (m *Memory) Get(_ context.Context, key string) ([]byte, error) {
 	e, ok := m.c.GetIfPresent(key)
 	if !ok {
-		m.m.misses.Add(1)
-		return nil, ErrNotFound
+		return nil, m.miss(key)
 	}
 	m.m.hits.Add(1)
 	return e.value, nil
@@ -81,6 +82,9 @@ func (m *Memory) Get(_ context.Context, key string) ([]byte, error) {
 // Set stores a copy of value for ttl. A value larger than the whole budget
 // fails with ErrValueTooLarge.
 func (m *Memory) Set(_ context.Context, key string, value []byte, ttl time.Duration) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
 	if ttl <= 0 {
 		return fmt.Errorf("%w: memory set %q: ttl %v", ErrInvalidTTL, key, ttl)
 	}
@@ -106,6 +110,9 @@ func (m *Memory) setOwned(key string, value []byte, ttl time.Duration) error {
 
 // Delete removes key.
 func (m *Memory) Delete(_ context.Context, key string) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
 	m.c.Invalidate(key)
 	return nil
 }
@@ -114,11 +121,19 @@ func (m *Memory) Delete(_ context.Context, key string) error {
 func (m *Memory) GetWithExpiry(_ context.Context, key string) ([]byte, time.Time, error) {
 	e, ok := m.c.GetEntry(key)
 	if !ok {
-		m.m.misses.Add(1)
-		return nil, time.Time{}, ErrNotFound
+		return nil, time.Time{}, m.miss(key)
 	}
 	m.m.hits.Add(1)
 	return e.Value.value, e.ExpiresAt(), nil
+}
+
+// miss counts a miss of a valid key; an invalid key is the caller's error.
+func (m *Memory) miss(key string) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
+	m.m.misses.Add(1)
+	return ErrNotFound
 }
 
 // WeightedSize reports the bytes the memory tier accounts for now.

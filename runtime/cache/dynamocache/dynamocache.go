@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -29,8 +28,8 @@ type API interface {
 
 // Limits of DynamoDB that the tier checks before calling it.
 const (
-	MaxItemBytes = 400 * 1024 // item size, attribute names included
-	MaxKeyBytes  = 2048       // partition key
+	MaxItemBytes = 400 * 1024        // item size, attribute names included
+	MaxKeyBytes  = cache.MaxKeyBytes // partition key (2048), the rule every tier applies
 	// ValueAttribute holds the value. It is short because attribute names count
 	// toward the item size.
 	ValueAttribute = "v"
@@ -97,7 +96,7 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
 
 // GetWithExpiry reads key and when it expires, with one GetItem.
 func (c *Cache) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Time, error) {
-	if err := c.checkKey(key); err != nil {
+	if err := cache.CheckKey(key); err != nil {
 		return nil, time.Time{}, err
 	}
 	out, err := c.api.GetItem(ctx, &dynamodb.GetItemInput{
@@ -129,7 +128,7 @@ func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	if ttl <= 0 {
 		return fmt.Errorf("%w: dynamocache set %q: ttl %v", cache.ErrInvalidTTL, key, ttl)
 	}
-	if err := c.checkKey(key); err != nil {
+	if err := cache.CheckKey(key); err != nil {
 		return err
 	}
 	size := len(c.keyAttr) + len(key) + len(c.ttlAttr) + numberBytes + len(ValueAttribute) + len(value)
@@ -161,7 +160,7 @@ func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 
 // Delete removes key with one DeleteItem.
 func (c *Cache) Delete(ctx context.Context, key string) error {
-	if err := c.checkKey(key); err != nil {
+	if err := cache.CheckKey(key); err != nil {
 		return err
 	}
 	_, err := c.api.DeleteItem(ctx, &dynamodb.DeleteItemInput{
@@ -185,18 +184,6 @@ func (c *Cache) Ping(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("dynamocache: ping table %s: %w", c.table, err)
-	}
-	return nil
-}
-
-func (c *Cache) checkKey(key string) error {
-	switch {
-	case key == "":
-		return fmt.Errorf("%w: empty key (DynamoDB partition keys cannot be empty)", cache.ErrInvalidKey)
-	case len(key) > MaxKeyBytes:
-		return fmt.Errorf("%w: key of %d bytes exceeds DynamoDB's %d-byte partition key limit", cache.ErrInvalidKey, len(key), MaxKeyBytes)
-	case !utf8.ValidString(key):
-		return fmt.Errorf("%w: key %q is not valid UTF-8, which DynamoDB string keys require", cache.ErrInvalidKey, key)
 	}
 	return nil
 }

@@ -66,6 +66,9 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
 
 // GetWithExpiry reads key and its expiry with one GET.
 func (c *Cache) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Time, error) {
+	if err := cache.CheckKey(key); err != nil {
+		return nil, time.Time{}, err
+	}
 	var res valkey.ValkeyResult
 	if c.clientSideCache {
 		res = c.client.DoCache(ctx, c.client.B().Get().Key(key).Cache(), c.localTTL)
@@ -91,6 +94,9 @@ func (c *Cache) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Tim
 
 // Set writes key with one SET ... PX.
 func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if err := cache.CheckKey(key); err != nil {
+		return err
+	}
 	if ttl <= 0 {
 		return fmt.Errorf("%w: valkeycache set %q: ttl %v", cache.ErrInvalidTTL, key, ttl)
 	}
@@ -109,6 +115,9 @@ func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 
 // Delete removes key with one DEL.
 func (c *Cache) Delete(ctx context.Context, key string) error {
+	if err := cache.CheckKey(key); err != nil {
+		return err
+	}
 	if err := c.client.Do(ctx, c.client.B().Del().Key(key).Build()).Error(); err != nil {
 		return fmt.Errorf("valkeycache: delete %q: %w", key, err)
 	}

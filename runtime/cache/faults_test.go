@@ -1,0 +1,81 @@
+package cache_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liftcdk/lift/runtime/cache"
+)
+
+// A key the backend would refuse is the caller's error: ErrInvalidKey from
+// every entry point, with no L2 call, no CacheErrors and no "tier
+// unavailable" line.
+func TestInvalidKeyIsNotAnOutage(t *testing.T) {
+	l2 := newFakeL2(t)
+	tc, emf, w, logs := newTiered(t, l2, cache.WithLogInterval(time.Nanosecond))
+	ctx := context.Background()
+	load := func(context.Context) (string, error) { return "v", nil }
+	for name, k := range map[string]string{
+		"empty": "", "too long": strings.Repeat("k", cache.MaxKeyBytes+1), "invalid UTF-8": "bad\xffkey",
+	} {
+		if _, err := tc.Get(ctx, k); !errors.Is(err, cache.ErrInvalidKey) {
+			t.Errorf("%s: Get = %v, want ErrInvalidKey", name, err)
+		}
+		if err := tc.Set(ctx, k, []byte("v"), time.Minute); !errors.Is(err, cache.ErrInvalidKey) {
+			t.Errorf("%s: Set = %v, want ErrInvalidKey", name, err)
+		}
+		if err := tc.Delete(ctx, k); !errors.Is(err, cache.ErrInvalidKey) {
+			t.Errorf("%s: Delete = %v, want ErrInvalidKey", name, err)
+		}
+		if _, err := cache.GetOrLoad(ctx, tc, k, time.Minute, load); !errors.Is(err, cache.ErrInvalidKey) {
+			t.Errorf("%s: GetOrLoad = %v, want ErrInvalidKey", name, err)
+		}
+	}
+	if n := l2.gets.Load() + l2.sets.Load() + l2.deletes.Load(); n != 0 {
+		t.Errorf("%d L2 calls for invalid keys, want 0", n)
+	}
+	w.Flush()
+	if strings.Contains(emf.String(), "CacheErrors") {
+		t.Errorf("invalid keys counted as CacheErrors:\n%s", emf.String())
+	}
+	if logs.Len() != 0 {
+		t.Errorf("invalid keys logged as a tier failure:\n%s", logs.String())
+	}
+}
+
+// keyEchoL2 fails every call with an error that quotes the key, as most
+// clients' errors do.
+type keyEchoL2 struct{}
+
+func (keyEchoL2) Get(_ context.Context, key string) ([]byte, error) {
+	return nil, fmt.Errorf("get %q failed for %s: connection reset", key, key)
+}
+func (keyEchoL2) Set(_ context.Context, key string, _ []byte, _ time.Duration) error {
+	return fmt.Errorf("set %q failed: connection reset", key)
+}
+func (keyEchoL2) Delete(_ context.Context, key string) error {
+	return fmt.Errorf("delete %q failed: connection reset", key)
+}
+
+func TestFailureLogsLeaveKeysOut(t *testing.T) {
+	tc, _, _, logs := newTiered(t, keyEchoL2{}, cache.WithLogInterval(time.Nanosecond))
+	ctx := context.Background()
+	const secret = "user/alice@example.com/orders"
+	_, _ = tc.Get(ctx, secret)
+	_ = tc.Set(ctx, secret, []byte("v"), time.Minute)
+	_ = tc.Delete(ctx, secret)
+	out := logs.String()
+	if n := strings.Count(out, "\n"); n != 3 {
+		t.Fatalf("want 3 failure lines, got %d:\n%s", n, out)
+	}
+	if strings.Contains(out, "alice") {
+		t.Errorf("a key reached the failure log:\n%s", out)
+	}
+	if !strings.Contains(out, "connection reset") {
+		t.Errorf("the backend's error text was lost:\n%s", out)
+	}
+}
