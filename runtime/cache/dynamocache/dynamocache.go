@@ -32,7 +32,7 @@ const (
 	MaxKeyBytes  = cache.MaxKeyBytes // partition key (2048), the rule every tier applies
 	// ValueAttribute holds the value. It is short because attribute names count
 	// toward the item size.
-	ValueAttribute = "v"
+	ValueAttribute = contract.CacheValueAttribute
 	numberBytes    = 21 // upper bound of a DynamoDB number's stored size
 )
 
@@ -76,9 +76,9 @@ func New(api API, table string, opts ...Option) (*Cache, error) {
 		return nil, fmt.Errorf("%w: dynamocache.New needs a DynamoDB client", cache.ErrConfig)
 	case table == "":
 		return nil, fmt.Errorf("%w: empty table name: set %s", cache.ErrConfig, contract.EnvCacheTable)
-	case c.keyAttr == "" || c.ttlAttr == "" || c.keyAttr == c.ttlAttr || c.keyAttr == ValueAttribute || c.ttlAttr == ValueAttribute:
-		return nil, fmt.Errorf("%w: key attribute %q and TTL attribute %q must be distinct, non-empty and not %q",
-			cache.ErrConfig, c.keyAttr, c.ttlAttr, ValueAttribute)
+	}
+	if err := contract.ValidCacheAttributes(c.keyAttr, c.ttlAttr); err != nil {
+		return nil, fmt.Errorf("%w: dynamocache: %v", cache.ErrConfig, err)
 	}
 	c.names = map[string]string{"#v": ValueAttribute, "#t": c.ttlAttr}
 	c.projection = aws.String("#v, #t")
