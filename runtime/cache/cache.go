@@ -37,7 +37,9 @@
 //
 // GetOrLoad stores an 11-byte envelope (magic, version, flags, fresh-until in
 // unix ms) before the codec's bytes; a value that fails to parse or decode is
-// reloaded, never returned. Cache.Get and Set store bytes as given.
+// reloaded, never returned. Cache.Get and Set store bytes as given. The memory
+// tier also keeps the value GetOrLoad decoded, so its hits do not decode:
+// values GetOrLoad returns are shared and must be treated as read-only.
 //
 // # No background work
 //

@@ -35,8 +35,9 @@ type Memory struct {
 }
 
 type memEntry struct {
-	value []byte
-	ttl   time.Duration
+	value   []byte
+	ttl     time.Duration
+	decoded *decodedSlot // GetOrLoad's decoded form of value (see typed.go)
 }
 
 // NewMemory returns a memory tier bounded by WithMaxBytes.
@@ -104,7 +105,7 @@ func (m *Memory) setOwned(key string, value []byte, ttl time.Duration) error {
 	if n := int64(len(key)) + int64(len(value)) + entryOverhead; n > m.maxBytes {
 		return fmt.Errorf("%w: memory set %q: %d bytes over the %d-byte memory tier", ErrValueTooLarge, key, n, m.maxBytes)
 	}
-	m.c.Set(key, memEntry{value: value, ttl: ttl})
+	m.c.Set(key, memEntry{value: value, ttl: ttl, decoded: new(decodedSlot)})
 	return nil
 }
 
