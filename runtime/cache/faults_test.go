@@ -79,3 +79,34 @@ func TestFailureLogsLeaveKeysOut(t *testing.T) {
 		t.Errorf("the backend's error text was lost:\n%s", out)
 	}
 }
+
+// blindL2 ignores the context and blocks until released, as a client stuck
+// in a dial of its own does.
+type blindL2 struct{ release chan struct{} }
+
+func (b blindL2) Get(context.Context, string) ([]byte, error) { <-b.release; return nil, cache.ErrNotFound }
+func (b blindL2) Set(context.Context, string, []byte, time.Duration) error {
+	<-b.release
+	return nil
+}
+func (b blindL2) Delete(context.Context, string) error { <-b.release; return nil }
+
+// A tier that does not vouch for its context is called in a goroutine the
+// cache abandons at the bound; past 64 abandoned calls it fails fast.
+func TestL2CallsEndWithinTheBoundWhateverTheClientDoes(t *testing.T) {
+	l2 := blindL2{release: make(chan struct{})}
+	defer close(l2.release)
+	const bound = 30 * time.Millisecond
+	tc, _, _, _ := newTiered(t, l2, cache.WithTimeout(bound))
+	ctx := context.Background()
+	for i := range 70 {
+		start := time.Now()
+		_, err := tc.Get(ctx, "k")
+		if took := time.Since(start); took > 3*bound {
+			t.Fatalf("Get %d took %v with a client that ignores its context, want at most %v", i, took, 3*bound)
+		}
+		if !errors.Is(err, cache.ErrNotFound) {
+			t.Fatalf("Get %d: %v, want a miss (fail open)", i, err)
+		}
+	}
+}

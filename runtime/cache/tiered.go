@@ -29,6 +29,9 @@ type Tiered struct {
 	limiter logLimiter
 	flight  singleflight.Group
 	stuck   atomic.Int32 // L2 calls given up on that have not returned yet
+	// endsWithContext: l2 vouches that its calls end with their context, so
+	// they need no guard goroutine (see guarded).
+	endsWithContext bool
 }
 
 // TierNamer is implemented by L2 backends to name their Tier metric dimension.
@@ -59,6 +62,9 @@ func NewTiered(mem *Memory, l2 Cache, opts ...Option) (*Tiered, error) {
 		limiter: logLimiter{every: o.logEvery, logger: o.logger, tier: tier},
 	}
 	t.l2exp, _ = l2.(ExpiryGetter)
+	if cb, ok := l2.(ContextBound); ok {
+		t.endsWithContext = cb.EndsWithContext()
+	}
 	return t, nil
 }
 

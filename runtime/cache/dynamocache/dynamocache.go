@@ -85,6 +85,10 @@ func New(api API, table string, opts ...Option) (*Cache, error) {
 	return c, nil
 }
 
+// EndsWithContext reports that every call returns once its context ends (the
+// AWS SDK bounds its requests, retries included, by the context).
+func (c *Cache) EndsWithContext() bool { return true }
+
 // Tier names the tier in metrics.
 func (c *Cache) Tier() string { return contract.TierDynamoDB }
 

@@ -37,6 +37,11 @@ type Cache struct {
 	localTTL        time.Duration
 	maxValue        int
 	now             func() time.Time
+	// standalone: built by New without cluster mode, where valkey-go ends
+	// every call with its context. In cluster mode a call that finds no
+	// connection for its slot refreshes the slot map with a dial bounded only
+	// by the dial timeout, whatever the call's context says.
+	standalone bool
 }
 
 // NewFromClient wraps a client built elsewhere. Client-side caching is used
@@ -45,6 +50,11 @@ func NewFromClient(client valkey.Client, clientSideCache bool, opts ...Option) *
 	o := buildOptions(opts)
 	return &Cache{client: client, clientSideCache: clientSideCache, localTTL: o.localTTL, maxValue: o.maxValue, now: time.Now}
 }
+
+// EndsWithContext reports whether every call returns once its context ends
+// (cache.ContextBound): true for a standalone client built by New. Other
+// clients are guarded by the tiered cache instead.
+func (c *Cache) EndsWithContext() bool { return c.standalone }
 
 // Tier names the tier in metrics.
 func (c *Cache) Tier() string { return contract.TierValkey }
