@@ -84,7 +84,10 @@ func TestFailureLogsLeaveKeysOut(t *testing.T) {
 // in a dial of its own does.
 type blindL2 struct{ release chan struct{} }
 
-func (b blindL2) Get(context.Context, string) ([]byte, error) { <-b.release; return nil, cache.ErrNotFound }
+func (b blindL2) Get(context.Context, string) ([]byte, error) {
+	<-b.release
+	return nil, cache.ErrNotFound
+}
 func (b blindL2) Set(context.Context, string, []byte, time.Duration) error {
 	<-b.release
 	return nil
