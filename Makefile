@@ -58,6 +58,7 @@ golden: setup ## regenerate golden templates
 bench: setup ## benchmarks (compare each against its named baseline in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout $(TEST_TIMEOUT) $(BENCH_PKGS)
 	$(GO) run ./bench/compare -runs 9
+	$(GO) run ./internal/benchtable -count 7
 
 lint: setup ## gofmt, go vet and staticcheck (pinned in tools/lint/go.mod)
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; \

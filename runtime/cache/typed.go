@@ -63,10 +63,10 @@ func memoryOf(c Cache) *Memory {
 // the memory tier holds one. It counts a hit when it returns one.
 func decodedHit[T any](m *Memory, key string, codec Codec) (*T, *decoded) {
 	e, ok := m.c.GetIfPresent(key)
-	if !ok || e.decoded == nil {
+	if !ok {
 		return nil, nil
 	}
-	d := e.decoded.Load()
+	d := e.meta.decoded.Load()
 	if d == nil || d.codec != codec { // codec is comparable (see remember)
 		return nil, nil
 	}
@@ -87,12 +87,12 @@ func remember[T any](m *Memory, key string, stored []byte, v T, env envelope, co
 		return // it could not be compared on a hit: keep decoding
 	}
 	ent, ok := m.c.GetEntry(key)
-	if !ok || ent.Value.decoded == nil || !sameBytes(ent.Value.value, stored) {
+	if !ok || !sameBytes(ent.Value.value, stored) {
 		return
 	}
 	p := new(T)
 	*p = v
-	ent.Value.decoded.Store(&decoded{ptr: p, codec: codec, freshUntil: env.freshUntil.UnixNano(), negative: env.negative,
+	ent.Value.meta.decoded.Store(&decoded{ptr: p, codec: codec, freshUntil: env.freshUntil.UnixNano(), negative: env.negative,
 		freshForLife: !ent.ExpiresAt().After(env.freshUntil.Add(freshSlack))})
 }
 
