@@ -46,7 +46,11 @@
 // Lambda freezes a process between invocations, so nothing here starts work
 // that must finish later: stale-while-revalidate reloads synchronously in the
 // first caller that finds a stale value, while concurrent callers get the
-// stale value at once.
+// stale value at once. Two kinds of short goroutines touch only process
+// memory, where a freeze is harmless: the memory fill after an L2 hit (off the
+// request path; dropped if a Set or Delete happened since the read), and an
+// L2 call of a tier that does not vouch for its context (ContextBound), which
+// the caller abandons at the bound.
 package cache
 
 import (

@@ -99,20 +99,18 @@ func (m *Memory) Set(_ context.Context, key string, value []byte, ttl time.Durat
 		return fmt.Errorf("%w: memory set %q: %d bytes with key and overhead, over the %d-byte memory tier",
 			ErrValueTooLarge, key, n, m.maxBytes)
 	}
-	return m.setOwned(key, append(make([]byte, 0, len(value)), value...), ttl)
+	m.c.Set(key, memEntry{value: append(make([]byte, 0, len(value)), value...), meta: &entryMeta{ttl: ttl}})
+	return nil
 }
 
-// setOwned stores value without copying it: the caller hands it over (the
-// tiered cache does, with the fresh slice an L2 read returned).
-func (m *Memory) setOwned(key string, value []byte, ttl time.Duration) error {
-	if ttl <= 0 {
-		return fmt.Errorf("%w: memory set %q: ttl %v", ErrInvalidTTL, key, ttl)
+// addOwned stores value without copying it unless key is present; it reports
+// whether it stored it.
+func (m *Memory) addOwned(key string, value []byte, ttl time.Duration) bool {
+	if int64(len(key))+int64(len(value))+entryOverhead > m.maxBytes {
+		return false
 	}
-	if n := int64(len(key)) + int64(len(value)) + entryOverhead; n > m.maxBytes {
-		return fmt.Errorf("%w: memory set %q: %d bytes over the %d-byte memory tier", ErrValueTooLarge, key, n, m.maxBytes)
-	}
-	m.c.Set(key, memEntry{value: value, meta: &entryMeta{ttl: ttl}})
-	return nil
+	_, added := m.c.SetIfAbsent(key, memEntry{value: value, meta: &entryMeta{ttl: ttl}})
+	return added
 }
 
 // Delete removes key.

@@ -28,7 +28,8 @@ type Tiered struct {
 	m       tierMetrics
 	limiter logLimiter
 	flight  singleflight.Group
-	stuck   atomic.Int32 // L2 calls given up on that have not returned yet
+	stuck   atomic.Int32  // L2 calls given up on that have not returned yet
+	writes  atomic.Uint64 // Sets and Deletes so far: a fill from an older read is dropped
 	// endsWithContext: l2 vouches that its calls end with their context, so
 	// they need no guard goroutine (see guarded).
 	endsWithContext bool
@@ -76,6 +77,7 @@ func (t *Tiered) Get(ctx context.Context, key string) ([]byte, error) {
 	if t.l2exp == nil {
 		return t.getL2Plain(ctx, key)
 	}
+	gen := t.writes.Load()
 	cctx, cancel := t.bound(ctx)
 	r := t.guarded(cctx, func(ctx context.Context) l2result {
 		v, exp, err := t.l2exp.GetWithExpiry(ctx, key)
@@ -87,13 +89,31 @@ func (t *Tiered) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, t.readFailure(ctx, key, err)
 	}
 	t.m.hits.Add(1)
-	// The margin absorbs the clock read between here and the memory write.
-	if ttl := min(time.Until(exp)-time.Millisecond, t.memTTL); ttl > 0 {
-		// L2 clients return a slice of their own (valkey-go and the DynamoDB
-		// SDK allocate per response), so memory takes it without a copy.
-		_ = t.mem.setOwned(key, v, ttl) // too large for memory: still served from L2
-	}
+	go t.fill(key, v, exp, gen)
 	return v, nil
+}
+
+// fill copies an L2 hit into memory in a goroutine of its own, so the
+// request does not pay for otter's write (measured: most of what Tiered.Get
+// added to a Valkey GET). It runs only while no Set or Delete has happened
+// since the L2 read began (gen), never replaces a value, and removes its own
+// write if one raced it: an older value never reaches memory. Like otter's
+// maintenance it touches only process memory, so a Lambda freeze in the
+// middle is harmless.
+func (t *Tiered) fill(key string, v []byte, exp time.Time, gen uint64) {
+	if t.writes.Load() != gen {
+		return
+	}
+	// The margin absorbs the clock read between here and the memory write.
+	ttl := min(time.Until(exp)-time.Millisecond, t.memTTL)
+	if ttl <= 0 {
+		return
+	}
+	// L2 clients return a slice of their own (valkey-go and the DynamoDB SDK
+	// allocate per response), so memory takes it without a copy.
+	if t.mem.addOwned(key, v, ttl) && t.writes.Load() != gen {
+		_ = t.mem.Delete(context.Background(), key)
+	}
 }
 
 func (t *Tiered) getL2Plain(ctx context.Context, key string) ([]byte, error) {
@@ -134,6 +154,7 @@ func (t *Tiered) Set(ctx context.Context, key string, value []byte, ttl time.Dur
 	if ttl <= 0 {
 		return fmt.Errorf("%w: set %q: ttl %v", ErrInvalidTTL, key, ttl)
 	}
+	t.writes.Add(1)
 	cctx, cancel := t.bound(ctx)
 	err := t.guarded(cctx, func(ctx context.Context) l2result {
 		return l2result{err: t.l2.Set(ctx, key, value, ttl)}
@@ -157,9 +178,11 @@ func (t *Tiered) Set(ctx context.Context, key string, value []byte, ttl time.Dur
 
 // Delete removes key from both tiers. An L2 failure is returned (and counted).
 func (t *Tiered) Delete(ctx context.Context, key string) error {
-	if err := t.mem.Delete(ctx, key); err != nil {
-		return err // an invalid key: nothing to delete, and no L2 call
+	if err := CheckKey(key); err != nil {
+		return err // nothing to delete, and no L2 call
 	}
+	t.writes.Add(1)
+	_ = t.mem.Delete(ctx, key)
 	cctx, cancel := t.bound(ctx)
 	err := t.guarded(cctx, func(ctx context.Context) l2result {
 		return l2result{err: t.l2.Delete(ctx, key)}

@@ -66,7 +66,9 @@ func TestCallsEndWithinTheBoundWhenTheServerHangs(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := testsvc.Redis(t, testsvc.RedisOptions{Binary: "valkey-server", Cluster: cluster})
 			l2 := connect(t, r, cluster)
-			const bound = 100 * time.Millisecond
+			// limit is generous for a loaded machine, and still far below the
+			// 5s dial timeout a call used to wait for.
+			const bound, limit = 100 * time.Millisecond, time.Second
 			tc := tiered(t, l2, metrics.New(io.Discard, "Test"), cache.WithTimeout(bound))
 			ctx := context.Background()
 			if err := tc.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
@@ -88,9 +90,9 @@ func TestCallsEndWithinTheBoundWhenTheServerHangs(t *testing.T) {
 				for op, call := range ops {
 					start := time.Now()
 					err := call()
-					if took := time.Since(start); took > 3*bound {
-						t.Errorf("round %d: %s took %v with a hanging server, want at most %v (3x the %v tier bound)",
-							round, op, took, 3*bound, bound)
+					if took := time.Since(start); took > limit {
+						t.Errorf("round %d: %s took %v with a hanging server, want at most %v (the %v tier bound, with room for a loaded machine)",
+							round, op, took, limit, bound)
 					}
 					if op == "Get" && !errors.Is(err, cache.ErrNotFound) {
 						t.Errorf("round %d: Get = %v, want a miss (fail open)", round, err)
