@@ -53,11 +53,11 @@ func TestAttributesFollowTheContractRule(t *testing.T) {
 			v, ok := map[string]string{contract.EnvCacheTable: "t", contract.EnvCacheKeyAttribute: a.key, contract.EnvCacheTTLAttribute: a.ttl}[k]
 			return v, ok
 		}
-		if _, err := ConfigFromEnv(env); !errors.Is(err, cache.ErrConfig) || contract.ValidCacheAttributes(a.key, a.ttl) == nil {
-			t.Errorf("key %.20q, TTL %q: ConfigFromEnv = %v, want ErrConfig as the contract rule says", a.key, a.ttl, err)
+		if _, err := ConfigFromEnv(env); !errors.Is(err, cache.ErrInvalidConfig) || contract.ValidCacheAttributes(a.key, a.ttl) == nil {
+			t.Errorf("key %.20q, TTL %q: ConfigFromEnv = %v, want ErrInvalidConfig as the contract rule says", a.key, a.ttl, err)
 		}
-		if _, err := New(noAPI{}, "t", WithKeyAttribute(a.key), WithTTLAttribute(a.ttl)); !errors.Is(err, cache.ErrConfig) {
-			t.Errorf("key %.20q, TTL %q: New = %v, want ErrConfig", a.key, a.ttl, err)
+		if _, err := New(noAPI{}, "t", WithKeyAttribute(a.key), WithTTLAttribute(a.ttl)); !errors.Is(err, cache.ErrInvalidConfig) {
+			t.Errorf("key %.20q, TTL %q: New = %v, want ErrInvalidConfig", a.key, a.ttl, err)
 		}
 	}
 }

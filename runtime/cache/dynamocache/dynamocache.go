@@ -73,12 +73,12 @@ func New(api API, table string, opts ...Option) (*Cache, error) {
 	}
 	switch {
 	case api == nil:
-		return nil, fmt.Errorf("%w: dynamocache.New needs a DynamoDB client", cache.ErrConfig)
+		return nil, fmt.Errorf("%w: dynamocache.New needs a DynamoDB client", cache.ErrInvalidConfig)
 	case table == "":
-		return nil, fmt.Errorf("%w: empty table name: set %s", cache.ErrConfig, contract.EnvCacheTable)
+		return nil, fmt.Errorf("%w: empty table name: set %s", cache.ErrInvalidConfig, contract.EnvCacheTable)
 	}
 	if err := contract.ValidCacheAttributes(c.keyAttr, c.ttlAttr); err != nil {
-		return nil, fmt.Errorf("%w: dynamocache: %v", cache.ErrConfig, err)
+		return nil, fmt.Errorf("%w: dynamocache: %v", cache.ErrInvalidConfig, err)
 	}
 	c.names = map[string]string{"#v": ValueAttribute, "#t": c.ttlAttr}
 	c.projection = aws.String("#v, #t")

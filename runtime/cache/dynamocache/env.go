@@ -29,7 +29,7 @@ func ConfigFromEnv(env cache.LookupEnv) (Config, error) {
 	var errs []error
 	if cfg.Table, _ = env(contract.EnvCacheTable); cfg.Table == "" {
 		errs = append(errs, fmt.Errorf("%w: %s is not set: %s=%s needs the table name (cachetier's Bind sets it)",
-			cache.ErrConfig, contract.EnvCacheTable, contract.EnvCacheKind, contract.CacheKindDynamoDB))
+			cache.ErrInvalidConfig, contract.EnvCacheTable, contract.EnvCacheKind, contract.CacheKindDynamoDB))
 	}
 	if v, _ := env(contract.EnvCacheKeyAttribute); v != "" {
 		cfg.KeyAttribute = v
@@ -40,7 +40,7 @@ func ConfigFromEnv(env cache.LookupEnv) (Config, error) {
 	// The rule cachetier applies at synth, so what synthesizes also starts.
 	if err := contract.ValidCacheAttributes(cfg.KeyAttribute, cfg.TTLAttribute); err != nil {
 		errs = append(errs, fmt.Errorf("%w: %s=%q, %s=%q: %v",
-			cache.ErrConfig, contract.EnvCacheKeyAttribute, cfg.KeyAttribute, contract.EnvCacheTTLAttribute, cfg.TTLAttribute, err))
+			cache.ErrInvalidConfig, contract.EnvCacheKeyAttribute, cfg.KeyAttribute, contract.EnvCacheTTLAttribute, cfg.TTLAttribute, err))
 	}
 	return cfg, errors.Join(errs...)
 }
