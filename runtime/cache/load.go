@@ -78,9 +78,11 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 
 	mem, mkey := memoryKey(c, key)
 	var stale *hit[T]
-	found := false
+	found, inMemory := false, false
 	if mem != nil {
-		if p, d := decodedHit[T](mem, mkey, o.codec); p != nil {
+		p, d, present := decodedHit[T](mem, mkey, o.codec)
+		inMemory = present
+		if p != nil {
 			if d.fresh() {
 				return hit[T]{*p, d.negative}.result(key)
 			}
@@ -92,12 +94,19 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 	}
 	if !found {
 		now := time.Now()
-		b, err := c.Get(ctx, key)
+		var b []byte
+		var err error
+		fromL2 := false
+		if mem != nil && !inMemory {
+			b, fromL2, err = getAfterMiss(ctx, c, mem, key)
+		} else {
+			b, err = c.Get(ctx, key)
+		}
 		switch {
 		case err == nil:
 			if env, derr := decodeEnvelope(b); derr == nil && (now.Before(env.freshUntil) || o.stale > 0) {
 				if h, ok := decodeHit[T](&o, env); ok {
-					if mem != nil {
+					if mem != nil && !fromL2 { // an L2 hit's memory fill has not landed yet
 						remember(mem, mkey, b, h.v, env, o.codec)
 					}
 					if now.Before(env.freshUntil) {

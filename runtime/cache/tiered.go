@@ -74,6 +74,11 @@ func (t *Tiered) Get(ctx context.Context, key string) ([]byte, error) {
 	if v, err := t.mem.Get(ctx, key); err == nil || errors.Is(err, ErrInvalidKey) {
 		return v, err
 	}
+	return t.getL2(ctx, key)
+}
+
+// getL2 is Get after a memory miss of a valid key (counted by the caller).
+func (t *Tiered) getL2(ctx context.Context, key string) ([]byte, error) {
 	if t.l2exp == nil {
 		return t.getL2Plain(ctx, key)
 	}

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"sync/atomic"
@@ -60,22 +61,40 @@ func memoryOf(c Cache) *Memory {
 }
 
 // decodedHit returns the decoded value stored under key for T and codec, if
-// the memory tier holds one. It counts a hit when it returns one.
-func decodedHit[T any](m *Memory, key string, codec Codec) (*T, *decoded) {
+// the memory tier holds one, and whether it holds the key at all. It counts
+// a hit when it returns a value.
+func decodedHit[T any](m *Memory, key string, codec Codec) (*T, *decoded, bool) {
 	e, ok := m.c.GetIfPresent(key)
 	if !ok {
-		return nil, nil
+		return nil, nil, false
 	}
 	d := e.meta.decoded.Load()
 	if d == nil || d.codec != codec { // codec is comparable (see remember)
-		return nil, nil
+		return nil, nil, true
 	}
 	p, ok := d.ptr.(*T)
 	if !ok {
-		return nil, nil
+		return nil, nil, true
 	}
 	m.m.hits.Add(1)
-	return p, d
+	return p, d, true
+}
+
+// getAfterMiss reads key from c when the memory tier in front of it had no
+// entry: a tiered cache goes straight to L2 instead of asking memory again.
+// fromL2 reports that it did (the memory fill then runs beside the caller).
+func getAfterMiss(ctx context.Context, c Cache, mem *Memory, key string) (b []byte, fromL2 bool, err error) {
+	t, ok := c.(*Tiered)
+	if !ok {
+		b, err = c.Get(ctx, key)
+		return b, false, err
+	}
+	if err := CheckKey(key); err != nil {
+		return nil, false, err
+	}
+	mem.m.misses.Add(1)
+	b, err = t.getL2(ctx, key)
+	return b, true, err
 }
 
 // remember attaches v, decoded from stored, to the memory entry under key if
