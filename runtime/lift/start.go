@@ -54,7 +54,7 @@ func run(h *Handler, err error) {
 		startServer(h)
 		return
 	}
-	lambda.StartWithOptions(h, append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
+	lambda.StartWithOptions(h.loopHandler(), append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
 		_ = h.Shutdown(context.Background()) // results are logged hook by hook
 		os.Exit(0)
 	}))...)
