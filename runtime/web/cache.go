@@ -123,6 +123,7 @@ func (rc *responseCache) cacheFor(ctx context.Context) (cache.Cache, string) {
 
 func (rc *responseCache) key(tenantKey string, r *http.Request) string {
 	var b strings.Builder
+	b.Grow(len("http/ ?") + len(tenantKey) + len(r.Method) + len(r.URL.Path) + len(r.URL.RawQuery) + 32*len(rc.vary))
 	b.WriteString("http/")
 	b.WriteString(tenantKey)
 	b.WriteString(r.Method)
@@ -147,7 +148,7 @@ func (rc *responseCache) serveCached(c cache.Cache, tenantKey, key string, w htt
 		return false
 	}
 	e, rest, err := decodeHead(raw)
-	if err != nil || !rc.depsCurrent(r.Context(), c, tenantKey, e.deps) {
+	if err != nil || !rest.eachDep(func(genKey string, gen uint64) bool { return currentGen(r.Context(), c, genKey, gen) }) {
 		return false
 	}
 	age := rc.now().Sub(e.storedAt)
@@ -170,12 +171,10 @@ func (rc *responseCache) serveCached(c cache.Cache, tenantKey, key string, w htt
 
 func (rc *responseCache) replay(w http.ResponseWriter, r *http.Request, e entry, rest decoder, age time.Duration, state string) bool {
 	h := w.Header()
-	body, err := rest.writeHeaders(h)
+	body, err := rest.writeHeaders(h, "Age", strconv.FormatInt(int64(age/time.Second), 10), "X-Cache", state)
 	if err != nil {
 		return false
 	}
-	h["Age"] = []string{strconv.FormatInt(int64(age/time.Second), 10)}
-	h["X-Cache"] = []string{state}
 	if etag := h.Get("Etag"); etag != "" && matchesETag(r.Header.Get("If-None-Match"), etag) {
 		delete(h, "Content-Length")
 		w.WriteHeader(http.StatusNotModified)
@@ -358,21 +357,16 @@ func (rc *responseCache) deps(ctx context.Context, c cache.Cache, tenantKey, pat
 			err = c.Set(ctx, genKey(tenantKey, n), binary.BigEndian.AppendUint64(nil, g), genTTL)
 		}
 		if err != nil {
-			return []dep{{name: "unavailable", gen: 0}} // never current: the entry is not served
+			return []dep{{genKey: "http-gen/unavailable", gen: 0}} // never current: the entry is not served
 		}
-		out = append(out, dep{name: n, gen: g})
+		out = append(out, dep{genKey: genKey(tenantKey, n), gen: g})
 	}
 	return out
 }
 
-func (rc *responseCache) depsCurrent(ctx context.Context, c cache.Cache, tenantKey string, deps []dep) bool {
-	for _, d := range deps {
-		g, err := readGen(ctx, c, tenantKey, d.name)
-		if err != nil || g != d.gen {
-			return false
-		}
-	}
-	return true
+func currentGen(ctx context.Context, c cache.Cache, genKey string, gen uint64) bool {
+	b, err := c.Get(ctx, genKey)
+	return err == nil && len(b) == 8 && binary.BigEndian.Uint64(b) == gen
 }
 
 func readGen(ctx context.Context, c cache.Cache, tenantKey, name string) (uint64, error) {

@@ -269,19 +269,28 @@ func TestResponseCacheInvalidation(t *testing.T) {
 }
 
 func TestResponseCacheEntryDecodeNeverPanics(t *testing.T) {
-	e := entry{storedAt: time.Unix(5, 0), maxAge: time.Minute, status: 200, deps: []dep{{"p/items", 7}}, header: http.Header{"A": {"b", "c"}}, body: []byte("body")}
+	e := entry{storedAt: time.Unix(5, 0), maxAge: time.Minute, status: 200, deps: []dep{{"http-gen/p/items", 7}}, header: http.Header{"A": {"b", "c"}}, body: []byte("body")}
 	enc := e.encode()
-	for i := range enc {
-		if _, rest, err := decodeHead(enc[:i]); err == nil {
-			if _, err := rest.writeHeaders(http.Header{}); err == nil && i < len(enc)-len(e.body) {
-				t.Fatalf("a truncated entry (%d of %d bytes) decoded", i, len(enc))
-			}
+	decode := func(b []byte) (entry, []dep, http.Header, []byte, error) {
+		got, rest, err := decodeHead(b)
+		if err != nil {
+			return got, nil, nil, nil, err
+		}
+		var deps []dep
+		if !rest.eachDep(func(k string, g uint64) bool { deps = append(deps, dep{k, g}); return true }) {
+			return got, nil, nil, nil, errBadEntry
+		}
+		h := http.Header{}
+		body, err := rest.writeHeaders(h, "X-Cache", "hit")
+		return got, deps, h, body, err
+	}
+	for i := range len(enc) - len(e.body) {
+		if _, _, _, _, err := decode(enc[:i]); err == nil {
+			t.Fatalf("a truncated entry (%d of %d bytes) decoded", i, len(enc))
 		}
 	}
-	got, rest, err := decodeHead(enc)
-	h := http.Header{}
-	body, err2 := rest.writeHeaders(h)
-	if err != nil || err2 != nil || got.status != 200 || got.deps[0] != e.deps[0] || string(body) != "body" || len(h["A"]) != 2 {
-		t.Fatalf("%+v %v %v %q %v", got, err, err2, body, h)
+	got, deps, h, body, err := decode(enc)
+	if err != nil || got.status != 200 || got.storedAt != e.storedAt || deps[0] != e.deps[0] || string(body) != "body" || len(h["A"]) != 2 || h.Get("X-Cache") != "hit" {
+		t.Fatalf("%+v %v %v %q %v", got, deps, err, body, h)
 	}
 }

@@ -5,13 +5,18 @@ import (
 	"errors"
 	"net/http"
 	"time"
+	"unsafe"
 )
 
 // entry is one cached answer. Its encoding is a small binary layout, so a
-// memory-tier hit decodes without reflection:
+// memory-tier hit decodes without reflection and with few allocations:
 //
 //	version(1) storedAt(8) maxAge(8) swr(8) status(2)
-//	ndeps(2) { len(2) dep gen(8) }  nheaders(2) { len(2) name len(4) value }  body
+//	ndeps(2) { len(2) genKey gen(8) }  nheaders(2) { len(2) name len(4) value }  body
+//
+// Header names and values and dependency keys are read as strings that
+// share the encoded bytes: cached values are never modified (cache.Cache's
+// contract), so the strings stay valid and immutable.
 type entry struct {
 	storedAt time.Time
 	maxAge   time.Duration
@@ -22,23 +27,26 @@ type entry struct {
 	body     []byte
 }
 
+// dep is a generation an entry was stored under: genKey is its cache key.
 type dep struct {
-	name string
-	gen  uint64
+	genKey string
+	gen    uint64
 }
 
-const entryVersion = 1
+const entryVersion = 2
 
 var errBadEntry = errors.New("web: cached entry does not decode")
 
 func (e *entry) encode() []byte {
 	n := 1 + 8*3 + 2 + 2 + 2 + len(e.body)
 	for _, d := range e.deps {
-		n += 2 + len(d.name) + 8
+		n += 2 + len(d.genKey) + 8
 	}
+	lines := 0
 	for k, vs := range e.header {
 		for _, v := range vs {
 			n += 2 + len(k) + 4 + len(v)
+			lines++
 		}
 	}
 	b := make([]byte, 0, n)
@@ -49,13 +57,9 @@ func (e *entry) encode() []byte {
 	b = binary.BigEndian.AppendUint16(b, uint16(e.status))
 	b = binary.BigEndian.AppendUint16(b, uint16(len(e.deps)))
 	for _, d := range e.deps {
-		b = binary.BigEndian.AppendUint16(b, uint16(len(d.name)))
-		b = append(b, d.name...)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(d.genKey)))
+		b = append(b, d.genKey...)
 		b = binary.BigEndian.AppendUint64(b, d.gen)
-	}
-	lines := 0
-	for _, vs := range e.header {
-		lines += len(vs)
 	}
 	b = binary.BigEndian.AppendUint16(b, uint16(lines))
 	for k, vs := range e.header {
@@ -80,37 +84,43 @@ func (d *decoder) take(n int) []byte {
 		d.bad = true
 		return nil
 	}
-	v := d.b[:n]
+	v := d.b[:n:n]
 	d.b = d.b[n:]
 	return v
 }
 
-func (d *decoder) u16() int {
-	v := d.take(2)
-	if v == nil {
-		return 0
+// str is take as a string sharing the entry's bytes.
+func (d *decoder) str(n int) string {
+	v := d.take(n)
+	if len(v) == 0 {
+		return ""
 	}
-	return int(binary.BigEndian.Uint16(v))
+	return unsafe.String(&v[0], len(v))
+}
+
+func (d *decoder) u16() int {
+	if v := d.take(2); v != nil {
+		return int(binary.BigEndian.Uint16(v))
+	}
+	return 0
 }
 
 func (d *decoder) u32() int {
-	v := d.take(4)
-	if v == nil {
-		return 0
+	if v := d.take(4); v != nil {
+		return int(binary.BigEndian.Uint32(v))
 	}
-	return int(binary.BigEndian.Uint32(v))
+	return 0
 }
 
 func (d *decoder) u64() uint64 {
-	v := d.take(8)
-	if v == nil {
-		return 0
+	if v := d.take(8); v != nil {
+		return binary.BigEndian.Uint64(v)
 	}
-	return binary.BigEndian.Uint64(v)
+	return 0
 }
 
-// decodeHead reads everything but the headers and body, which stay in rest
-// for writeHeaders: a stale or invalidated entry costs no header map.
+// decodeHead reads the fixed fields; the dependencies, headers and body
+// stay in rest, read by eachDep and writeHeaders in that order.
 func decodeHead(b []byte) (e entry, rest decoder, err error) {
 	d := decoder{b: b}
 	if v := d.take(1); v == nil || v[0] != entryVersion {
@@ -120,23 +130,29 @@ func decodeHead(b []byte) (e entry, rest decoder, err error) {
 	e.maxAge = time.Duration(d.u64())
 	e.swr = time.Duration(d.u64())
 	e.status = d.u16()
-	n := d.u16()
-	if !d.bad && n > 0 {
-		e.deps = make([]dep, n)
-		for i := range e.deps {
-			e.deps[i].name = string(d.take(d.u16()))
-			e.deps[i].gen = d.u64()
-		}
-	}
 	if d.bad {
 		return e, d, errBadEntry
 	}
 	return e, d, nil
 }
 
-// writeHeaders adds the entry's headers to h and returns the body; a
-// truncated entry adds nothing.
-func (d *decoder) writeHeaders(h http.Header) ([]byte, error) {
+// eachDep calls fn for every dependency until it returns false; it reports
+// whether all were read and accepted.
+func (d *decoder) eachDep(fn func(genKey string, gen uint64) bool) bool {
+	n := d.u16()
+	for range n {
+		k := d.str(d.u16())
+		g := d.u64()
+		if d.bad || !fn(k, g) {
+			return false
+		}
+	}
+	return !d.bad
+}
+
+// writeHeaders adds the entry's headers, and extra name/value pairs, to h
+// and returns the body; a truncated entry adds nothing.
+func (d *decoder) writeHeaders(h http.Header, extra ...string) ([]byte, error) {
 	check := *d
 	n := check.u16()
 	for i := 0; i < n && !check.bad; i++ {
@@ -147,9 +163,19 @@ func (d *decoder) writeHeaders(h http.Header) ([]byte, error) {
 		return nil, errBadEntry
 	}
 	d.u16()
-	for range n {
-		k := string(d.take(d.u16()))
-		h[k] = append(h[k], string(d.take(d.u32())))
+	vals := make([]string, n+len(extra)/2) // one allocation for every value
+	for i := range n {
+		k := d.str(d.u16())
+		vals[i] = d.str(d.u32())
+		if prev, ok := h[k]; ok {
+			h[k] = append(prev, vals[i])
+		} else {
+			h[k] = vals[i : i+1 : i+1]
+		}
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		vals[n+i/2] = extra[i+1]
+		h[extra[i]] = vals[n+i/2 : n+i/2+1 : n+i/2+1]
 	}
 	return d.b, nil
 }
