@@ -51,10 +51,7 @@ func (h *Handler) mountHTTP(mux *http.ServeMux) {
 // recovery as a 500 problem, and metrics flushed after it.
 func (h *Handler) serveDirect(w http.ResponseWriter, r *http.Request) {
 	cold := h.coldPending.Load() && h.coldPending.CompareAndSwap(true, false)
-	id := r.Header.Get("X-Amzn-Requestid")
-	if id == "" {
-		id = newRequestID()
-	}
+	id := newRequestID() // never the caller's: it names this request in logs and problems
 	ctx := lambdacontext.NewContext(r.Context(), &lambdacontext.LambdaContext{AwsRequestID: id})
 	if cold {
 		ctx = context.WithValue(ctx, coldStartKey{}, true)
