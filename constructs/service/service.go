@@ -64,9 +64,7 @@ func New(scope constructs.Construct, id *string, props *Props) *Service {
 	}
 	s.Function = gofunction.New(s, jsii.String("Function"), &fnProps)
 	if s.Cache != nil {
-		if err := s.Cache.Bind(s.Function); err != nil {
-			invalid("Cache", *s.Cache.Node().Path(), err.Error())
-		}
+		s.Cache.Bind(s.Function)
 	}
 
 	prewarmService(s, p, &fnProps)
