@@ -136,6 +136,7 @@ func New(scope constructs.Construct, id *string, props *Props) awslambda.Functio
 		VpcSubnets:       o.VpcSubnets,
 	})
 	handler.Attach(fn)
+	warnPublicControlKey(root, props.ControlAuth)
 	return fn
 }
 

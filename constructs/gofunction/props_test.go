@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
@@ -162,4 +163,25 @@ func TestLambdaLimits(t *testing.T) {
 			t.Fatal("no function")
 		}
 	})
+}
+
+// TestControlAuth: ControlAuth writes LIFT_CONTROL_AUTH, and requiring it
+// without a control-token secret warns that the token is derivable.
+func TestControlAuth(t *testing.T) {
+	hello := testdataDir(t, "hello")
+	for _, secret := range []bool{false, true} {
+		var opts []cdktest.Option
+		if secret {
+			opts = append(opts, cdktest.WithContext("lift:controlSecret", "s3cret"))
+		}
+		_, stack := cdktest.NewStack(t, "Auth", append(opts, cdktest.WithContext("aws:cdk:bundling-stacks", []string{}))...)
+		gofunction.New(stack, jsii.String("Strict"), &gofunction.Props{Entry: jsii.String(hello), ControlAuth: jsii.String(gofunction.ControlAuthRequired)})
+		cdktest.Template(stack).HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{"LIFT_CONTROL_AUTH": "required"})},
+		})
+		warnings := assertions.Annotations_FromStack(stack).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("no control-token secret")))
+		if got := len(*warnings); (got == 1) == secret {
+			t.Errorf("secret set %v: %d no-secret warnings", secret, got)
+		}
+	}
 }
