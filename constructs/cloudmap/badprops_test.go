@@ -31,7 +31,9 @@ func TestBadProps(t *testing.T) {
 			return panicErr(func() { f.ns.AddService(jsii.String(id), &cloudmap.ServiceProps{Name: jsii.String("-orders")}) })
 		}, []string{"Test/Discovery/{id}", "ServiceProps.Name", `"-orders"`, "for example \"orders\""}},
 		{"service name too long", func(t *testing.T, id string) error {
-			return panicErr(func() { f.ns.AddService(jsii.String(id), &cloudmap.ServiceProps{Name: jsii.String(strings.Repeat("a", 64))}) })
+			return panicErr(func() {
+				f.ns.AddService(jsii.String(id), &cloudmap.ServiceProps{Name: jsii.String(strings.Repeat("a", 64))})
+			})
 		}, []string{"ServiceProps.Name", strings.Repeat("a", 64), "1-63 letters"}},
 		{"default name from construct id", func(t *testing.T, id string) error {
 			return panicErr(func() { f.ns.AddService(jsii.String("Orders Service"), nil) })
@@ -40,13 +42,17 @@ func TestBadProps(t *testing.T) {
 			return panicErr(func() { cloudmap.NewService(f.stack, jsii.String(id), &cloudmap.ServiceProps{Name: jsii.String("x")}) })
 		}, []string{"ServiceProps.Namespace", "Namespace.AddService"}},
 		{"namespace name and existing", func(t *testing.T, id string) error {
-			return panicErr(func() { cloudmap.NewNamespace(f.stack, jsii.String(id), &cloudmap.NamespaceProps{Name: jsii.String("a"), Existing: f.ns.HttpNamespace}) })
+			return panicErr(func() {
+				cloudmap.NewNamespace(f.stack, jsii.String(id), &cloudmap.NamespaceProps{Name: jsii.String("a"), Existing: f.ns.HttpNamespace})
+			})
 		}, []string{"NamespaceProps.Name", `"a"`, "not both"}},
 		{"namespace without name", func(t *testing.T, id string) error {
 			return panicErr(func() { cloudmap.NewNamespace(f.stack, jsii.String(id), nil) })
 		}, []string{"NamespaceProps.Name", "Existing"}},
 		{"namespace name with comma", func(t *testing.T, id string) error {
-			return panicErr(func() { cloudmap.NewNamespace(f.stack, jsii.String(id), &cloudmap.NamespaceProps{Name: jsii.String("a,b")}) })
+			return panicErr(func() {
+				cloudmap.NewNamespace(f.stack, jsii.String(id), &cloudmap.NamespaceProps{Name: jsii.String("a,b")})
+			})
 		}, []string{"NamespaceProps.Name", `"a,b"`, "comma"}},
 		{"import without attributes", func(t *testing.T, id string) error {
 			return panicErr(func() { cloudmap.ImportNamespace(f.stack, jsii.String(id), nil) })

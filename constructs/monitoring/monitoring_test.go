@@ -216,7 +216,7 @@ func TestOverridesAndExistingTopic(t *testing.T) {
 	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 		"AlarmName": "Shop-orders-ErrorRate", "Threshold": 1, "EvaluationPeriods": 5, "DatapointsToAlarm": 4,
 		"AlarmDescription": "Function errors are at least 1% of invocations. Check the function's logs for errorType.",
-		"AlarmActions": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Ops"))}},
+		"AlarmActions":     []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Ops"))}},
 	})
 }
 
