@@ -2,7 +2,6 @@ package cloudmap_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -136,13 +135,3 @@ func js(v any) string {
 	return string(b)
 }
 
-// synthError synthesizes app and returns the error synthesis failed with.
-func synthError(app awscdk.App) (msg string) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg = fmt.Sprint(r)
-		}
-	}()
-	app.Synth(nil)
-	return ""
-}
