@@ -152,8 +152,7 @@ func resolve(c *propcheck.Collector, id string, p *Props) *resolved {
 			case strings.HasPrefix(k, envPrefix):
 				c.Add(fmt.Sprintf("Environment[%q]", k), (*o.Environment)[k], "LIFT_* variables belong to Lift; %s", liftEnvFix(k))
 			case !lambdaEnvName.MatchString(k):
-				c.Add("Environment", k, "Lambda accepts only names of a letter then letters, digits and '_' ([a-zA-Z][a-zA-Z0-9_]+), e.g. %q",
-					strings.Trim(notEnvChar.ReplaceAllString(k, "_"), "_"))
+				c.Add("Environment", k, "Lambda accepts only names of a letter then letters, digits and '_' ([a-zA-Z][a-zA-Z0-9_]+)%s", envNameExample(k))
 			default:
 				r.env[k] = (*o.Environment)[k]
 			}
@@ -168,6 +167,14 @@ func resolve(c *propcheck.Collector, id string, p *Props) *resolved {
 }
 
 var notEnvChar = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
+
+// envNameExample suggests a valid name close to name, when there is one.
+func envNameExample(name string) string {
+	if s := strings.Trim(notEnvChar.ReplaceAllString(name, "_"), "_"); lambdaEnvName.MatchString(s) {
+		return fmt.Sprintf(", e.g. %q", s)
+	}
+	return ""
+}
 
 // lambdaLimits refuses what CreateFunction would refuse at deploy: memory
 // outside 128-10240 MB, a timeout outside 1 s-15 min. Tokens are left to
