@@ -134,4 +134,3 @@ func js(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
-
