@@ -251,7 +251,8 @@ func (h *hasTargets) Validate() *[]*string {
 	if len(h.w.input.Targets) > 0 {
 		return &[]*string{}
 	}
-	return jsii.Strings(fmt.Sprintf("%s: the warmer has no targets: call AddTarget(alias, ...) or remove the warmer", *h.w.Node().Path()))
+	return jsii.Strings(propcheck.Problem{Path: *h.w.Node().Path(), Prop: "AddTarget", Value: "never called",
+		Fix: "the warmer has no targets: call AddTarget(alias, ...) or remove the warmer"}.String())
 }
 
 func deref[T any](p *T) T {
