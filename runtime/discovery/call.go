@@ -20,33 +20,12 @@ import (
 // own synchronous payload limit is 6 MB).
 const MaxResponseBytes = 6 << 20
 
-// RemoteError is a target's answer that counts as a failure: a Lambda
-// FunctionError or a non-2xx HTTP status. It matches ErrFunctionError or
-// ErrHTTPStatus with errors.Is.
-type RemoteError struct {
-	Service       string
-	InstanceID    string
-	FunctionError string // Lambda: X-Amz-Function-Error ("Unhandled")
-	StatusCode    int    // HTTP status
-	Body          []byte // the error payload
-}
-
-func (e *RemoteError) Error() string {
-	body := string(e.Body)
-	if len(body) > 256 {
-		body = body[:256] + "..."
+// joinPath appends a call's path (WithPath) to an HTTP instance's URL.
+func joinPath(base, path string) string {
+	if path == "" {
+		return base
 	}
-	if e.FunctionError != "" {
-		return fmt.Sprintf("discovery: %s instance %s: function error %s: %s", e.Service, e.InstanceID, e.FunctionError, body)
-	}
-	return fmt.Sprintf("discovery: %s instance %s: HTTP %d: %s", e.Service, e.InstanceID, e.StatusCode, body)
-}
-
-func (e *RemoteError) Unwrap() error {
-	if e.FunctionError != "" {
-		return ErrFunctionError
-	}
-	return ErrHTTPStatus
+	return strings.TrimSuffix(base, "/") + "/" + strings.TrimPrefix(path, "/")
 }
 
 func (c *Client) call(ctx context.Context, service string, in *Instance, payload []byte, co *callOptions) ([]byte, error) {
@@ -76,7 +55,7 @@ func (c *Client) callLambda(ctx context.Context, service string, in *Instance, p
 		return nil, fmt.Errorf("discovery: invoke %s instance %s (%s): %w", service, in.ID, in.FunctionARN, err)
 	}
 	if out.FunctionError != nil {
-		return nil, &RemoteError{Service: service, InstanceID: in.ID, FunctionError: aws.ToString(out.FunctionError), Body: out.Payload}
+		return nil, newLambdaError(service, in.ID, aws.ToString(out.FunctionError), out.Payload)
 	}
 	return out.Payload, nil
 }
@@ -91,11 +70,13 @@ func withTraceHeader(trace string) func(*lambda.Options) {
 }
 
 func (c *Client) callHTTP(ctx context.Context, service string, in *Instance, payload []byte, co *callOptions) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, in.URL, bytes.NewReader(payload))
+	target := joinPath(in.URL, co.path)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(payload))
 	if err != nil {
-		return nil, fmt.Errorf("discovery: %s instance %s: request to %q: %w", service, in.ID, in.URL, err)
+		return nil, fmt.Errorf("discovery: %s instance %s: request to %q: %w", service, in.ID, target, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, "+problemContentType)
 	reqID, trace := propagation(ctx)
 	if reqID != "" {
 		req.Header.Set(HeaderRequestID, reqID)
@@ -124,7 +105,7 @@ func (c *Client) callHTTP(ctx context.Context, service string, in *Instance, pay
 		return nil, fmt.Errorf("discovery: %s instance %s (%s): response larger than %d bytes", service, in.ID, in.URL, MaxResponseBytes)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, &RemoteError{Service: service, InstanceID: in.ID, StatusCode: resp.StatusCode, Body: body}
+		return nil, newHTTPError(service, in.ID, resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
 	return body, nil
 }
@@ -147,8 +128,7 @@ func classify(ctx context.Context, err error) outcome {
 	if errors.Is(err, ErrInvalidConfig) {
 		return outcome{}
 	}
-	var re *RemoteError
-	if errors.As(err, &re) {
+	if re, ok := errors.AsType[*RemoteError](err); ok {
 		switch {
 		case re.FunctionError != "":
 			return outcome{retry: true, failure: true}

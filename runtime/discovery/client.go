@@ -272,6 +272,7 @@ type callOptions struct {
 	idempotent     bool
 	attemptTimeout time.Duration
 	headers        map[string]string
+	path           string
 }
 
 // AttemptTimeout bounds each attempt, so a hung instance leaves time to retry
@@ -291,3 +292,8 @@ func WithHeader(name, value string) CallOption {
 		o.headers[name] = value
 	}
 }
+
+// WithPath sends calls to HTTP targets to path under the instance's URL (a
+// route of the callee's front door, such as "/stock"); ignored for Lambda.
+// Default: the instance's URL as registered.
+func WithPath(path string) CallOption { return func(o *callOptions) { o.path = path } }
