@@ -17,8 +17,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/liftcdk/lift/examples/multiservice/inventory/api"
 	"github.com/liftcdk/lift/runtime/cache"
 	"github.com/liftcdk/lift/runtime/cache/cacheenv"
 	"github.com/liftcdk/lift/runtime/cache/dynamocache"
@@ -211,6 +213,27 @@ func Example_discovery() {
 		}
 		return out, nil
 	})
+}
+
+// Example_typedCall calls inventory with the types of its api package.
+func Example_typedCall() {
+	client, err := discovery.FromEnv(context.Background(), aws.Config{})
+	if err != nil {
+		return
+	}
+	order := func(ctx context.Context, sku string, qty int) error {
+		stock, err := discovery.Call[api.StockRequest, api.StockReply](ctx, client, api.Service,
+			api.StockRequest{SKU: sku, Qty: qty}, discovery.Idempotent())
+		if re, ok := api.AsValidationError(err); ok {
+			return fmt.Errorf("inventory refused the order: %s", re.Message) // the caller's to fix
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Println(stock.InStock)
+		return nil
+	}
+	_ = order
 }
 
 // Example_cloudMapHealth reports this function's health to its Cloud Map instance.

@@ -243,6 +243,21 @@ func TestMultiServiceLocalCloud(t *testing.T) {
 		}
 	})
 
+	// inventory owns the rules for a SKU: its ValidationError crosses the
+	// Lambda Invoke API and reaches orders typed (api.AsValidationError),
+	// which answers its caller's bad request quoting inventory.
+	t.Run("inventory's validation error arrives typed at orders", func(t *testing.T) {
+		body, _, err := orders.Invoke(ctx, []byte(`{"orderId":"o-3","sku":"Bad SKU!","qty":1}`))
+		if err != nil {
+			t.Fatalf("invoke orders: %v", err)
+		}
+		var fe struct{ ErrorMessage, ErrorType string }
+		if err := json.Unmarshal(body, &fe); err != nil || !strings.Contains(fe.ErrorMessage, `orders: bad request: order "o-3": inventory refused it: sku "Bad SKU!" may hold only`) {
+			t.Fatalf("orders answered %s; want its bad request quoting inventory's validation error", body)
+		}
+		inventory.WaitForLog(t, `"errorType":"ValidationError"`)
+	})
+
 	// Each service reports its own health to its Cloud Map instance, found
 	// through the LIFT_DISCOVERY_SERVICE_ID and _INSTANCE_ID the deploy set.
 	for _, tc := range []struct {

@@ -8,33 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liftcdk/lift/examples/multiservice/inventory/api"
 	"github.com/liftcdk/lift/runtime/cache"
 )
-
-// StockRequest asks whether qty units of SKU are available.
-type StockRequest struct {
-	SKU string `json:"sku"`
-	Qty int    `json:"qty"`
-}
-
-// StockReply answers a StockRequest. Service and InstanceID say who answered,
-// so a caller (and the integration test) can see discovery at work; Cached
-// says the level came from the cache tiers, not from the stock store.
-type StockReply struct {
-	SKU        string `json:"sku"`
-	Available  bool   `json:"available"`
-	InStock    int    `json:"inStock"`
-	Service    string `json:"service"`
-	InstanceID string `json:"instanceId"`
-	Cached     bool   `json:"cached"`
-}
 
 // stockTTL bounds how stale a cached level may be: an order checked against
 // it can be refused (or accepted) up to this long after the stock changed.
 const stockTTL = 30 * time.Second
-
-// ErrBadRequest marks a request the caller must fix; it is not retried.
-var ErrBadRequest = errors.New("inventory: bad request")
 
 type stock struct {
 	levels     map[string]int // the stock store; read-only after init: safe for concurrent invocations
@@ -56,20 +36,18 @@ func newStock(levels map[string]int, c cache.Cache) *stock {
 	}
 }
 
-// Handle answers one stock query.
-func (s *stock) Handle(ctx context.Context, req StockRequest) (StockReply, error) {
+// Handle answers one stock query. A request it refuses is answered with an
+// *api.ValidationError, returned as it is so callers can match it.
+func (s *stock) Handle(ctx context.Context, req api.StockRequest) (api.StockReply, error) {
+	if err := req.Validate(); err != nil {
+		return api.StockReply{}, err
+	}
 	sku := strings.TrimSpace(req.SKU)
-	if sku == "" {
-		return StockReply{}, fmt.Errorf("%w: sku is empty; send {\"sku\":\"widget\",\"qty\":1}", ErrBadRequest)
-	}
-	if req.Qty <= 0 {
-		return StockReply{}, fmt.Errorf("%w: qty %d must be at least 1", ErrBadRequest, req.Qty)
-	}
 	n, cached, err := s.level(ctx, sku)
 	if err != nil {
-		return StockReply{}, err
+		return api.StockReply{}, err
 	}
-	return StockReply{
+	return api.StockReply{
 		SKU: sku, Available: n >= req.Qty, InStock: n,
 		Service: s.service, InstanceID: s.instanceID, Cached: cached,
 	}, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/liftcdk/lift/examples/multiservice/inventory/api"
 	"github.com/liftcdk/lift/runtime/cache"
 )
 
@@ -22,20 +23,21 @@ func TestHandle(t *testing.T) {
 	t.Setenv("LIFT_DISCOVERY_INSTANCE_ID", "inventory-live")
 	s := newStock(seedStock(), memoryCache(t))
 	for _, tc := range []struct {
-		req     StockRequest
-		want    StockReply
-		wantErr error
+		req     api.StockRequest
+		want    api.StockReply
+		wantErr bool
 	}{
-		{StockRequest{SKU: "widget", Qty: 2}, StockReply{SKU: "widget", Available: true, InStock: 12, Service: "inventory", InstanceID: "inventory-live"}, nil},
+		{api.StockRequest{SKU: "widget", Qty: 2}, api.StockReply{SKU: "widget", Available: true, InStock: 12, Service: "inventory", InstanceID: "inventory-live"}, false},
 		// The same SKU again: from the cache, same answer for another quantity.
-		{StockRequest{SKU: "widget", Qty: 20}, StockReply{SKU: "widget", Available: false, InStock: 12, Service: "inventory", InstanceID: "inventory-live", Cached: true}, nil},
-		{StockRequest{SKU: "gadget", Qty: 4}, StockReply{SKU: "gadget", Available: false, InStock: 3, Service: "inventory", InstanceID: "inventory-live"}, nil},
-		{StockRequest{SKU: "unknown", Qty: 1}, StockReply{SKU: "unknown", InStock: 0, Service: "inventory", InstanceID: "inventory-live"}, nil},
-		{StockRequest{SKU: " ", Qty: 1}, StockReply{}, ErrBadRequest},
-		{StockRequest{SKU: "widget", Qty: 0}, StockReply{}, ErrBadRequest},
+		{api.StockRequest{SKU: "widget", Qty: 20}, api.StockReply{SKU: "widget", Available: false, InStock: 12, Service: "inventory", InstanceID: "inventory-live", Cached: true}, false},
+		{api.StockRequest{SKU: "gadget", Qty: 4}, api.StockReply{SKU: "gadget", Available: false, InStock: 3, Service: "inventory", InstanceID: "inventory-live"}, false},
+		{api.StockRequest{SKU: "unknown", Qty: 1}, api.StockReply{SKU: "unknown", InStock: 0, Service: "inventory", InstanceID: "inventory-live"}, false},
+		{api.StockRequest{SKU: " ", Qty: 1}, api.StockReply{}, true},
+		{api.StockRequest{SKU: "widget", Qty: 0}, api.StockReply{}, true},
 	} {
 		got, err := s.Handle(context.Background(), tc.req)
-		if !errors.Is(err, tc.wantErr) || got != tc.want {
+		_, invalid := errors.AsType[*api.ValidationError](err)
+		if invalid != tc.wantErr || (err == nil) == tc.wantErr || got != tc.want {
 			t.Errorf("Handle(%+v) = %+v, %v; want %+v, %v", tc.req, got, err, tc.want, tc.wantErr)
 		}
 	}
