@@ -16,7 +16,6 @@ import (
 	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/liftcdk/lift/examples/multiservice/inventory/api"
-	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/runtime/discovery"
 	"github.com/liftcdk/lift/runtime/lift"
 )
@@ -30,7 +29,7 @@ func (c cloudMap) DiscoverInstances(context.Context, *servicediscovery.DiscoverI
 	out := &servicediscovery.DiscoverInstancesOutput{InstancesRevision: aws.Int64(1)}
 	if !c.empty {
 		out.Instances = []sdtypes.HttpInstanceSummary{{InstanceId: aws.String("inventory-live"), HealthStatus: sdtypes.HealthStatusHealthy,
-			Attributes: map[string]string{contract.AttrFunctionARN: inventoryARN, contract.AttrProtocol: contract.ProtocolLambda}}}
+			Attributes: map[string]string{"LIFT_FUNCTION_ARN": inventoryARN, "LIFT_PROTOCOL": "lambda"}}} // as cloudmap.Register writes them
 	}
 	return out, nil
 }
