@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/liftcdk/lift/runtime/internal/span"
 )
 
 // LoadOption configures one GetOrLoad call.
@@ -75,7 +77,26 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 	if len(opts) > 0 {
 		o = buildLoadOptions(opts)
 	}
+	ctx, sp := span.Start(ctx, "cache.get", span.Client)
+	v, from, err := getOrLoad(ctx, c, key, ttl, load, o)
+	if sp.Recording() {
+		sp.SetString("lift.cache.tier", from)
+		sp.SetBool("lift.cache.hit", from != fromLoader)
+	}
+	sp.End(err)
+	return v, err
+}
 
+// What answered a GetOrLoad, for its span: fromMemory, a tier's name, or
+// fromLoader (a miss).
+const (
+	fromMemory = "memory"
+	fromLoader = "loader"
+)
+
+func getOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duration,
+	load func(context.Context) (T, error), o loadOptions) (T, string, error) {
+	var zero T
 	mem, mkey := memoryKey(c, key)
 	var stale *hit[T]
 	found, inMemory := false, false
@@ -84,7 +105,8 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 		inMemory = present
 		if p != nil {
 			if d.fresh() {
-				return hit[T]{*p, d.negative}.result(key)
+				v, err := hit[T]{*p, d.negative}.result(key)
+				return v, fromMemory, err
 			}
 			found = true
 			if o.stale > 0 {
@@ -110,23 +132,34 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 						remember(mem, mkey, b, h.v, env, o.codec)
 					}
 					if now.Before(env.freshUntil) {
-						return h.result(key)
+						v, err := h.result(key)
+						return v, tierOf(c), err
 					}
 					stale = &h
 				}
 			}
 		case errors.Is(err, ErrNotFound):
 		case ctx.Err() != nil, errors.Is(err, ErrInvalidKey):
-			return zero, err
+			return zero, fromLoader, err
 		}
 	}
 
 	g, fk := groupOf(c), flightKeyOf(c, key)
 	if stale != nil && inflight.has(g, fk) {
-		return stale.result(key)
+		v, err := stale.result(key)
+		return v, fromMemory, err
 	}
 
-	return loadShared(ctx, c, key, ttl, load, o, stale, g, fk)
+	v, err := loadShared(ctx, c, key, ttl, load, o, stale, g, fk)
+	return v, fromLoader, err
+}
+
+// tierOf names the tier behind c that an L2 read came from.
+func tierOf(c Cache) string {
+	if t, ok := c.(*Tiered); ok {
+		return t.tier
+	}
+	return "l2"
 }
 
 var defaultLoadOptions = loadOptions{codec: JSON, jitter: 0.1}

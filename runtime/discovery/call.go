@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/liftcdk/lift/runtime/internal/span"
 )
 
 // MaxResponseBytes bounds a response body read from an HTTP target (Lambda's
@@ -40,11 +42,12 @@ func (c *Client) callLambda(ctx context.Context, service string, in *Instance, p
 		return nil, fmt.Errorf("%w: service %q instance %s is a Lambda target but the client has no Lambda client (use WithLambdaClient or FromEnv)", ErrInvalidConfig, service, in.ID)
 	}
 	reqID, trace := propagation(ctx)
+	traceparent, trace := spanPropagation(ctx, trace)
 	input := &lambda.InvokeInput{
 		FunctionName:   aws.String(in.FunctionARN),
 		InvocationType: types.InvocationTypeRequestResponse,
 		Payload:        payload,
-		ClientContext:  clientContext(reqID, trace),
+		ClientContext:  clientContext(reqID, trace, traceparent),
 	}
 	var optFns []func(*lambda.Options)
 	if trace != "" {
@@ -84,6 +87,7 @@ func (c *Client) callHTTP(ctx context.Context, service string, in *Instance, pay
 	if trace != "" {
 		req.Header.Set(HeaderTraceID, trace)
 	}
+	span.Inject(ctx, req.Header.Set) // with tracing: traceparent, and X-Amzn-Trace-Id naming this call's span
 	for k, v := range co.headers {
 		req.Header.Set(k, v)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/runtime/internal/span"
 )
 
 // Client calls services found by a Resolver. Safe for concurrent use; build one
@@ -213,7 +214,7 @@ func (c *Client) invoke(ctx context.Context, st *serviceState, payload []byte, c
 			return nil, withCause(err, lastErr)
 		}
 		sl.t.outstanding.Add(1)
-		out, err := c.attempt(ctx, st.name, sl.inst, payload, co)
+		out, err := c.attempt(ctx, st.name, sl, attempt, payload, co)
 		sl.t.outstanding.Add(-1)
 		class := classify(ctx, err)
 		done(class.breakerOutcome(err))
@@ -236,14 +237,25 @@ func (c *Client) invoke(ctx context.Context, st *serviceState, payload []byte, c
 	}
 }
 
-// attempt is one call, bounded by the per-attempt timeout when one is set.
-func (c *Client) attempt(ctx context.Context, service string, in *Instance, payload []byte, co *callOptions) ([]byte, error) {
+// attempt is one call, bounded by the per-attempt timeout when one is set,
+// and (with tracing) one span.
+func (c *Client) attempt(ctx context.Context, service string, sl slot, n int, payload []byte, co *callOptions) ([]byte, error) {
+	ctx, sp := span.Start(ctx, "discovery.call", span.Client)
+	if sp.Recording() {
+		sp.SetString("lift.discovery.service", service)
+		sp.SetString("lift.discovery.instance", sl.inst.ID)
+		sp.SetString("lift.discovery.protocol", string(sl.inst.Protocol))
+		sp.SetInt("lift.discovery.attempt", int64(n+1))
+		sp.SetString("lift.discovery.breaker", sl.t.breaker.State().String())
+	}
 	if co.attemptTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, co.attemptTimeout)
 		defer cancel()
 	}
-	return c.call(ctx, service, in, payload, co)
+	out, err := c.call(ctx, service, sl.inst, payload, co)
+	sp.End(err)
+	return out, err
 }
 
 // acquire picks an instance and reserves a breaker slot on it. A breaker that

@@ -5,8 +5,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/runtime/internal/span"
 )
 
 // Propagation names. HTTP targets get the headers; Lambda targets get the
@@ -39,10 +43,25 @@ func propagation(ctx context.Context) (requestID, trace string) {
 	return requestID, trace
 }
 
+// spanPropagation returns, with tracing on, the traceparent of ctx's span
+// (the call's) and the X-Ray header naming it, in place of trace.
+func spanPropagation(ctx context.Context, trace string) (traceparent, xray string) {
+	xray = trace
+	span.Inject(ctx, func(key, value string) {
+		switch strings.ToLower(key) {
+		case contract.ClientContextTraceparent:
+			traceparent = value
+		case traceContextKey:
+			xray = value
+		}
+	})
+	return traceparent, xray
+}
+
 // clientContext encodes the propagation values as a Lambda ClientContext
 // (base64 JSON, at most 3583 bytes; ids are far shorter).
-func clientContext(requestID, trace string) *string {
-	if requestID == "" && trace == "" {
+func clientContext(requestID, trace, traceparent string) *string {
+	if requestID == "" && trace == "" && traceparent == "" {
 		return nil
 	}
 	custom := map[string]string{}
@@ -51,6 +70,9 @@ func clientContext(requestID, trace string) *string {
 	}
 	if trace != "" {
 		custom[ClientContextTraceID] = trace
+	}
+	if traceparent != "" {
+		custom[contract.ClientContextTraceparent] = traceparent
 	}
 	b, err := json.Marshal(struct {
 		Custom map[string]string `json:"custom"`

@@ -161,6 +161,7 @@ func (h *Handler) invoke(ctx context.Context, payload []byte, cold bool) (resp [
 		ctx = context.WithValue(ctx, coldStartKey{}, true)
 		h.coldStarts.Add(1)
 	}
+	ctx, sp := startInvocationSpan(ctx, cold)
 	defer func() {
 		switch p := recover(); {
 		case p != nil:
@@ -170,6 +171,7 @@ func (h *Handler) invoke(ctx context.Context, payload []byte, cold bool) (resp [
 		case len(resp) > maxResponse:
 			resp, err = nil, responseTooLarge(ctx, len(resp))
 		}
+		sp.End(err)
 		h.flush()
 	}()
 	if !h.concurrent {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+
+	"github.com/liftcdk/lift/runtime/internal/span"
 )
 
 // httpAdapter is the lambda.Handler inside a Handler built by
@@ -43,6 +45,11 @@ func (a *httpAdapter) Invoke(ctx context.Context, payload []byte) ([]byte, error
 // serve runs the user's handler; a panic becomes a 500 problem with the
 // request id (never Lambda's opaque 502), a log line and the panic metric.
 func (a *httpAdapter) serve(w http.ResponseWriter, r *http.Request) {
+	if span.Enabled() {
+		var end func()
+		w, r, end = startRequestSpan(w, r)
+		defer end() // registered first: runs after the recovery below wrote its 500
+	}
 	defer func() {
 		p := recover()
 		if p == nil || p == http.ErrAbortHandler {
@@ -51,10 +58,18 @@ func (a *httpAdapter) serve(w http.ResponseWriter, r *http.Request) {
 		a.h.panics.Add(1)
 		Logger(r.Context()).Error("lift: HTTP handler panicked; answered 500 and kept serving",
 			"method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		if b, ok := w.(*bufferedResponse); ok { // drop what the handler wrote before it panicked
+		if b, ok := unwrapBuffered(w); ok { // drop what the handler wrote before it panicked
 			b.reset()
 		}
 		writeInternalProblem(w, r)
 	}()
 	a.next.ServeHTTP(w, r)
+}
+
+func unwrapBuffered(w http.ResponseWriter) (*bufferedResponse, bool) {
+	if sw, ok := w.(*statusWriter); ok {
+		w = sw.ResponseWriter
+	}
+	b, ok := w.(*bufferedResponse)
+	return b, ok
 }

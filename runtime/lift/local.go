@@ -60,10 +60,11 @@ func (h *Handler) serveInvocation(w http.ResponseWriter, r *http.Request, timeou
 	// Lambda does not cancel an invocation when its caller goes away.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), timeout)
 	defer cancel()
-	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
+	lc := &lambdacontext.LambdaContext{
 		AwsRequestID:       requestID,
 		InvokedFunctionArn: "arn:aws:lambda:local:000000000000:function:" + r.PathValue("name"),
-	})
+	}
+	ctx = lambdacontext.NewContext(localInvocationContext(ctx, r, lc), lc)
 	w.Header().Set("X-Amzn-RequestId", requestID)
 	resp, err := h.Invoke(ctx, payload)
 	if err != nil {

@@ -36,6 +36,9 @@ func Logger(ctx context.Context) *slog.Logger {
 		return l
 	}
 	attrs := logAttrs(ctx)
+	if ta := traceLogAttrs(ctx); ta != nil {
+		attrs = append(ta, attrs...)
+	}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		attrs = append([]slog.Attr{slog.String("requestId", lc.AwsRequestID), slog.Bool("coldStart", ColdStart(ctx))}, attrs...)
 	}
@@ -48,7 +51,8 @@ func Logger(ctx context.Context) *slog.Logger {
 	return slog.New(l.Handler().WithAttrs(attrs))
 }
 
-// contextHandler adds requestId and coldStart from the record's context,
+// contextHandler adds requestId, coldStart and (with tracing) traceId and
+// spanId from the record's context,
 // unless the logger was already bound to an invocation by Logger(ctx).
 type contextHandler struct {
 	slog.Handler
@@ -60,6 +64,7 @@ func (h contextHandler) Handle(ctx context.Context, r slog.Record) error {
 		if lc, ok := lambdacontext.FromContext(ctx); ok {
 			r.AddAttrs(slog.String("requestId", lc.AwsRequestID), slog.Bool("coldStart", ColdStart(ctx)))
 		}
+		r.AddAttrs(traceLogAttrs(ctx)...)
 		r.AddAttrs(logAttrs(ctx)...)
 	}
 	return h.Handler.Handle(ctx, r)
