@@ -87,7 +87,9 @@ func (c *Client) callHTTP(ctx context.Context, service string, in *Instance, pay
 	if trace != "" {
 		req.Header.Set(HeaderTraceID, trace)
 	}
-	span.Inject(ctx, req.Header.Set) // with tracing: traceparent, and X-Amzn-Trace-Id naming this call's span
+	if span.Enabled() { // traceparent, and X-Amzn-Trace-Id naming this call's span
+		span.Inject(ctx, req.Header.Set)
+	}
 	for k, v := range co.headers {
 		req.Header.Set(k, v)
 	}

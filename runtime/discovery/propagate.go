@@ -46,6 +46,15 @@ func propagation(ctx context.Context) (requestID, trace string) {
 // spanPropagation returns, with tracing on, the traceparent of ctx's span
 // (the call's) and the X-Ray header naming it, in place of trace.
 func spanPropagation(ctx context.Context, trace string) (traceparent, xray string) {
+	if !span.Enabled() {
+		return "", trace
+	}
+	return injectSpan(ctx, trace)
+}
+
+// injectSpan is spanPropagation's work, apart so that its closure costs
+// nothing when tracing is off.
+func injectSpan(ctx context.Context, trace string) (traceparent, xray string) {
 	xray = trace
 	span.Inject(ctx, func(key, value string) {
 		switch strings.ToLower(key) {

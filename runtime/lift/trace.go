@@ -29,6 +29,12 @@ func startInvocationSpan(ctx context.Context, cold bool) (context.Context, span.
 	if !span.Enabled() {
 		return ctx, span.Span{}
 	}
+	return startTracedInvocation(ctx, cold)
+}
+
+// startTracedInvocation is startInvocationSpan's work, apart so that its
+// closure does not move ctx to the heap when tracing is off.
+func startTracedInvocation(ctx context.Context, cold bool) (context.Context, span.Span) {
 	lc, _ := lambdacontext.FromContext(ctx)
 	ctx = span.Extract(ctx, func(key string) string {
 		switch strings.ToLower(key) {
