@@ -1,0 +1,225 @@
+package tracing
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+
+	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/testsvc"
+)
+
+const calleeARN = "arn:aws:lambda:us-east-1:123456789012:function:callee:live"
+
+type output struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
+}
+
+// stdoutSpan is what the stdout exporter writes for a span (the fields read here).
+type stdoutSpan struct {
+	Name        string
+	SpanContext struct{ TraceID, SpanID string }
+	Parent      struct {
+		TraceID, SpanID string
+		Remote          bool
+	}
+	Attributes []struct {
+		Key   string
+		Value struct{ Value any }
+	}
+}
+
+func (s stdoutSpan) attr(key string) any {
+	for _, a := range s.Attributes {
+		if a.Key == key {
+			return a.Value.Value
+		}
+	}
+	return nil
+}
+
+// lines splits a process's stdout into spans and log records.
+func lines(out string) (spans []stdoutSpan, logs []map[string]any) {
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var m map[string]any
+		if json.Unmarshal(sc.Bytes(), &m) != nil {
+			continue
+		}
+		if _, ok := m["SpanContext"]; ok {
+			var s stdoutSpan
+			_ = json.Unmarshal(sc.Bytes(), &s)
+			spans = append(spans, s)
+		} else if _, ok := m["msg"]; ok {
+			logs = append(logs, m)
+		}
+	}
+	return spans, logs
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// start runs bin in local mode on addr and stops it (SIGTERM) at cleanup.
+func start(t *testing.T, bin, addr string, env ...string) *output {
+	t.Helper()
+	out := &output{}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), append(env, contract.EnvLocalAddr+"="+addr, contract.EnvTracing+"="+contract.TracingStdout)...)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("%s output:\n%s", bin, out)
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not listen on %s: %v\n%s", bin, addr, err, out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
+	moto := testsvc.Moto(t)
+	namespace, serviceID := moto.CloudMapService(t, "lift-trace-", "callee")
+	sd := servicediscovery.NewFromConfig(moto.AWSConfig(t))
+	if _, err := sd.RegisterInstance(context.Background(), &servicediscovery.RegisterInstanceInput{
+		ServiceId: aws.String(serviceID), InstanceId: aws.String("callee-live"),
+		Attributes: map[string]string{contract.AttrProtocol: contract.ProtocolLambda, contract.AttrFunctionARN: calleeARN},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	callerBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/caller")
+	calleeBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/callee")
+
+	calleeAddr, callerAddr := freeAddr(t), freeAddr(t)
+	calleeOut := start(t, calleeBin, calleeAddr, "AWS_LAMBDA_FUNCTION_NAME=callee", contract.EnvService+"=callee")
+	callerOut := start(t, callerBin, callerAddr, append(moto.Env(),
+		"AWS_LAMBDA_FUNCTION_NAME=caller", contract.EnvService+"=caller",
+		"AWS_ENDPOINT_URL_LAMBDA=http://"+calleeAddr, // the Lambda Invoke API: the callee's local mode
+		contract.EnvDiscoveryNamespace+"="+namespace)...)
+
+	resp, err := http.Post("http://"+callerAddr+"/2015-03-31/functions/caller/invocations", "application/json", strings.NewReader(`{"sku":"widget"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	_, _ = body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("X-Amz-Function-Error") != "" || body.String() != `{"inStock":12}` {
+		t.Fatalf("caller answered %s", body.String())
+	}
+
+	// Each process flushes its spans when its invocation ends; the caller's
+	// ends after the callee's answer, so both are written by now, but read
+	// with a short grace for the pipes.
+	var callerSpans, calleeSpans []stdoutSpan
+	var callerLogs, calleeLogs []map[string]any
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		callerSpans, callerLogs = lines(callerOut.String())
+		calleeSpans, calleeLogs = lines(calleeOut.String())
+		if len(callerSpans) >= 2 && len(calleeSpans) >= 2 || time.Now().After(deadline) {
+			break
+		}
+	}
+	named := func(spans []stdoutSpan, name string) stdoutSpan {
+		t.Helper()
+		for _, s := range spans {
+			if s.Name == name {
+				return s
+			}
+		}
+		t.Fatalf("no span %q among %+v", name, spans)
+		return stdoutSpan{}
+	}
+	callerInv, call := named(callerSpans, "caller"), named(callerSpans, "discovery.call")
+	calleeInv, get := named(calleeSpans, "callee"), named(calleeSpans, "cache.get")
+
+	traceID := callerInv.SpanContext.TraceID
+	for _, c := range []struct {
+		child, parent stdoutSpan
+		remote        bool
+	}{{call, callerInv, false}, {calleeInv, call, true}, {get, calleeInv, false}} {
+		if c.child.SpanContext.TraceID != traceID || c.child.Parent.SpanID != c.parent.SpanContext.SpanID || c.child.Parent.Remote != c.remote {
+			t.Errorf("span %s: trace %s, parent %s (remote %v); want trace %s, parent %s %s (remote %v)", c.child.Name,
+				c.child.SpanContext.TraceID, c.child.Parent.SpanID, c.child.Parent.Remote, traceID, c.parent.Name, c.parent.SpanContext.SpanID, c.remote)
+		}
+	}
+	if call.attr("lift.discovery.service") != "callee" || call.attr("lift.discovery.instance") != "callee-live" || call.attr("lift.discovery.breaker") != "closed" {
+		t.Errorf("discovery span attributes: %+v", call.Attributes)
+	}
+	if calleeInv.attr("faas.coldstart") != true || calleeInv.attr("faas.name") != "callee" || calleeInv.attr("faas.invocation_id") == nil {
+		t.Errorf("callee invocation span attributes: %+v", calleeInv.Attributes)
+	}
+	if get.attr("lift.cache.tier") != "loader" || get.attr("lift.cache.hit") != false {
+		t.Errorf("cache span attributes: %+v", get.Attributes)
+	}
+
+	for svc, logs := range map[string][]map[string]any{"caller calling": callerLogs, "callee answered": calleeLogs} {
+		found := false
+		for _, l := range logs {
+			if l["msg"] == svc {
+				found = true
+				if l["traceId"] != traceID || l["spanId"] == nil {
+					t.Errorf("log line %v: traceId %v, want %s", l["msg"], l["traceId"], traceID)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no %q log line", svc)
+		}
+	}
+}
