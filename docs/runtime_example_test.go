@@ -29,6 +29,7 @@ import (
 	"github.com/liftcdk/lift/runtime/health/cloudmaphealth"
 	"github.com/liftcdk/lift/runtime/lift"
 	"github.com/liftcdk/lift/runtime/metrics"
+	"github.com/liftcdk/lift/runtime/tracing"
 	"github.com/liftcdk/lift/runtime/web"
 )
 
@@ -234,6 +235,19 @@ func Example_typedCall() {
 		return nil
 	}
 	_ = order
+}
+
+// Example_tracing records spans as LIFT_TRACING says.
+func Example_tracing() {
+	tp, err := tracing.FromEnv(context.Background()) // nil, and no cost, with LIFT_TRACING unset or none
+	if err != nil {
+		slog.Error("tracing configuration", "error", err)
+		os.Exit(1)
+	}
+	lift.Start(func(ctx context.Context, o Order) (Receipt, error) {
+		lift.Logger(ctx).Info("placing order") // carries traceId and spanId
+		return Receipt{ID: o.ID}, nil
+	}, lift.OnShutdown("tracing", tp.Shutdown))
 }
 
 // Example_cloudMapHealth reports this function's health to its Cloud Map instance.
