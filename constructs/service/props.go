@@ -2,6 +2,7 @@ package service
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
@@ -44,6 +45,28 @@ type Props struct {
 	// Monitoring tunes the alarms and where they notify.
 	// Default: every applicable alarm, notifying a new encrypted SNS topic.
 	Monitoring *MonitoringProps
+
+	// Tracing sends the function's OpenTelemetry spans (runtime/tracing) to
+	// an ADOT collector layer. Default: no tracing (LIFT_TRACING unset: the
+	// runtime records nothing and costs nothing).
+	Tracing *TracingProps
+}
+
+// TracingProps turn on runtime/tracing for the service: LIFT_TRACING=otlp,
+// the collector layer, and Lambda's active X-Ray tracing for the collector's
+// X-Ray exporter. The handler must call tracing.FromEnv.
+type TracingProps struct {
+	// CollectorLayer is the AWS Distro for OpenTelemetry collector layer
+	// (its ARN is per Region and architecture:
+	// awslambda.LayerVersion_FromLayerVersionArn). It receives spans on
+	// localhost:4318. Required.
+	CollectorLayer awslambda.ILayerVersion
+	// XRay turns on Lambda's active tracing, which grants
+	// xray:PutTraceSegments and xray:PutTelemetryRecords on "*" (X-Ray has no
+	// resource-level permissions; cdk-nag AwsSolutions-IAM5 reports it), so
+	// the collector's default X-Ray exporter may send the spans.
+	// Default: true.
+	XRay *bool
 }
 
 // PrewarmProps choose the scheduled warmer (default) or provisioned concurrency.

@@ -73,7 +73,14 @@ func (s *Service) define(p *Props) {
 			fnProps.VpcSubnets = p.ElastiCache.VpcSubnets
 		}
 	}
+	if tr := p.Tracing; tr != nil && (tr.XRay == nil || *tr.XRay) {
+		fnProps.Tracing = awslambda.Tracing_ACTIVE
+	}
 	s.Function = gofunction.New(s, jsii.String("Function"), &fnProps)
+	if p.Tracing != nil {
+		s.Function.AddEnvironment(jsii.String(contract.EnvTracing), jsii.String(contract.TracingOTLP), nil)
+		s.Function.AddLayers(p.Tracing.CollectorLayer)
+	}
 	if s.Cache != nil {
 		s.Cache.Bind(s.Function)
 	}

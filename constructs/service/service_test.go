@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
@@ -144,6 +145,14 @@ func TestBadProps(t *testing.T) {
 			service.New(s, jsii.String("a"), &service.Props{Function: fn(), ElastiCache: &cachetier.ElastiCacheProps{
 				CreateVpc: jsii.Bool(true), VpcSubnets: &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}}})
 		}, []string{"Shop/a/Cache: ElastiCacheProps.VpcSubnets is set with CreateVpc"}},
+		{"tracing without a collector layer", func(s awscdk.Stack) {
+			service.New(s, jsii.String("a"), &service.Props{Function: fn(), Tracing: &service.TracingProps{}})
+		}, []string{"Shop/a: Tracing.CollectorLayer is unset", "LayerVersion_FromLayerVersionArn"}},
+		{"tracing with pass-through X-Ray", func(s awscdk.Stack) {
+			f := fn()
+			f.Tracing = awslambda.Tracing_PASS_THROUGH
+			service.New(s, jsii.String("a"), &service.Props{Function: f, Tracing: &service.TracingProps{CollectorLayer: adotLayer(s)}})
+		}, []string{"Function.Tracing is PASS_THROUGH", "Tracing.XRay"}},
 		{"connect to unregistered", func(s awscdk.Stack) {
 			a := service.New(s, jsii.String("a"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
 			b := service.New(s, jsii.String("b"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
@@ -210,6 +219,49 @@ func TestControlToken(t *testing.T) {
 		h := sha256.Sum256([]byte(token))
 		if hex.EncodeToString(h[:]) != sum || strings.Contains(fmt.Sprint(env), token) {
 			t.Errorf("the input's token does not hash to the function's %s, or the token is in the environment", contract.EnvControlTokenSHA256)
+		}
+	}
+}
+
+const adotARN = "arn:aws:lambda:us-east-1:901920570463:layer:aws-otel-collector-arm64-ver-0-117-0:1"
+
+func adotLayer(s awscdk.Stack) awslambda.ILayerVersion {
+	return awslambda.LayerVersion_FromLayerVersionArn(s, jsii.String("Adot"), jsii.String(adotARN))
+}
+
+// TestTracing: the service's function gets LIFT_TRACING=otlp, the collector
+// layer and active X-Ray tracing with its permissions; XRay false leaves
+// X-Ray alone.
+func TestTracing(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Shop")
+	service.New(stack, jsii.String("orders"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)},
+		Tracing: &service.TracingProps{CollectorLayer: adotLayer(stack)}})
+	tmpl := assertions.Template_FromStack(stack, nil)
+	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+		"Environment":   map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{contract.EnvTracing: contract.TracingOTLP})},
+		"Layers":        []any{adotARN},
+		"TracingConfig": map[string]any{"Mode": "Active"},
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
+		"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+			"Action": []any{"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, "Resource": "*",
+		})})},
+	})
+
+	_, plain := cdktest.NewStack(t, "Plain")
+	service.New(plain, jsii.String("orders"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)},
+		Tracing: &service.TracingProps{CollectorLayer: adotLayer(plain), XRay: jsii.Bool(false)}})
+	for _, f := range cdktest.Resources(t, assertions.Template_FromStack(plain, nil), "AWS::Lambda::Function") {
+		if tc, ok := f["Properties"].(map[string]any)["TracingConfig"]; ok {
+			t.Errorf("XRay false: a function has TracingConfig %v", tc)
+		}
+	}
+
+	_, none := cdktest.NewStack(t, "None")
+	service.New(none, jsii.String("orders"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
+	for _, f := range cdktest.Resources(t, assertions.Template_FromStack(none, nil), "AWS::Lambda::Function") {
+		if env := fmt.Sprint(f["Properties"].(map[string]any)["Environment"]); strings.Contains(env, contract.EnvTracing) {
+			t.Errorf("no Tracing: the environment has %s: %s", contract.EnvTracing, env)
 		}
 	}
 }

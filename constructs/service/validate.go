@@ -2,6 +2,7 @@ package service
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -42,6 +43,15 @@ func validate(c *propcheck.Collector, scope constructs.Construct, id string, pro
 	}
 	if pw := p.Prewarm; pw != nil {
 		checkPrewarm(c, scope, pw)
+	}
+	if tr := p.Tracing; tr != nil {
+		if tr.CollectorLayer == nil {
+			c.Add("Tracing.CollectorLayer", propcheck.Literal("unset"),
+				"set it to the ADOT collector layer of the stack's Region and architecture (awslambda.LayerVersion_FromLayerVersionArn), or drop Tracing")
+		}
+		if xray := tr.XRay == nil || *tr.XRay; xray && p.Function != nil && p.Function.Tracing != "" && p.Function.Tracing != awslambda.Tracing_ACTIVE {
+			c.Add("Function.Tracing", propcheck.Literal(string(p.Function.Tracing)), "leave it unset (Tracing.XRay turns active tracing on), or set Tracing.XRay to false")
+		}
 	}
 	return &p
 }
