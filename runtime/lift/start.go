@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/liftcdk/lift/internal/contract"
 )
 
 // Start runs handler as a Lambda function with Lift's lifecycle: control
@@ -36,29 +38,55 @@ import (
 // serving. gofunction runs a built handler this way at synth.
 func Start(handler any, opts ...Option) {
 	h, err := NewHandler(handler, opts...)
+	run(h, err, false)
+}
+
+// run is the one init path after the Handler is built, shared by Start and
+// StartHTTP (isHTTP): LIFT_CHECK, the mode switch and every check added here
+// apply to both.
+func run(h *Handler, err error, isHTTP bool) {
 	_, addrErr := localAddr(os.Getenv)
-	exitIfChecking(err, addrErr)
+	mode, modeErr := runMode(os.Getenv, isHTTP)
+	exitIfChecking(err, addrErr, modeErr)
 	if err != nil {
 		exitInit(err)
 	}
 	slog.SetDefault(h.log)
-	if os.Getenv(envRuntimeAPI) == "" {
+	if modeErr != nil {
+		exitInit(modeErr)
+	}
+	switch mode {
+	case contract.ModeLocal:
 		startLocal(h)
+		return
+	case contract.ModeServer:
+		startServer(h)
 		return
 	}
 	log.SetOutput(withoutInvokeErrorEcho{log.Writer()})
-	lambda.StartWithOptions(h, append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
+	lambda.StartWithOptions(h.loopHandler(), append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
 		_ = h.Shutdown(context.Background()) // results are logged hook by hook
 		os.Exit(0)
 	}))...)
 }
 
 func startLocal(h *Handler) {
-	addr, err := localAddr(os.Getenv)
+	timeout, err := localTimeout(os.Getenv)
 	if err != nil {
 		exitInit(err)
 	}
-	timeout, err := localTimeout(os.Getenv)
+	ln, ctx, stop := listenLocal()
+	defer stop()
+	h.log.Info("lift: local mode (AWS_LAMBDA_RUNTIME_API is unset)", "url", "http://"+ln.Addr().String()+InvocationPath)
+	if err := h.ServeLocal(ctx, ln, timeout); err != nil {
+		h.log.Error("lift: local mode stopped with errors", "error", err.Error())
+	}
+}
+
+// listenLocal listens on LIFT_LOCAL_ADDR for local and server modes and
+// returns a context that SIGINT or SIGTERM ends.
+func listenLocal() (net.Listener, context.Context, context.CancelFunc) {
+	addr, err := localAddr(os.Getenv)
 	if err != nil {
 		exitInit(err)
 	}
@@ -67,11 +95,7 @@ func startLocal(h *Handler) {
 		exitInit(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	h.log.Info("lift: local mode (AWS_LAMBDA_RUNTIME_API is unset)", "url", "http://"+ln.Addr().String()+InvocationPath)
-	if err := h.ServeLocal(ctx, ln, timeout); err != nil {
-		h.log.Error("lift: local mode stopped with errors", "error", err.Error())
-	}
+	return ln, ctx, stop
 }
 
 // exitInit reports an init failure as one JSON line on stderr and exits 1.
