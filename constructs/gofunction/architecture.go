@@ -27,3 +27,24 @@ func ArchitectureFromContext(scope constructs.Construct) (awslambda.Architecture
 	return nil, fmt.Errorf("context %s is %v: use arm64 (default) or x86_64, e.g. `cdk synth -c %s=x86_64`",
 		ArchitectureContext, v, ArchitectureContext)
 }
+
+// withContextArchitecture is props with Architecture read from
+// ArchitectureContext when props leave it unset, so every Lift function of an
+// app follows `-c lift:architecture=...` unless its props say otherwise. The
+// caller's props are never modified: a changed copy is returned.
+func withContextArchitecture(scope constructs.Construct, id string, props *Props) (*Props, error) {
+	if props != nil && props.Architecture != nil {
+		return props, nil
+	}
+	arch, err := ArchitectureFromContext(scope)
+	if err != nil {
+		return nil, fmt.Errorf("%w for construct %q:\n  - Architecture is unset and %v; or set Props.Architecture",
+			ErrInvalidProps, id, err)
+	}
+	p := Props{}
+	if props != nil {
+		p = *props
+	}
+	p.Architecture = arch
+	return &p, nil
+}

@@ -36,12 +36,13 @@ import (
 // output and the entry path. Stacks that are not bundled (`cdk ls`,
 // `cdk synth --exclusively` of another stack) start no build.
 func New(scope constructs.Construct, id *string, props *Props) awslambda.Function {
-	r, err := resolve(deref(id), props)
+	props, err := withContextArchitecture(scope, deref(id), props)
 	if err != nil {
 		panic(err)
 	}
-	if props == nil {
-		props = &Props{}
+	r, err := resolve(deref(id), props)
+	if err != nil {
+		panic(err)
 	}
 	root := constructs.NewConstruct(scope, id)
 
