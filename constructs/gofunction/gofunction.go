@@ -44,6 +44,10 @@ func New(scope constructs.Construct, id *string, props *Props) awslambda.Functio
 	if err != nil {
 		panic(err)
 	}
+	check, err := checkFromContext(scope, deref(id))
+	if err != nil {
+		panic(err)
+	}
 	root := constructs.NewConstruct(scope, id)
 
 	logGroup := props.LogGroup
@@ -73,7 +77,9 @@ func New(scope constructs.Construct, id *string, props *Props) awslambda.Functio
 		o.Role.AddToPrincipalPolicy(writeLogs)
 	}
 
-	handler, err := bundling.Schedule(root, &bundling.LocalBundler{Entry: r.entry, GOARCH: r.goarch, Label: *root.Node().Path()})
+	checkEnv, skipped := checkEnvironment(r.env)
+	handler, err := bundling.Schedule(root, &bundling.LocalBundler{Entry: r.entry, GOARCH: r.goarch, Label: *root.Node().Path(),
+		Check: check, CheckEnv: checkEnv, CheckSkipped: skipped})
 	if err != nil {
 		panic(err)
 	}

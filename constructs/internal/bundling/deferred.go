@@ -2,6 +2,8 @@ package bundling
 
 import (
 	"fmt"
+	"os"
+	"runtime"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -53,6 +55,9 @@ func Schedule(scope constructs.Construct, b *LocalBundler) (*Handler, error) {
 	h := &Handler{bundler: b, sched: sched}
 	if required := awscdk.Stack_Of(scope).BundlingRequired(); required != nil && *required {
 		b.pending = sched.Add(assemblyDir(scope), b.Entry, "linux", b.GOARCH, b.Label)
+		if b.Check && !RunsOnHost(b.GOARCH) {
+			b.hostPending = sched.Add(assemblyDir(scope), b.Entry, runtime.GOOS, runtime.GOARCH, b.Label)
+		}
 	}
 	return h, nil
 }
@@ -98,6 +103,12 @@ func (h *Handler) ensureAsset() awss3assets.Asset {
 		if err := h.sched.Wait(p); err != nil {
 			h.err = err
 			return nil
+		}
+		if h.bundler.Check {
+			if h.err = h.checkHandler(); h.err != nil {
+				fmt.Fprintln(os.Stderr, h.err)
+				return nil
+			}
 		}
 	}
 	h.staging = true

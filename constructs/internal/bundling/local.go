@@ -25,11 +25,20 @@ type LocalBundler struct {
 	Entry  Entry
 	GOARCH string
 	Label  string
+	// Check runs the built handler with LIFT_CHECK=1 at synth (see Check)
+	// with CheckEnv, the function's environment known at synth; CheckSkipped
+	// names the variables known only at deploy, left out.
+	Check        bool
+	CheckEnv     map[string]string
+	CheckSkipped []string
 
 	// pending is the handler's build; TryBundle runs only after it succeeded
 	// (the asset is created once the build is done, see Handler).
 	pending *Pending
-	sched   *Scheduler
+	// hostPending builds the handler for this machine, to check it, when the
+	// Lambda binary cannot run here.
+	hostPending *Pending
+	sched       *Scheduler
 }
 
 var _ awscdk.ILocalBundling = (*LocalBundler)(nil)

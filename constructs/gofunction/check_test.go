@@ -1,0 +1,55 @@
+package gofunction_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/cdktest"
+	"github.com/liftcdk/lift/constructs/gofunction"
+)
+
+// TestHandlerCheck: each built handler runs once with LIFT_CHECK=1 and its
+// function's environment (values known only at deploy left out). Handlers
+// that refuse to start fail the synth with their message, the construct path
+// and the fix, whether the check runs on a host build (arm64 here) or on the
+// Lambda binary itself (x86_64 on an amd64 machine); a valid one and a
+// handler that does not answer (hello) pass.
+func TestHandlerCheck(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Check")
+	checked := jsii.String(testdataDir(t, "checked"))
+	bucket := awss3.NewBucket(stack, jsii.String("Bucket"), nil)
+	gofunction.New(stack, jsii.String("Good"), &gofunction.Props{Entry: checked,
+		Environment: &map[string]*string{"CHECK_VERDICT": jsii.String("pass"), "BUCKET": bucket.BucketName()}})
+	gofunction.New(stack, jsii.String("BadArm"), &gofunction.Props{Entry: checked,
+		Environment: &map[string]*string{"CHECK_VERDICT": jsii.String("fail")}})
+	gofunction.New(stack, jsii.String("BadX86"), &gofunction.Props{Entry: checked, Architecture: awslambda.Architecture_X86_64()})
+	gofunction.New(stack, jsii.String("Plain"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "hello"))})
+
+	msg := cdktest.SynthError(t, nil, func() { cdktest.Template(stack) }).Error()
+	for _, want := range []string{
+		"Check/BadArm: the handler of entry", `handler func(int, int) is not supported`, `LIFT_SERVICE=BadArm, CHECK_VERDICT="fail"`,
+		"Check/BadX86: the handler of entry", `LIFT_SERVICE=BadX86, CHECK_VERDICT=""`,
+		"-c lift:check=false",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("synth error lacks %q:\n%s", want, msg)
+		}
+	}
+	for _, unwanted := range []string{"Check/Good", "Check/Plain", "HOME"} {
+		if strings.Contains(msg, unwanted) {
+			t.Errorf("synth error mentions %q:\n%s", unwanted, msg)
+		}
+	}
+}
+
+// TestHandlerCheckOff: -c lift:check=false synthesizes a handler that would
+// refuse to start.
+func TestHandlerCheckOff(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "CheckOff", cdktest.WithContext(gofunction.CheckContext, "false"))
+	gofunction.New(stack, jsii.String("Bad"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "checked"))})
+	cdktest.Template(stack).ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(1))
+}

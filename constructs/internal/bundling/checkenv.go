@@ -1,0 +1,48 @@
+package bundling
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+
+	"github.com/liftcdk/lift/internal/contract"
+)
+
+// checkHandler runs the handler check of h's function (see Check) on the
+// binary that runs here: the Lambda binary when this machine is linux on the
+// same architecture, else the host binary built in the same synth. It returns
+// the error that fails the synth, or nil.
+func (h *Handler) checkHandler() error {
+	b := h.bundler
+	bin := b.pending.Output()
+	if b.hostPending != nil {
+		if err := h.sched.Wait(b.hostPending); err != nil {
+			return fmt.Errorf("%w for %s: building the handler for this machine (%s/%s) to check it: %w",
+				ErrCheck, b.Label, runtime.GOOS, runtime.GOARCH, err)
+		}
+		bin = b.hostPending.Output()
+	}
+	res, err := Check(context.Background(), bin, b.CheckEnv)
+	if err != nil {
+		return fmt.Errorf("%s: the handler of entry %q (%s) refuses to start: %w\n"+
+			"(checked at synth by running it with %s and the function's environment%s; fix the handler or the function's props, "+
+			"or skip the check with -c %s=false)", b.Label, b.Entry.Given, b.Entry.Dir, err, contract.EnvCheck+"=1", skippedNote(b.CheckSkipped), CheckContext)
+	}
+	if !res.Answered {
+		fmt.Fprintf(os.Stderr, "lift: %s: handler not checked: %s\n", b.Label, res.Note)
+	}
+	return nil
+}
+
+// CheckContext is the CDK context key that turns the synth-time handler check
+// off ("false"); it is on by default.
+const CheckContext = "lift:check"
+
+func skippedNote(skipped []string) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", without %v, known only at deploy", skipped)
+}
+
