@@ -45,4 +45,3 @@ func skippedNote(skipped []string) string {
 	}
 	return fmt.Sprintf(", without %v, known only at deploy", skipped)
 }
-

@@ -12,7 +12,7 @@ import (
 // progressEvery is how often a running build says how far it got. A build
 // that ends sooner prints only its result line, so a quick compile error is
 // the first thing a user reads.
-const progressEvery = 5 * time.Second
+const progressEvery = 10 * time.Second
 
 // goOutput reads the go command's combined output line by line as it is
 // written: with -v each compiled package is a line of its own (counted, not
