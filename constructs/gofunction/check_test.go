@@ -53,3 +53,22 @@ func TestHandlerCheckOff(t *testing.T) {
 	gofunction.New(stack, jsii.String("Bad"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "checked"))})
 	cdktest.Template(stack).ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(1))
 }
+
+// TestHandlerCheckRealRuntime checks real lift.Start handlers: one whose
+// signature aws-lambda-go refuses (func(int, int) error) fails the synth with
+// the runtime's message and the construct path; a valid one passes.
+func TestHandlerCheckRealRuntime(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "RealCheck")
+	gofunction.New(stack, jsii.String("Ok"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "liftok"))})
+	gofunction.New(stack, jsii.String("BadSig"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "liftbadsig"))})
+	msg := cdktest.SynthError(t, nil, func() { cdktest.Template(stack) }).Error()
+	for _, want := range []string{"RealCheck/BadSig: the handler of entry", "liftbadsig", "func(int, int) error", "-c lift:check=false"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("synth error lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "RealCheck/Ok") {
+		t.Errorf("the valid handler was refused:\n%s", msg)
+	}
+	t.Logf("synth error:\n%s", msg)
+}
