@@ -13,7 +13,8 @@ import (
 )
 
 // TestHandlerCheck: each built handler runs once with LIFT_CHECK=1 and its
-// function's environment (values known only at deploy left out). Handlers
+// function's environment as synthesized (values known only at deploy left
+// out). Handlers
 // that refuse to start fail the synth with their message, the construct path
 // and the fix, whether the check runs on a host build (arm64 here) or on the
 // Lambda binary itself (x86_64 on an amd64 machine); a valid one and a
@@ -28,6 +29,9 @@ func TestHandlerCheck(t *testing.T) {
 		Environment: &map[string]*string{"CHECK_VERDICT": jsii.String("fail")}})
 	gofunction.New(stack, jsii.String("BadX86"), &gofunction.Props{Entry: checked, Architecture: awslambda.Architecture_X86_64()})
 	gofunction.New(stack, jsii.String("Plain"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "hello"))})
+	// A variable added after New (as the cache tier and discovery do) reaches the check.
+	gofunction.New(stack, jsii.String("Later"), &gofunction.Props{Entry: checked}).
+		AddEnvironment(jsii.String("CHECK_VERDICT"), jsii.String("pass"), nil)
 
 	msg := cdktest.SynthError(t, nil, func() { cdktest.Template(stack) }).Error()
 	for _, want := range []string{
@@ -39,7 +43,7 @@ func TestHandlerCheck(t *testing.T) {
 			t.Errorf("synth error lacks %q:\n%s", want, msg)
 		}
 	}
-	for _, unwanted := range []string{"Check/Good", "Check/Plain", "HOME"} {
+	for _, unwanted := range []string{"Check/Good", "Check/Plain", "Check/Later", "HOME"} {
 		if strings.Contains(msg, unwanted) {
 			t.Errorf("synth error mentions %q:\n%s", unwanted, msg)
 		}

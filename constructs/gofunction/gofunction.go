@@ -77,9 +77,7 @@ func New(scope constructs.Construct, id *string, props *Props) awslambda.Functio
 		o.Role.AddToPrincipalPolicy(writeLogs)
 	}
 
-	checkEnv, skipped := checkEnvironment(r.env)
-	handler, err := bundling.Schedule(root, &bundling.LocalBundler{Entry: r.entry, GOARCH: r.goarch, Label: *root.Node().Path(),
-		Check: check, CheckEnv: checkEnv, CheckSkipped: skipped})
+	handler, err := bundling.Schedule(root, &bundling.LocalBundler{Entry: r.entry, GOARCH: r.goarch, Label: *root.Node().Path(), Check: check})
 	if err != nil {
 		panic(err)
 	}

@@ -5,6 +5,11 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	jsiiruntime "github.com/aws/jsii-runtime-go/runtime"
 
 	"github.com/liftcdk/lift/internal/contract"
 )
@@ -23,11 +28,12 @@ func (h *Handler) checkHandler() error {
 		}
 		bin = b.hostPending.Output()
 	}
-	res, err := Check(context.Background(), bin, b.CheckEnv)
+	env, skipped := functionEnvironment(h.fn)
+	res, err := Check(context.Background(), bin, env)
 	if err != nil {
 		return fmt.Errorf("%s: the handler of entry %q (%s) refuses to start: %w\n"+
 			"(checked at synth by running it with %s and the function's environment%s; fix the handler or the function's props, "+
-			"or skip the check with -c %s=false)", b.Label, b.Entry.Given, b.Entry.Dir, err, contract.EnvCheck+"=1", skippedNote(b.CheckSkipped), CheckContext)
+			"or skip the check with -c %s=false)", b.Label, b.Entry.Given, b.Entry.Dir, err, contract.EnvCheck+"=1", skippedNote(skipped), CheckContext)
 	}
 	if !res.Answered {
 		fmt.Fprintf(os.Stderr, "lift: %s: handler not checked: %s\n", b.Label, res.Note)
@@ -44,4 +50,33 @@ func skippedNote(skipped []string) string {
 		return ""
 	}
 	return fmt.Sprintf(", without %v, known only at deploy", skipped)
+}
+
+// functionEnvironment is fn's environment as it will be synthesized, with
+// every variable other constructs added (cache tier, discovery, ...). Values
+// known only at deploy (references, parameters) are left out and named in
+// skipped. CfnFunction.Environment() cannot serve: jsii hands the lazy value
+// back as an empty struct, so the property is read as the IResolvable it is.
+func functionEnvironment(fn awslambda.Function) (env map[string]string, skipped []string) {
+	env = map[string]string{}
+	cfn, ok := fn.Node().DefaultChild().(awslambda.CfnFunction)
+	if !ok {
+		return env, nil
+	}
+	var lazy awscdk.IResolvable
+	jsiiruntime.Get(cfn, "environment", &lazy)
+	if lazy == nil {
+		return env, nil
+	}
+	resolved, _ := awscdk.Stack_Of(fn).Resolve(lazy).(map[string]any)
+	vars, _ := resolved["variables"].(map[string]any)
+	for k, v := range vars {
+		if s, ok := v.(string); ok {
+			env[k] = s
+		} else {
+			skipped = append(skipped, k)
+		}
+	}
+	slices.Sort(skipped)
+	return env, skipped
 }

@@ -25,12 +25,9 @@ type LocalBundler struct {
 	Entry  Entry
 	GOARCH string
 	Label  string
-	// Check runs the built handler with LIFT_CHECK=1 at synth (see Check)
-	// with CheckEnv, the function's environment known at synth; CheckSkipped
-	// names the variables known only at deploy, left out.
-	Check        bool
-	CheckEnv     map[string]string
-	CheckSkipped []string
+	// Check runs the built handler with LIFT_CHECK=1 and its function's
+	// environment at synth (see Check).
+	Check bool
 
 	// pending is the handler's build; TryBundle runs only after it succeeded
 	// (the asset is created once the build is done, see Handler).
