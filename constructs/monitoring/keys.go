@@ -24,6 +24,9 @@ const (
 	AlarmCacheCPU           = "ElastiCacheEngineCPU"   // nodes: engine CPU >= 80% in 3 of 3
 	AlarmCacheEvictions     = "ElastiCacheEvictions"   // >= 1000 evictions per period in 3 of 3
 	AlarmCacheConnections   = "ElastiCacheConnections" // >= 50,000 connections in 3 of 3
+	AlarmHTTP5xxRate        = "HTTP5xxRate"            // front door: 5xx >= 5% of >= 20 requests in 3 of 3
+	AlarmHTTP4xxRate        = "HTTP4xxRate"            // front door: 4xx (429 throttles included) >= 25% of >= 20 requests in 3 of 3
+	AlarmHTTPLatencyP99     = "HTTPLatencyP99"         // front door: p99 latency >= 80% of its timeout in 3 of 3
 )
 
 var alarmKeys = []string{
@@ -31,5 +34,5 @@ var alarmKeys = []string{
 	AlarmProvisionedUtil, AlarmColdStartRate, AlarmHealthFailing, AlarmCacheHitRatio, AlarmCacheL2Errors,
 	AlarmDiscoveryErrors, AlarmBreakerOpen, AlarmWarmerShortfall, AlarmDynamoDBThrottles, AlarmDynamoDBErrors,
 	AlarmCacheThrottledCmds, AlarmCacheECPU, AlarmCacheMemory, AlarmCacheCPU, AlarmCacheEvictions,
-	AlarmCacheConnections,
+	AlarmCacheConnections, AlarmHTTP5xxRate, AlarmHTTP4xxRate, AlarmHTTPLatencyP99,
 }

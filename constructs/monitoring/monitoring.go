@@ -63,6 +63,9 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 	if p.ElastiCache != nil {
 		specs = append(specs, elastiCacheSpecs(p.ElastiCache, m)...)
 	}
+	if p.HTTP != nil {
+		specs = append(specs, httpSpecs(p, m)...)
+	}
 
 	out := &Monitoring{Construct: root, Alarms: map[string]awscloudwatch.Alarm{}, refs: map[string]awscloudwatch.IAlarm{}, props: p, metrics: m,
 		prefix: fmt.Sprintf("%s-%s-", *stack.StackName(), *p.ServiceName)}
@@ -220,6 +223,7 @@ func validate(props *Props) *Props {
 	if p.Function == nil {
 		invalid("Function", "nil", "pass the service's Lambda function")
 	}
+	validateHTTP(p.HTTP)
 	if p.Period == nil {
 		p.Period = defaultPeriod()
 	}

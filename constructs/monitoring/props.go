@@ -39,6 +39,10 @@ type Props struct {
 	// DiscoveryTargets are the Cloud Map services this function calls; each gets
 	// an error-rate and an open-breaker alarm. Default: none.
 	DiscoveryTargets *[]*string
+	// HTTP watches the service's front door (frontdoor.FrontDoor.MonitoringProps):
+	// 5xx and 4xx rates and p99 latency against its timeout, with dashboard
+	// widgets. Default: no front-door alarms.
+	HTTP *HTTPProps
 	// Alarms re-tunes or disables alarms by key (AlarmErrorRate, ...).
 	// Default: the thresholds documented on each key.
 	Alarms *map[string]*AlarmOverride
@@ -68,6 +72,21 @@ type ElastiCacheProps struct {
 	// NodeIDs are the cache cluster ids of a node-based replication group's
 	// nodes (dimension CacheClusterId, e.g. "mygroup-001"); each gets CPU and memory alarms.
 	NodeIDs *[]*string
+}
+
+// HTTPProps name a front door's CloudWatch metrics: a function URL's
+// (AWS/Lambda Url*) or an API Gateway HTTP API's (AWS/ApiGateway). All but
+// Timeout are required.
+type HTTPProps struct {
+	// Label names the front door in widget titles, e.g. "HTTP API".
+	Label      *string
+	Namespace  *string
+	Dimensions *map[string]*string
+	// Metric names: request count, 5xx count, 4xx count, latency (ms).
+	Requests, ServerErrors, ClientErrors, Latency *string
+	// Timeout is what the latency alarm compares p99 to: an HTTP API's
+	// integration timeout. Default: Props.Timeout, the function's.
+	Timeout awscdk.Duration
 }
 
 // AlarmOverride changes one alarm. Unset fields keep the default.

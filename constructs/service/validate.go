@@ -28,6 +28,9 @@ func validate(id string, props *Props) *Props {
 	if p.Function.ServiceName != nil && *p.Function.ServiceName != *p.ServiceName {
 		invalid("Function.ServiceName", fmt.Sprintf("%q", *p.Function.ServiceName), "leave it unset; set Props.ServiceName instead")
 	}
+	if p.HTTP != nil && p.HTTP.Target != nil {
+		invalid("HTTP.Target", "set", "leave it unset: the service's front door serves its \"live\" alias")
+	}
 	tiers := 0
 	for _, set := range []bool{p.DynamoDBCache != nil, p.ElastiCache != nil, p.Cache != nil} {
 		if set {
