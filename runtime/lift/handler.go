@@ -62,6 +62,8 @@ type Handler struct {
 	shutdownErr    error
 
 	lambdaOptions []lambda.Option
+
+	web *httpAdapter // set by NewHTTPHandler: serves plain HTTP in local and server modes
 }
 
 // NewHandler wraps handler (any signature aws-lambda-go's lambda.Start

@@ -48,6 +48,7 @@ func (h *Handler) ServeLocal(ctx context.Context, ln net.Listener, invokeTimeout
 	mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", func(w http.ResponseWriter, r *http.Request) {
 		h.serveInvocation(w, r, invokeTimeout)
 	})
+	h.mountHTTP(mux) // StartHTTP: ordinary requests beside the invocation path
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/liftcdk/lift/internal/contract"
 )
 
 // Start runs handler as a Lambda function with Lift's lifecycle: control
@@ -30,12 +32,26 @@ import (
 // line naming the setting, its value and the fix, and exits with status 1.
 func Start(handler any, opts ...Option) {
 	h, err := NewHandler(handler, opts...)
+	run(h, err)
+}
+
+// run is the one init path after the Handler is built, shared by Start and
+// StartHTTP: a check or mode added here applies to both.
+func run(h *Handler, err error) {
 	if err != nil {
 		exitInit(err)
 	}
 	slog.SetDefault(h.log)
-	if os.Getenv(envRuntimeAPI) == "" {
+	mode, err := runMode(os.Getenv, h.web != nil)
+	if err != nil {
+		exitInit(err)
+	}
+	switch mode {
+	case contract.ModeLocal:
 		startLocal(h)
+		return
+	case contract.ModeServer:
+		startServer(h)
 		return
 	}
 	lambda.StartWithOptions(h, append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {

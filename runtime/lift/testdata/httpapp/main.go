@@ -1,0 +1,42 @@
+// Command httpapp is the net/http handler the end-to-end tests run with
+// lift.StartHTTP under RIE, in local mode and in server mode.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/liftcdk/lift/runtime/lift"
+)
+
+func main() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
+		cookie, err := r.Cookie("session")
+		if err != nil {
+			lift.WriteProblem(w, r, lift.NewProblem(http.StatusUnauthorized, "the session cookie is missing"))
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: "seen", Value: r.PathValue("id")})
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{
+			"id": r.PathValue("id"), "color": r.URL.Query().Get("color"),
+			"tenant": r.Header.Get("X-Tenant-Id"), "session": cookie.Value,
+		})
+	})
+	mux.HandleFunc("POST /echo", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", r.Header.Get("Content-Type"))
+		_, _ = io.Copy(w, r.Body)
+	})
+	mux.HandleFunc("GET /panic", func(http.ResponseWriter, *http.Request) { panic("requested panic") })
+	lift.StartHTTP(mux,
+		lift.OnWarmup("prime", func(ctx context.Context) error { return nil }),
+		lift.OnShutdown("close", func(ctx context.Context) error {
+			slog.InfoContext(ctx, "httpapp: close ran")
+			return nil
+		}),
+	)
+}
