@@ -73,12 +73,16 @@ func readHTTPAPI(ctx context.Context, gw *apigatewayv2.Client, id string) (HTTPA
 		rb.Integrations[aws.ToString(i.IntegrationId)] = IntegrationReadBack{Type: string(i.IntegrationType),
 			URI: aws.ToString(i.IntegrationUri), PayloadFormatVersion: aws.ToString(i.PayloadFormatVersion), TimeoutMillis: aws.ToInt32(i.TimeoutInMillis)}
 	}
-	authorizers, err := gw.GetAuthorizers(ctx, &apigatewayv2.GetAuthorizersInput{ApiId: aws.String(id)})
-	if err != nil {
-		return rb, fmt.Errorf("apigatewayv2 GetAuthorizers %s: %w", id, err)
-	}
-	for _, a := range authorizers.Items {
-		rb.Authorizers[aws.ToString(a.AuthorizerId)] = string(a.AuthorizerType)
+	// Each route's authorizer (moto has no GetAuthorizers list).
+	for _, r := range rb.Routes {
+		if r.AuthorizerID == "" || rb.Authorizers[r.AuthorizerID] != "" {
+			continue
+		}
+		a, err := gw.GetAuthorizer(ctx, &apigatewayv2.GetAuthorizerInput{ApiId: aws.String(id), AuthorizerId: aws.String(r.AuthorizerID)})
+		if err != nil {
+			return rb, fmt.Errorf("apigatewayv2 GetAuthorizer %s %s: %w", id, r.AuthorizerID, err)
+		}
+		rb.Authorizers[r.AuthorizerID] = string(a.AuthorizerType)
 	}
 	stages, err := gw.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: aws.String(id)})
 	if err != nil {
