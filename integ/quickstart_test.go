@@ -270,4 +270,9 @@ func TestQuickstartLocalCloud(t *testing.T) {
 			}
 		}
 	})
+
+	// After "torn down": this second local cloud must not be taken for the first.
+	t.Run("HTTP through the adapter", func(t *testing.T) {
+		checkQuickstartHTTP(t, ctx, filepath.Join(work, "cdk.out"), rep.Function.LogicalID)
+	})
 }

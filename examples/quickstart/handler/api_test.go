@@ -3,50 +3,81 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/liftcdk/lift/runtime/cache"
+	"github.com/liftcdk/lift/runtime/lift"
 )
 
-func TestHandle(t *testing.T) {
+func newTestAPI(t *testing.T) *api {
+	t.Helper()
 	mem, err := cache.NewMemory()
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := newAPI(cachedStore{ItemStore: newCatalog(seedItems()), cache: mem, ttl: time.Minute})
+	scope, err := cache.NewScope(mem, "quickstart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newAPI(&cachedStore{ItemStore: newCatalog(seedItems()), cache: scope, ttl: time.Minute})
+}
+
+func TestRoutes(t *testing.T) {
+	a := newTestAPI(t)
+	h := a.Routes()
 	tests := []struct {
-		name, method, path string
-		query              map[string]string
-		status             int
-		want               string
+		name, method, path, tenant, body string
+		status                           int
+		want                             string // the JSON body, or a substring of a problem
 	}{
-		{"greeting default", "GET", "/greeting", nil, 200, `{"message":"Hello, world!","coldStart":false}`},
-		{"greeting name", "", "/greeting", map[string]string{"name": "Ada"}, 200, `{"message":"Hello, Ada!","coldStart":false}`},
-		{"items", "GET", "/items/", nil, 200, `{"items":[{"id":"espresso","name":"Espresso","priceCents":250},{"id":"filter","name":"Filter coffee","priceCents":300},{"id":"flat-white","name":"Flat white","priceCents":380}]}`},
-		{"item loaded", "GET", "/items/filter", nil, 200, `{"id":"filter","name":"Filter coffee","priceCents":300,"cached":false}`},
-		{"item cached", "GET", "/items/filter", nil, 200, `{"id":"filter","name":"Filter coffee","priceCents":300,"cached":true}`},
-		{"unknown item", "GET", "/items/tea", nil, 404, `{"error":"no item tea"}`},
-		{"unknown item remembered", "GET", "/items/tea", nil, 404, `{"error":"no item tea"}`},
-		{"unknown route", "GET", "/orders", nil, 404, `{"error":"no route /orders"}`},
-		{"post", "POST", "/items", nil, 405, `{"error":"only GET is supported"}`},
+		{"greeting default", "GET", "/greeting", "", "", 200, `{"message":"Hello, world!","coldStart":false}`},
+		{"greeting name", "GET", "/greeting?name=Ada", "", "", 200, `{"message":"Hello, Ada!","coldStart":false}`},
+		{"greeting too long", "GET", "/greeting?name=" + strings.Repeat("a", 65), "", "", 400, `"detail":"name is longer than 64 characters"`},
+		{"items", "GET", "/items", "", "", 200, `{"items":[{"id":"espresso","name":"Espresso","priceCents":250},{"id":"filter","name":"Filter coffee","priceCents":300},{"id":"flat-white","name":"Flat white","priceCents":380}]}`},
+		{"item without tenant", "GET", "/items/filter", "", "", 400, `X-Tenant-Id header is required`},
+		{"item bad tenant", "GET", "/items/filter", "a/b", "", 400, `not a valid tenant id`},
+		{"item loaded", "GET", "/items/filter", "acme", "", 200, `{"id":"filter","name":"Filter coffee","priceCents":300,"cached":false}`},
+		{"item cached", "GET", "/items/filter", "acme", "", 200, `{"id":"filter","name":"Filter coffee","priceCents":300,"cached":true}`},
+		{"other tenant loads its own", "GET", "/items/filter", "globex", "", 200, `{"id":"filter","name":"Filter coffee","priceCents":300,"cached":false}`},
+		{"unknown item", "GET", "/items/tea", "acme", "", 404, `"detail":"no item tea"`},
+		{"post invalid lists every field", "POST", "/items", "acme", `{"id":"Tea!","priceCents":-1}`, 400,
+			`"errors":[{"detail":"id must be 1-40 lowercase letters, digits or '-', starting with a letter or digit","pointer":"/id"},{"detail":"name is required","pointer":"/name"},{"detail":"priceCents must be 0 to 1000000","pointer":"/priceCents"}]`},
+		{"post unknown field", "POST", "/items", "acme", `{"id":"tea","name":"Tea","priceCents":200,"color":"green"}`, 400, `not a JSON item object`},
+		{"post wrong type", "POST", "/items", "acme", `{"id":"tea","name":"Tea","priceCents":"2"}`, 400, `priceCents must be a int`},
+		{"post two objects", "POST", "/items", "acme", `{"id":"tea","name":"Tea","priceCents":200} {}`, 400, `one JSON object`},
+		{"post too large", "POST", "/items", "acme", `{"name":"` + strings.Repeat("x", maxItemBytes) + `"}`, 400, `larger than 4096 bytes`},
+		{"post", "POST", "/items", "acme", `{"id":"tea","name":"Tea","priceCents":200}`, 201, `{"id":"tea","name":"Tea","priceCents":200}`},
+		{"posted item replaces the remembered miss", "GET", "/items/tea", "acme", "", 200, `{"id":"tea","name":"Tea","priceCents":200,"cached":false}`},
+		{"posted item is the tenant's only", "GET", "/items/tea", "globex", "", 404, `"detail":"no item tea"`},
+		{"unknown route", "GET", "/orders", "", "", 404, `"detail":"no route GET /orders"`},
+		{"wrong method", "DELETE", "/items", "acme", "", 405, `"detail":"/items answers GET, POST"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var req events.APIGatewayV2HTTPRequest
-			req.RawPath, req.QueryStringParameters = tt.path, tt.query
-			req.RequestContext.HTTP.Method = tt.method
-			resp, err := a.Handle(context.Background(), req)
-			if err != nil {
-				t.Fatal(err)
+			req := httptest.NewRequestWithContext(context.Background(), tt.method, tt.path, strings.NewReader(tt.body))
+			if tt.tenant != "" {
+				req.Header.Set(TenantHeader, tt.tenant)
 			}
-			if resp.StatusCode != tt.status || resp.Body != tt.want {
-				t.Fatalf("got %d %s, want %d %s", resp.StatusCode, resp.Body, tt.status, tt.want)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			body := strings.TrimSpace(rec.Body.String())
+			if rec.Code != tt.status || !strings.Contains(body, tt.want) {
+				t.Fatalf("got %d %s, want %d %s", rec.Code, body, tt.status, tt.want)
 			}
-			if !json.Valid([]byte(resp.Body)) || resp.Headers["content-type"] != "application/json" {
-				t.Fatalf("not a JSON response: %+v", resp)
+			ct := rec.Header().Get("Content-Type")
+			switch {
+			case rec.Code < 400 && (ct != "application/json" || body != tt.want):
+				t.Fatalf("success answer %q (%s), want exactly %s as application/json", body, ct, tt.want)
+			case rec.Code >= 400 && ct != lift.ProblemContentType:
+				t.Fatalf("error answer content type %q, want %s", ct, lift.ProblemContentType)
+			case !json.Valid(rec.Body.Bytes()):
+				t.Fatalf("not JSON: %s", body)
+			}
+			if tt.status == 201 && rec.Header().Get("Location") != "/items/tea" {
+				t.Fatalf("Location %q", rec.Header().Get("Location"))
 			}
 		})
 	}
