@@ -61,10 +61,13 @@ func validateHTTP(h *HTTPProps) {
 	if h == nil {
 		return
 	}
-	for prop, v := range map[string]*string{"Label": h.Label, "Namespace": h.Namespace, "Requests": h.Requests,
-		"ServerErrors": h.ServerErrors, "ClientErrors": h.ClientErrors, "Latency": h.Latency} {
-		if v == nil {
-			invalid("HTTP."+prop, "unset", "pass frontdoor.FrontDoor.MonitoringProps(), or set every metric name")
+	for _, f := range []struct {
+		prop  string
+		value *string
+	}{{"Label", h.Label}, {"Namespace", h.Namespace}, {"Requests", h.Requests}, {"ServerErrors", h.ServerErrors},
+		{"ClientErrors", h.ClientErrors}, {"Latency", h.Latency}} {
+		if f.value == nil {
+			invalid("HTTP."+f.prop, "unset", "pass frontdoor.FrontDoor.MonitoringProps(), or set every metric name")
 		}
 	}
 	if h.Dimensions == nil {
