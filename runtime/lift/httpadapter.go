@@ -31,6 +31,11 @@ func (a *httpAdapter) Invoke(ctx context.Context, payload []byte) ([]byte, error
 		WriteProblem(w, nil, p)
 		return w.encode(ev)
 	}
+	if ev.kind == EventFunctionURL && a.h.streamHTTP {
+		if _, ok := ctx.Value(streamBoxKey{}).(*streamBox); ok {
+			return a.stream(ctx, r), nil
+		}
+	}
 	a.serve(w, r)
 	return w.encode(ev)
 }

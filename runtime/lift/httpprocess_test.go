@@ -142,3 +142,23 @@ func doHTTP(t *testing.T, r *http.Request, p *process) httpAnswer {
 	h.Del("Set-Cookie")
 	return httpAnswer{Status: resp.StatusCode, Header: h, Cookies: cookies, Body: body}
 }
+
+// TestHTTPStreamUnderRIE: with WithResponseStreaming, a function URL event
+// is answered in Lambda's streaming protocol (a JSON head, 8 NUL bytes, the
+// body) through the real Runtime API; other kinds stay buffered.
+func TestHTTPStreamUnderRIE(t *testing.T) {
+	bin := testsvc.BuildHandler(t, "./runtime/lift/testdata/httpapp")
+	rie := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: bin, Env: map[string]string{"HTTPAPP_STREAM": "1"}, Timeout: 10 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ev := strings.Replace(string(fixture(t, "function-url.json")), `"rawPath": "/items/42"`, `"rawPath": "/stream"`, 1)
+	out := rie.MustInvoke(t, ctx, ev)
+	head, body, ok := bytes.Cut(out, make([]byte, 8))
+	if !ok || !bytes.Contains(head, []byte(`"statusCode":200`)) || !bytes.Contains(head, []byte(`"Content-Type":"text/plain"`)) || string(body) != "chunk 0\nchunk 1\nchunk 2\n" {
+		t.Fatalf("streamed answer %q\nlogs:\n%s", out, rie.Logs())
+	}
+	buffered := rie.MustInvoke(t, ctx, string(fixture(t, "apigateway-v2.json")))
+	if a := decodeAnswer(t, EventAPIGatewayV2, false, buffered); a.Status != 200 {
+		t.Fatalf("buffered answer beside streams: %s", buffered)
+	}
+}

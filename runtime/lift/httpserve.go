@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -73,15 +70,7 @@ func (h *Handler) serveDirect(w http.ResponseWriter, r *http.Request) {
 // startServer runs server mode: a plain http.Server on LIFT_LOCAL_ADDR until
 // SIGINT or SIGTERM.
 func startServer(h *Handler) {
-	addr, err := localAddr(os.Getenv)
-	if err != nil {
-		exitInit(err)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		exitInit(err)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ln, ctx, stop := listenLocal()
 	defer stop()
 	h.log.Info("lift: server mode", "url", "http://"+ln.Addr().String()+"/", "health", contract.HealthPath)
 	if err := h.ServeHTTPServer(ctx, ln); err != nil {
@@ -112,19 +101,26 @@ func (h *Handler) ServeHTTPServer(ctx context.Context, ln net.Listener) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+contract.HealthPath, h.serveHealth)
 	mux.HandleFunc("/", h.serveDirect)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	return h.serveUntil(ctx, mux, ln, "server")
+}
+
+// serveUntil serves handler on ln until ctx is done, then stops accepting,
+// waits up to the shutdown budget for requests in flight and runs the
+// shutdown hooks: the end of local and server modes alike.
+func (h *Handler) serveUntil(ctx context.Context, handler http.Handler, ln net.Listener, name string) error {
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
 	case err := <-served:
 		_ = h.Shutdown(context.Background())
-		return fmt.Errorf("lift: server on %s: %w", ln.Addr(), err)
+		return fmt.Errorf("lift: %s on %s: %w", name, ln.Addr(), err)
 	case <-ctx.Done():
 	}
 	drain, cancel := context.WithTimeout(context.Background(), h.shutdownBudget)
 	defer cancel()
 	if err := srv.Shutdown(drain); err != nil {
-		h.log.Warn("lift: server did not drain in time", "error", err.Error())
+		h.log.Warn("lift: "+name+" did not drain in time", "error", err.Error())
 		_ = srv.Close()
 	}
 	return h.Shutdown(context.Background())

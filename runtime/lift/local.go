@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -49,22 +48,7 @@ func (h *Handler) ServeLocal(ctx context.Context, ln net.Listener, invokeTimeout
 		h.serveInvocation(w, r, invokeTimeout)
 	})
 	h.mountHTTP(mux) // StartHTTP: ordinary requests beside the invocation path
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		_ = h.Shutdown(context.Background())
-		return fmt.Errorf("lift: local server on %s: %w", ln.Addr(), err)
-	case <-ctx.Done():
-	}
-	drain, cancel := context.WithTimeout(context.Background(), h.shutdownBudget)
-	defer cancel()
-	if err := srv.Shutdown(drain); err != nil {
-		h.log.Warn("lift: local server did not drain in time", "error", err.Error())
-		_ = srv.Close()
-	}
-	return h.Shutdown(context.Background())
+	return h.serveUntil(ctx, mux, ln, "local server")
 }
 
 func (h *Handler) serveInvocation(w http.ResponseWriter, r *http.Request, timeout time.Duration) {

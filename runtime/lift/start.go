@@ -54,18 +54,29 @@ func run(h *Handler, err error) {
 		startServer(h)
 		return
 	}
-	lambda.StartWithOptions(h, append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
+	lambda.StartWithOptions(h.loopHandler(), append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
 		_ = h.Shutdown(context.Background()) // results are logged hook by hook
 		os.Exit(0)
 	}))...)
 }
 
 func startLocal(h *Handler) {
-	addr, err := localAddr(os.Getenv)
+	timeout, err := localTimeout(os.Getenv)
 	if err != nil {
 		exitInit(err)
 	}
-	timeout, err := localTimeout(os.Getenv)
+	ln, ctx, stop := listenLocal()
+	defer stop()
+	h.log.Info("lift: local mode (AWS_LAMBDA_RUNTIME_API is unset)", "url", "http://"+ln.Addr().String()+InvocationPath)
+	if err := h.ServeLocal(ctx, ln, timeout); err != nil {
+		h.log.Error("lift: local mode stopped with errors", "error", err.Error())
+	}
+}
+
+// listenLocal listens on LIFT_LOCAL_ADDR for local and server modes and
+// returns a context that SIGINT or SIGTERM ends.
+func listenLocal() (net.Listener, context.Context, context.CancelFunc) {
+	addr, err := localAddr(os.Getenv)
 	if err != nil {
 		exitInit(err)
 	}
@@ -74,11 +85,7 @@ func startLocal(h *Handler) {
 		exitInit(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	h.log.Info("lift: local mode (AWS_LAMBDA_RUNTIME_API is unset)", "url", "http://"+ln.Addr().String()+InvocationPath)
-	if err := h.ServeLocal(ctx, ln, timeout); err != nil {
-		h.log.Error("lift: local mode stopped with errors", "error", err.Error())
-	}
+	return ln, ctx, stop
 }
 
 // exitInit reports an init failure as one JSON line on stderr and exits 1.

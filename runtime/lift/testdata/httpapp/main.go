@@ -5,9 +5,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 
 	"github.com/liftcdk/lift/runtime/lift"
 )
@@ -32,11 +34,22 @@ func main() {
 		_, _ = io.Copy(w, r.Body)
 	})
 	mux.HandleFunc("GET /panic", func(http.ResponseWriter, *http.Request) { panic("requested panic") })
-	lift.StartHTTP(mux,
+	mux.HandleFunc("GET /stream", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		for i := range 3 {
+			fmt.Fprintf(w, "chunk %d\n", i)
+			w.(http.Flusher).Flush()
+		}
+	})
+	opts := []lift.Option{
 		lift.OnWarmup("prime", func(ctx context.Context) error { return nil }),
 		lift.OnShutdown("close", func(ctx context.Context) error {
 			slog.InfoContext(ctx, "httpapp: close ran")
 			return nil
 		}),
-	)
+	}
+	if os.Getenv("HTTPAPP_STREAM") == "1" { // as for a function URL in RESPONSE_STREAM mode
+		opts = append(opts, lift.WithResponseStreaming())
+	}
+	lift.StartHTTP(mux, opts...)
 }
