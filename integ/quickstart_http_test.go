@@ -89,7 +89,7 @@ func checkQuickstartHTTP(t *testing.T, ctx context.Context, assembly, functionID
 		}
 		if err := json.Unmarshal([]byte(bad.Body), &p); err != nil || bad.StatusCode != 400 || p.Status != 400 || len(p.Errors) != 3 ||
 			bad.header("Content-Type") != "application/problem+json" {
-			t.Fatalf("invalid POST: %d %s, want a 400 problem listing /id, /name and /priceCents", bad.StatusCode, bad.Body)
+			t.Fatalf("invalid POST: %d %s, want a 400 problem listing the missing name, /id and /priceCents", bad.StatusCode, bad.Body)
 		}
 		if a := invoke(v2Event("POST", "/items", "acme", `{"id":"tea","name":"Tea","priceCents":200}`)); a.StatusCode != 201 || a.header("Location") != "/items/tea" {
 			t.Fatalf("POST: %d %s (Location %q), want 201 at /items/tea", a.StatusCode, a.Body, a.header("Location"))
@@ -119,6 +119,7 @@ func checkQuickstartHTTP(t *testing.T, ctx context.Context, assembly, functionID
 			if tenant != "" {
 				req.Header.Set("X-Tenant-Id", tenant)
 			}
+			req.Header.Set("Content-Type", "application/json")
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatalf("%s %s: %v\n%s", method, path, err, local.Logs())
@@ -135,8 +136,14 @@ func checkQuickstartHTTP(t *testing.T, ctx context.Context, assembly, functionID
 		if code, body, _ := do("GET", "/greeting?name=Ada", "", ""); code != 200 || !strings.Contains(body, `"message":"Hello, Ada!"`) {
 			t.Errorf("GET /greeting: %d %s", code, body)
 		}
+		// A tenant's list answer: stored by the response cache on the first GET, served on the second.
+		for _, want := range []string{"miss", "hit"} {
+			if code, body, h := do("GET", "/items", "initech", ""); code != 200 || h.Get("X-Cache") != want || !strings.Contains(body, `"id":"espresso"`) {
+				t.Errorf("GET /items: %d %s X-Cache %q, want %s", code, body, h.Get("X-Cache"), want)
+			}
+		}
 		if code, body, h := do("POST", "/items", "acme", `{"name":""}`); code != 400 || h.Get("Content-Type") != "application/problem+json" ||
-			!strings.Contains(body, `"pointer":"/id"`) || h.Get("X-Amzn-Requestid") == "" {
+			!strings.Contains(body, `"pointer":"/name"`) || h.Get("X-Request-Id") == "" {
 			t.Errorf("invalid POST: %d %s %v", code, body, h)
 		}
 		if code, body, _ := do("POST", "/2015-03-31/functions/function/invocations", "", `{"lift":"health"}`); code != 200 || !strings.Contains(body, `"status":"pass"`) {

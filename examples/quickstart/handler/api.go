@@ -1,31 +1,49 @@
 package main
 
 import (
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/liftcdk/lift/runtime/cache"
 	"github.com/liftcdk/lift/runtime/lift"
+	"github.com/liftcdk/lift/runtime/web"
 )
 
-// TenantHeader names the tenant of /items requests. Each tenant's cached
-// reads and posted items live under its own cache scope (cache.Scope.Tenant).
+// TenantHeader names the tenant of /items requests (web.Tenant): each
+// tenant's cached answers and posted items live in its own scope of the
+// cache tiers. Behind the deployed API only IAM-signed callers reach the
+// function; a real service takes the tenant from its authorizer
+// (web.TenantClaim) rather than trusting a header.
 const TenantHeader = "X-Tenant-Id"
+
+// itemSchema is what POST /items accepts (JSON Schema 2020-12, compiled once).
+//
+//go:embed item.schema.json
+var itemSchemaJSON []byte
+
+var itemSchema = web.MustCompileSchema("item.schema.json", itemSchemaJSON)
+
+// maxItemBytes bounds a POST /items body (413 above it).
+const maxItemBytes = 4 << 10
+
+// listTTL is how long a tenant's GET /items answer is served from the cache tiers.
+const listTTL = time.Minute
 
 // api is the quickstart's net/http API, routed by a ServeMux:
 //
 //	GET  /greeting?name=Ada  {"message":"Hello, Ada!","coldStart":true}
-//	GET  /items              {"items":[...]}                  (the shared catalog)
+//	GET  /items              {"items":[...]}: the catalog, a cached answer per tenant
 //	GET  /items/{id}         {"id":...,"name":...,"priceCents":...,"cached":true}
-//	POST /items              a validated item, kept in the tenant's cache scope
+//	POST /items              a JSON Schema-validated item, kept in the tenant's scope
 //
-// /items/{id} and POST /items need the X-Tenant-Id header. "cached" says the
-// item was served without running the loader in this request: from the
-// memory tier, from the L2 tier, or by another request's load.
+// /items routes need the X-Tenant-Id header. "cached" says the item was
+// served without running the loader in this request: from the memory tier,
+// from the L2 tier, or by another request's load.
 type api struct {
 	items  *cachedStore
 	served atomic.Int64
@@ -36,14 +54,17 @@ func newAPI(items *cachedStore) *api { return &api{items: items} }
 // Served is how many requests the API answered in this process.
 func (a *api) Served() int64 { return a.served.Load() }
 
-// Routes is the API's handler: the routes above, and problem+json answers
-// (RFC 9457) for everything else.
+// Routes is the API's handler: request ids and an access log line for every
+// request, the routes above, and problem+json answers (RFC 9457) for the rest.
 func (a *api) Routes() http.Handler {
+	tenant := web.Tenant(web.TenantHeader(TenantHeader))
+	// GET /items answers are kept per tenant; POST /items invalidates them.
+	cached := web.ResponseCache(a.items.cache, web.WithDefaultTTL(listTTL))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /greeting", a.greeting)
-	mux.HandleFunc("GET /items", a.list)
-	mux.HandleFunc("GET /items/{id}", a.get)
-	mux.HandleFunc("POST /items", a.post)
+	mux.Handle("GET /items", tenant(cached(http.HandlerFunc(a.list))))
+	mux.Handle("GET /items/{id}", tenant(http.HandlerFunc(a.get)))
+	mux.Handle("POST /items", tenant(cached(web.ValidateRequest(itemSchema, maxItemBytes)(http.HandlerFunc(a.post)))))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(mux, r); len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))
@@ -52,10 +73,10 @@ func (a *api) Routes() http.Handler {
 		}
 		lift.WriteProblem(w, r, lift.NewProblem(http.StatusNotFound, "no route "+r.Method+" "+r.URL.Path))
 	})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return web.RequestID(web.AccessLog(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.served.Add(1)
 		mux.ServeHTTP(w, r)
-	})
+	})))
 }
 
 func (a *api) greeting(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +102,7 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *api) get(w http.ResponseWriter, r *http.Request) {
-	scope, ok := a.tenant(w, r)
+	scope, ok := a.tenantScope(w, r)
 	if !ok {
 		return
 	}
@@ -101,15 +122,13 @@ func (a *api) get(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *api) post(w http.ResponseWriter, r *http.Request) {
-	scope, ok := a.tenant(w, r)
+	scope, ok := a.tenantScope(w, r)
 	if !ok {
 		return
 	}
-	it, violations := decodeItem(r)
-	if len(violations) > 0 {
-		p := lift.NewProblem(http.StatusBadRequest, "the item is not valid")
-		p.Errors = violations
-		lift.WriteProblem(w, r, p)
+	var it Item // the body matched itemSchema (web.ValidateRequest)
+	if err := json.NewDecoder(r.Body).Decode(&it); err != nil {
+		lift.WriteProblem(w, r, lift.NewProblem(http.StatusBadRequest, "the body is not an item"))
 		return
 	}
 	if err := a.items.Put(r.Context(), scope, it); err != nil {
@@ -135,16 +154,12 @@ func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
 	return allow
 }
 
-// tenant returns the request's tenant scope, or answers 400.
-func (a *api) tenant(w http.ResponseWriter, r *http.Request) (*cache.Scope, bool) {
-	id := r.Header.Get(TenantHeader)
-	if id == "" {
-		lift.WriteProblem(w, r, lift.NewProblem(http.StatusBadRequest, "the "+TenantHeader+" header is required"))
-		return nil, false
-	}
-	scope, err := a.items.cache.Tenant(id)
-	if err != nil || !tenantID.MatchString(id) {
-		lift.WriteProblem(w, r, lift.NewProblem(http.StatusBadRequest, "the "+TenantHeader+" header is not a valid tenant id"))
+// tenantScope is the request's tenant's scope of the cache tiers (web.Tenant ran).
+func (a *api) tenantScope(w http.ResponseWriter, r *http.Request) (*cache.Scope, bool) {
+	scope, err := web.TenantScope(r.Context(), a.items.cache)
+	if err != nil {
+		lift.Logger(r.Context()).Error("tenant scope", "error", err)
+		lift.WriteProblem(w, r, lift.NewProblem(http.StatusInternalServerError, "could not scope the request to its tenant"))
 		return nil, false
 	}
 	return scope, true
@@ -174,6 +189,3 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b) // the client went away: nothing to tell it
 }
-
-// tenantID is what a tenant id may be: it becomes part of cache keys and logs.
-var tenantID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
