@@ -1,11 +1,7 @@
 package localsvc
 
 import (
-	"errors"
-	"fmt"
 	"maps"
-	"net"
-	"os"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -31,21 +27,17 @@ const localGrace = 3 * time.Second
 // LIFT_LOCAL_ADDR on a free loopback port, and waits until it accepts
 // connections. Close stops it with SIGTERM, as a developer's Ctrl-C does.
 func StartLocal(o RIEOptions) (*Local, error) {
-	bootstrap, err := filepath.Abs(o.Bootstrap)
-	if err != nil || o.Bootstrap == "" {
-		return nil, fmt.Errorf("RIEOptions.Bootstrap %q: pass the handler executable (%v)", o.Bootstrap, err)
+	bootstrap, err := executable("RIEOptions.Bootstrap", o.Bootstrap)
+	if err != nil {
+		return nil, err
 	}
-	if fi, err := os.Stat(bootstrap); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
-		return nil, fmt.Errorf("RIEOptions.Bootstrap %q is not an executable file (%v)", o.Bootstrap, err)
-	}
-	var lastErr error
-	var lastLogs string
-	for attempt := range startAttempts {
+	var addr string
+	p, err := startReady("local mode", rieReadyTimeout, func() (*process, func() error, error) {
 		port, err := freePort()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		addr := "127.0.0.1:" + strconv.Itoa(port)
+		addr = "127.0.0.1:" + strconv.Itoa(port)
 		opts := o
 		opts.Env = maps.Clone(o.Env)
 		if opts.Env == nil {
@@ -53,26 +45,12 @@ func StartLocal(o RIEOptions) (*Local, error) {
 		}
 		opts.Env[contract.EnvLocalAddr] = addr
 		p, err := startProcess("local mode", bootstrap, nil, rieEnv(opts, filepath.Dir(bootstrap)), filepath.Dir(bootstrap))
-		if err != nil {
-			return nil, err
-		}
-		err = p.waitReady(rieReadyTimeout, func() error {
-			c, err := net.DialTimeout("tcp", addr, time.Second)
-			if err != nil {
-				return err
-			}
-			return c.Close()
-		})
-		if err == nil {
-			return &Local{URL: "http://" + addr, proc: p}, nil
-		}
-		p.kill()
-		lastErr, lastLogs = fmt.Errorf("attempt %d: %w", attempt+1, err), p.logs.String()
-		if !errors.Is(err, errExitedEarly) {
-			break
-		}
+		return p, dialProbe(addr), err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, withLog("local mode", lastErr, lastLogs)
+	return &Local{URL: "http://" + addr, proc: p}, nil
 }
 
 // Logs is everything the process wrote so far.
