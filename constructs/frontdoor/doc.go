@@ -5,9 +5,10 @@
 // and an HTTP API an IAM authorizer by default; a JWT authorizer (HTTP API)
 // or Auth NONE (public, with a synth warning) are explicit choices. The
 // target gets exactly the resource permission its front door needs: none
-// for an AWS_IAM function URL (callers need lambda:InvokeFunctionUrl in
-// their own policy, see GrantInvokeURL), lambda:InvokeFunctionUrl for
-// anyone with Auth NONE, lambda:InvokeFunction for this API only (HTTP API).
+// for an AWS_IAM function URL (callers need lambda:InvokeFunctionUrl and
+// lambda:InvokeFunction via the URL in their own policy: FrontDoor.Grant),
+// the same pair for anyone with Auth NONE (through the URL only), and
+// lambda:InvokeFunction from this API only (HTTP API).
 //
 // An HTTP API has one $default stage with throttling, access logs in a log
 // group with retention, an optional custom domain, and routes every request

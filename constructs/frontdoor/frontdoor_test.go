@@ -51,9 +51,13 @@ func TestFunctionURLDefaultIsIAMOnTheAlias(t *testing.T) {
 		t.Fatalf("AWS_IAM front door warned: %v", got)
 	}
 
+	// The caller may invoke the alias through its URL only (both halves of URL auth, each conditioned).
 	tmpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
 		"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{
-			assertions.Match_ObjectLike(&map[string]any{"Action": "lambda:InvokeFunctionUrl"}),
+			assertions.Match_ObjectLike(&map[string]any{"Action": "lambda:InvokeFunctionUrl",
+				"Condition": map[string]any{"StringEquals": map[string]any{"lambda:FunctionUrlAuthType": "AWS_IAM"}}}),
+			assertions.Match_ObjectLike(&map[string]any{"Action": "lambda:InvokeFunction",
+				"Condition": map[string]any{"Bool": map[string]any{"lambda:InvokedViaFunctionUrl": true}}}),
 		})}),
 	})
 }
@@ -74,8 +78,12 @@ func TestFunctionURLPublicStreamingWithCors(t *testing.T) {
 		},
 	})
 	// Public: anyone may invoke the URL, and only through the URL.
+	tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Permission"), jsii.Number(2))
 	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Permission"), map[string]any{
 		"Action": "lambda:InvokeFunctionUrl", "Principal": "*", "FunctionUrlAuthType": "NONE",
+	})
+	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Permission"), map[string]any{
+		"Action": "lambda:InvokeFunction", "Principal": "*", "InvokedViaFunctionUrl": true,
 	})
 	assertions.Annotations_FromStack(stack).HasWarning(jsii.String("/Door/Http"), assertions.Match_StringLikeRegexp(jsii.String("Auth is NONE")))
 }

@@ -24,8 +24,8 @@ type Auth string
 
 const (
 	// AuthIAM requires SigV4-signed requests from principals allowed to
-	// invoke (GrantInvokeURL for a function URL, execute-api:Invoke for an
-	// HTTP API).
+	// invoke (FrontDoor.Grant: the function URL permissions, or
+	// execute-api:Invoke on an HTTP API).
 	AuthIAM Auth = "AWS_IAM"
 	// AuthJWT requires a JWT from Props.JWT's issuer (HTTP API only).
 	AuthJWT Auth = "JWT"
