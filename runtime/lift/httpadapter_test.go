@@ -366,3 +366,25 @@ func FuzzHTTPEvent(f *testing.F) {
 		}
 	})
 }
+
+// TestScannerStringEscapes: the string scan finds the closing quote after
+// any run of backslashes, as the byte-by-byte scan it replaced did.
+func TestScannerStringEscapes(t *testing.T) {
+	for in, want := range map[string]string{
+		`"a"x`:        `"a"`,
+		`"a\"b"x`:     `"a\"b"`,
+		`"a\\"x`:      `"a\\"`,
+		`"a\\\"b"x`:   `"a\\\"b"`,
+		`"\\\\"x`:     `"\\\\"`,
+		`""x`:         `""`,
+		`"\"`:         "",
+		`"abc`:        "",
+		`"x\\\\\\"x"`: `"x\\\\\\"`,
+	} {
+		s := scanner{b: []byte(in)}
+		got, ok := s.str()
+		if string(got) != want || ok != (want != "") {
+			t.Errorf("%s: %q %v, want %q", in, got, ok, want)
+		}
+	}
+}

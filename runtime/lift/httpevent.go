@@ -26,11 +26,48 @@ import (
 //
 // Anything else, including every other AWS event source, is "" (not HTTP).
 func detectHTTP(p []byte) EventKind {
-	top := members(p)
+	var top objectMembers
+	var rc objectMembers
+	s := scanner{b: p}
+	s.ws()
+	if !s.eat('{') {
+		return ""
+	}
+	for {
+		s.ws()
+		key, ok := s.str()
+		if !ok {
+			return ""
+		}
+		s.ws()
+		if !s.eat(':') {
+			return ""
+		}
+		s.ws()
+		start := s.i
+		if !s.skipValue() {
+			return ""
+		}
+		top.note(key, p[start:s.i])
+		if string(key) == `"requestContext"` && top.requestContext != nil {
+			rc = members(top.requestContext)
+		}
+		// Stop once the kind is certain: the rest (often the body) need not
+		// be scanned here, as decoding checks the whole document anyway.
+		if k := kindOf(top, rc); k != "" && (k != EventAPIGatewayV1 || top.resource) {
+			return k
+		}
+		s.ws()
+		if !s.eat(',') {
+			return ""
+		}
+	}
+}
+
+func kindOf(top, rc objectMembers) EventKind {
 	if top.requestContext == nil {
 		return ""
 	}
-	rc := members(top.requestContext)
 	switch {
 	case top.rawPath && rc.http:
 		if rc.lambdaURL {
@@ -74,28 +111,33 @@ func members(p []byte) objectMembers {
 		if !s.skipValue() {
 			return m
 		}
-		val := p[start:s.i]
-		switch string(key) {
-		case `"rawPath"`:
-			m.rawPath = val[0] == '"'
-		case `"httpMethod"`:
-			m.httpMethod = val[0] == '"'
-		case `"resource"`:
-			m.resource = val[0] == '"'
-		case `"http"`:
-			m.http = val[0] == '{'
-		case `"elb"`:
-			m.elb = val[0] == '{'
-		case `"domainName"`:
-			m.lambdaURL = bytes.Contains(val, []byte(".lambda-url."))
-		case `"requestContext"`:
-			if val[0] == '{' {
-				m.requestContext = val
-			}
-		}
+		m.note(key, p[start:s.i])
 		s.ws()
 		if !s.eat(',') {
 			return m
+		}
+	}
+}
+
+// note records what a member tells about the event kind.
+func (m *objectMembers) note(key, val []byte) {
+	switch string(key) {
+	case `"rawPath"`:
+		m.rawPath = val[0] == '"'
+	case `"httpMethod"`:
+		m.httpMethod = val[0] == '"'
+	case `"resource"`:
+		m.resource = val[0] == '"'
+	case `"http"`:
+		m.http = val[0] == '{'
+	case `"elb"`:
+		m.elb = val[0] == '{'
+	case `"domainName"`:
+		m.lambdaURL = bytes.Contains(val, []byte(".lambda-url."))
+	case `"requestContext"`:
+		m.requestContext = nil
+		if val[0] == '{' {
+			m.requestContext = val
 		}
 	}
 }
@@ -153,8 +195,12 @@ func (ev httpEvent) request(ctx context.Context, rc *RequestContext) (*http.Requ
 		setPath(&u, e.RawPath, true)
 		u.RawQuery = e.RawQueryString
 		header = make(http.Header, len(e.Headers)+1)
+		vals := make([]string, len(e.Headers)) // one allocation for every value
+		i := 0
 		for k, v := range e.Headers {
-			header[textproto.CanonicalMIMEHeaderKey(k)] = []string{v}
+			vals[i] = v
+			header[canonicalKey(k)] = vals[i : i+1 : i+1]
+			i++
 		}
 		if len(e.Cookies) > 0 {
 			header["Cookie"] = []string{strings.Join(e.Cookies, "; ")}
@@ -193,16 +239,21 @@ func (ev httpEvent) request(ctx context.Context, rc *RequestContext) (*http.Requ
 	if remote == "" {
 		remote = firstForwardedFor(header.Get("X-Forwarded-For"))
 	}
-	r := &http.Request{
+	alloc := &struct { // the request and its URL in one allocation
+		r http.Request
+		u url.URL
+	}{u: u}
+	r := &alloc.r
+	*r = http.Request{
 		Method:        method,
-		URL:           &u,
+		URL:           &alloc.u,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        header,
 		Host:          host,
 		RemoteAddr:    remote,
-		RequestURI:    u.RequestURI(),
+		RequestURI:    alloc.u.RequestURI(),
 		ContentLength: int64(len(raw)),
 		Body:          http.NoBody,
 	}
@@ -268,13 +319,17 @@ func headerOf(multi map[string][]string, single map[string]string) http.Header {
 	if multi != nil {
 		h := make(http.Header, len(multi))
 		for k, vs := range multi {
-			h[textproto.CanonicalMIMEHeaderKey(k)] = vs
+			h[canonicalKey(k)] = vs
 		}
 		return h
 	}
 	h := make(http.Header, len(single))
+	vals := make([]string, len(single))
+	i := 0
 	for k, v := range single {
-		h[textproto.CanonicalMIMEHeaderKey(k)] = []string{v}
+		vals[i] = v
+		h[canonicalKey(k)] = vals[i : i+1 : i+1]
+		i++
 	}
 	return h
 }
@@ -284,4 +339,26 @@ func firstForwardedFor(v string) string {
 		v = v[:i]
 	}
 	return strings.TrimSpace(v)
+}
+
+// commonHeaders maps the lower-case names the front doors send (HTTP API
+// and function URLs lower-case every name) to their canonical form without
+// an allocation per name.
+var commonHeaders = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"Accept", "Accept-Encoding", "Accept-Language", "Authorization", "Cache-Control",
+		"Content-Encoding", "Content-Length", "Content-Type", "Cookie", "Host", "If-Match", "If-Modified-Since",
+		"If-None-Match", "Origin", "Referer", "Traceparent", "Tracestate", "User-Agent", "Via",
+		"X-Amz-Cf-Id", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto", "X-Request-Id"} {
+		m[strings.ToLower(k)] = k
+		m[k] = k
+	}
+	return m
+}()
+
+func canonicalKey(k string) string {
+	if c, ok := commonHeaders[k]; ok {
+		return c
+	}
+	return textproto.CanonicalMIMEHeaderKey(k)
 }

@@ -117,6 +117,9 @@ func isText(h http.Header) bool {
 		return false
 	}
 	ct := h.Get("Content-Type")
+	if ct == "application/json" || strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "application/json;") {
+		return true // the common answers, without parsing
+	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return false

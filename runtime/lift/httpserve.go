@@ -95,7 +95,7 @@ func (h *Handler) ServeHTTPServer(ctx context.Context, ln net.Listener) error {
 	// A server has no warm-up events: it warms once, as its cold start,
 	// before accepting requests (a failed hook is logged by warmup).
 	warmCtx, cancelWarm := context.WithTimeout(ctx, defaultLocalTimeout)
-	_, _ = h.warmup(warmCtx, controlEvent{kind: controlWarmup}, h.initType == initOnDemand)
+	_, _ = h.warmup(warmCtx, controlEvent{kind: controlWarmup}, h.initType == initOnDemand, true) // the process itself asks
 	cancelWarm()
 	h.coldPending.Store(false)
 	mux := http.NewServeMux()

@@ -2,6 +2,7 @@ package lift
 
 import (
 	"context"
+	"log"
 	"log/slog"
 	"net"
 	"os"
@@ -30,21 +31,29 @@ import (
 //
 // A bad option or LIFT_* variable fails the init: Start logs one JSON error
 // line naming the setting, its value and the fix, and exits with status 1.
+//
+// With LIFT_CHECK=1 Start only validates the handler's signature, the
+// options and the LIFT_* environment, prints {"lift":"check","ok":true} (or
+// "ok":false and "error") as one line on stderr, and exits 0 (or 1) without
+// serving. gofunction runs a built handler this way at synth.
 func Start(handler any, opts ...Option) {
 	h, err := NewHandler(handler, opts...)
-	run(h, err)
+	run(h, err, false)
 }
 
 // run is the one init path after the Handler is built, shared by Start and
-// StartHTTP: a check or mode added here applies to both.
-func run(h *Handler, err error) {
+// StartHTTP (isHTTP): LIFT_CHECK, the mode switch and every check added here
+// apply to both.
+func run(h *Handler, err error, isHTTP bool) {
+	_, addrErr := localAddr(os.Getenv)
+	mode, modeErr := runMode(os.Getenv, isHTTP)
+	exitIfChecking(err, addrErr, modeErr)
 	if err != nil {
 		exitInit(err)
 	}
 	slog.SetDefault(h.log)
-	mode, err := runMode(os.Getenv, h.web != nil)
-	if err != nil {
-		exitInit(err)
+	if modeErr != nil {
+		exitInit(modeErr)
 	}
 	switch mode {
 	case contract.ModeLocal:
@@ -54,6 +63,7 @@ func run(h *Handler, err error) {
 		startServer(h)
 		return
 	}
+	log.SetOutput(withoutInvokeErrorEcho{log.Writer()})
 	lambda.StartWithOptions(h.loopHandler(), append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
 		_ = h.Shutdown(context.Background()) // results are logged hook by hook
 		os.Exit(0)

@@ -1,4 +1,4 @@
-package localsvc_test
+package motocfn_test
 
 import (
 	"strings"
