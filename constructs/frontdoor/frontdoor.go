@@ -95,17 +95,22 @@ func functionURLCors(c *CorsProps) *awslambda.FunctionUrlCorsOptions {
 	if c == nil {
 		return nil
 	}
-	methods := []awslambda.HttpMethod{awslambda.HttpMethod_GET, awslambda.HttpMethod_HEAD, awslambda.HttpMethod_POST}
-	if c.AllowMethods != nil {
-		methods = methods[:0]
-		for _, m := range *c.AllowMethods {
-			methods = append(methods, awslambda.HttpMethod(*m))
-		}
-	}
 	return &awslambda.FunctionUrlCorsOptions{
-		AllowedOrigins: c.AllowOrigins, AllowedMethods: &methods, AllowedHeaders: corsHeaders(c),
+		AllowedOrigins: c.AllowOrigins, AllowedMethods: corsMethods(c, awslambda.HttpMethod_GET, awslambda.HttpMethod_HEAD, awslambda.HttpMethod_POST), AllowedHeaders: corsHeaders(c),
 		ExposedHeaders: c.ExposeHeaders, AllowCredentials: c.AllowCredentials, MaxAge: corsMaxAge(c),
 	}
+}
+
+// corsMethods is c.AllowMethods as the service's method type, or the defaults.
+func corsMethods[M ~string](c *CorsProps, defaults ...M) *[]M {
+	if c.AllowMethods == nil {
+		return &defaults
+	}
+	methods := make([]M, 0, len(*c.AllowMethods))
+	for _, m := range *c.AllowMethods {
+		methods = append(methods, M(*m))
+	}
+	return &methods
 }
 
 func corsHeaders(c *CorsProps) *[]*string {

@@ -116,16 +116,9 @@ func httpAPICors(c *CorsProps) *awsapigatewayv2.CorsPreflightOptions {
 	if c == nil {
 		return nil
 	}
-	methods := []awsapigatewayv2.CorsHttpMethod{awsapigatewayv2.CorsHttpMethod_GET, awsapigatewayv2.CorsHttpMethod_HEAD,
-		awsapigatewayv2.CorsHttpMethod_POST, awsapigatewayv2.CorsHttpMethod_OPTIONS}
-	if c.AllowMethods != nil {
-		methods = methods[:0]
-		for _, m := range *c.AllowMethods {
-			methods = append(methods, awsapigatewayv2.CorsHttpMethod(*m))
-		}
-	}
 	return &awsapigatewayv2.CorsPreflightOptions{
-		AllowOrigins: c.AllowOrigins, AllowMethods: &methods, AllowHeaders: corsHeaders(c),
+		AllowOrigins: c.AllowOrigins, AllowMethods: corsMethods(c, awsapigatewayv2.CorsHttpMethod_GET, awsapigatewayv2.CorsHttpMethod_HEAD,
+			awsapigatewayv2.CorsHttpMethod_POST, awsapigatewayv2.CorsHttpMethod_OPTIONS), AllowHeaders: corsHeaders(c),
 		ExposeHeaders: c.ExposeHeaders, AllowCredentials: c.AllowCredentials, MaxAge: corsMaxAge(c),
 	}
 }
