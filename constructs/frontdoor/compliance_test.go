@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cdktest"
@@ -25,4 +26,20 @@ func TestCompliance(t *testing.T) {
 		Cors: &frontdoor.CorsProps{AllowOrigins: jsii.Strings("https://app.example.com")},
 	})
 	cdktest.Compliance(t, stack)
+
+	t.Run("public API: CORS, and the one suppression with its reason", func(t *testing.T) {
+		tmpl := cdktest.Template(stack)
+		tmpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Api"), map[string]any{
+			"CorsConfiguration": map[string]any{
+				"AllowOrigins": []any{"https://app.example.com"}, "AllowMethods": []any{"GET", "HEAD", "POST", "OPTIONS"},
+				"AllowHeaders": []any{"Content-Type", "Authorization"}, "MaxAge": 600,
+			},
+		})
+		tmpl.HasResource(jsii.String("AWS::ApiGatewayV2::Route"), map[string]any{
+			"Properties": map[string]any{"AuthorizationType": "NONE"},
+			"Metadata": map[string]any{"cdk_nag": map[string]any{"rules_to_suppress": []any{map[string]any{
+				"id": "AwsSolutions-APIG4", "reason": assertions.Match_StringLikeRegexp(jsii.String("Auth NONE was chosen explicitly")),
+			}}}},
+		})
+	})
 }
