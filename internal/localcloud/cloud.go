@@ -101,12 +101,43 @@ func (c *Cloud) Close() error { return c.r.close() }
 
 // emulate starts the emulator for fn's code in a; see Cloud.Emulate.
 func (r *runner) emulate(fn Function, a Asset, extra map[string]string) (*localsvc.RIE, []string, error) {
+	opts, lines, err := r.functionOptions(fn, a, extra)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := localsvc.StartRIE(r.o.Root, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, append([]string{"aws-lambda-rie invocations at " + p.URL,
+		"runtime API at " + p.RuntimeAPI + " (the runtime starts on the first invocation)"}, lines...), nil
+}
+
+// RunLocal runs the deployed code of fn in Lift's local mode (no emulator:
+// its HTTP handler and the invocation path on a loopback port) with the
+// environment Emulate gives it, plus env. Close stops it with SIGTERM.
+func (c *Cloud) RunLocal(fn Function, env map[string]string) (*localsvc.Local, error) {
+	a, err := locateAsset(c.r.assembly(), c.r.o.Stack, fn.LogicalID)
+	if err != nil {
+		return nil, err
+	}
+	opts, _, err := c.r.functionOptions(fn, a, env)
+	if err != nil {
+		return nil, err
+	}
+	return localsvc.StartLocal(opts)
+}
+
+// functionOptions is how fn's code in a runs here: its deployed environment,
+// the local account's endpoint and credentials (what Lambda would supply),
+// the cache stand-in's settings, then extra.
+func (r *runner) functionOptions(fn Function, a Asset, extra map[string]string) (localsvc.RIEOptions, []string, error) {
 	arch := lambdaArchitecture(a.Machine)
 	if !slices.Contains(fn.Architectures, arch) {
-		return nil, nil, fmt.Errorf("%s: the asset is built for %s but the deployed function runs on %v", fn.LogicalID, arch, fn.Architectures)
+		return localsvc.RIEOptions{}, nil, fmt.Errorf("%s: the asset is built for %s but the deployed function runs on %v", fn.LogicalID, arch, fn.Architectures)
 	}
 	if arch != HostArchitecture() {
-		return nil, nil, fmt.Errorf("%s: the asset is built for %s and cannot run here (%s): deploy with -c %s=%s", fn.LogicalID, arch, HostArchitecture(), ArchitectureContext, HostArchitecture())
+		return localsvc.RIEOptions{}, nil, fmt.Errorf("%s: the asset is built for %s and cannot run here (%s): deploy with -c %s=%s", fn.LogicalID, arch, HostArchitecture(), ArchitectureContext, HostArchitecture())
 	}
 	env := maps.Clone(fn.Env)
 	if env == nil {
@@ -127,18 +158,13 @@ func (r *runner) emulate(fn Function, a Asset, extra map[string]string) (*locals
 			r.standIn.Addr, contract.EnvCacheAuth, contract.CacheAuthNone))
 	}
 	maps.Copy(env, extra)
-	p, err := localsvc.StartRIE(r.o.Root, localsvc.RIEOptions{
+	return localsvc.RIEOptions{
 		Bootstrap:    a.Bootstrap,
 		Env:          env,
 		FunctionName: fn.Name,
 		Timeout:      time.Duration(fn.TimeoutSeconds) * time.Second,
 		MemoryMB:     int(fn.MemoryMB),
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return p, append([]string{"aws-lambda-rie invocations at " + p.URL,
-		"runtime API at " + p.RuntimeAPI + " (the runtime starts on the first invocation)"}, lines...), nil
+	}, lines, nil
 }
 
 func (r *runner) startCache(context.Context) ([]string, error) {
