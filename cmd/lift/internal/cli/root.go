@@ -112,6 +112,7 @@ Exit codes:
 	root.AddCommand(
 		newVersionCmd(s),
 		newDoctorCmd(s),
+		newNewCmd(s),
 	)
 	return root
 }
