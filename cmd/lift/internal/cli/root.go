@@ -113,6 +113,9 @@ Exit codes:
 		newVersionCmd(s),
 		newDoctorCmd(s),
 		newNewCmd(s),
+		newLocalCmd(s),
+		newInvokeCmd(s),
+		newHealthCmd(s),
 	)
 	return root
 }
