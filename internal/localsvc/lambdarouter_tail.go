@@ -46,7 +46,7 @@ func (t *logTail) result() string {
 		if bytes.Contains(logs, []byte("REPORT RequestId")) || time.Now().After(deadline) {
 			break
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(time.Millisecond) // fine-grained: the wait adds to the caller's round trip
 	}
 	if len(logs) > maxLogTail {
 		logs = logs[len(logs)-maxLogTail:]

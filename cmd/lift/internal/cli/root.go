@@ -116,6 +116,8 @@ Exit codes:
 		newLocalCmd(s),
 		newInvokeCmd(s),
 		newHealthCmd(s),
+		newLogsCmd(s),
+		newBenchCmd(s),
 	)
 	return root
 }
