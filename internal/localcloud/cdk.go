@@ -84,16 +84,16 @@ func (c *CDK) Run(ctx context.Context, dir, logName string, args ...string) (Com
 	res := Command{Args: append([]string{"cdk"}, args...), Duration: time.Since(start), Output: out.String()}
 	_ = os.WriteFile(filepath.Join(c.logDir, logName), out.Bytes(), 0o600)
 	if ctx.Err() != nil {
-		return res, fmt.Errorf("%s: timed out after %s\n%s", strings.Join(res.Args, " "), c.timeout, tail(res.Output, 40))
+		return res, fmt.Errorf("%s: timed out after %s\n%s", strings.Join(res.Args, " "), c.timeout, Tail(res.Output, 40))
 	}
 	if err != nil {
-		return res, fmt.Errorf("%s: %w\n%s", strings.Join(res.Args, " "), err, tail(res.Output, 40))
+		return res, fmt.Errorf("%s: %w\n%s", strings.Join(res.Args, " "), err, Tail(res.Output, 40))
 	}
 	return res, nil
 }
 
-// tail returns the last n lines of s.
-func tail(s string, n int) string {
+// Tail returns the last n lines of s.
+func Tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]

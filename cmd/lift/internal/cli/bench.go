@@ -77,15 +77,11 @@ function's concurrency limit.`,
 			if duration <= 0 || concurrency < 1 || concurrency > 1000 {
 				return usage("--duration must be positive and --concurrency between 1 and 1000")
 			}
-			payload, err := ev.payload(s.in)
+			t, payload, err := w.resolveWith(c.Context(), args[0], &ev, s.in)
 			if err != nil {
 				return err
 			}
-			ts, err := w.resolve(c.Context(), args)
-			if err != nil {
-				return err
-			}
-			rep := bench(c.Context(), ts[0], payload, duration, concurrency, s.errOut)
+			rep := bench(c.Context(), t, payload, duration, concurrency, s.errOut)
 			if asJSON {
 				return writeJSON(s.out, rep)
 			}

@@ -152,15 +152,11 @@ the function answered with an error.`,
 			return localServices(), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			payload, err := ev.payload(s.in)
+			t, payload, err := w.resolveWith(c.Context(), args[0], &ev, s.in)
 			if err != nil {
 				return err
 			}
-			ts, err := w.resolve(c.Context(), args)
-			if err != nil {
-				return err
-			}
-			r, err := ts[0].invoke(c.Context(), payload, true)
+			r, err := t.invoke(c.Context(), payload, true)
 			if err != nil {
 				return err
 			}

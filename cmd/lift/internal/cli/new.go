@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/liftcdk/lift/cmd/lift/internal/scaffold"
+	"github.com/liftcdk/lift/internal/localcloud"
 	"github.com/liftcdk/lift/internal/localsvc"
 )
 
@@ -86,7 +87,7 @@ func runNew(ctx context.Context, s *streams, dir string, d scaffold.Data) error 
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), "LIFT_UPDATE_GOLDEN=1")
 			if out, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Errorf("go %s in %s: %w\n%s", strings.Join(args, " "), dir, err, tail(string(out), 30))
+				return fmt.Errorf("go %s in %s: %w\n%s", strings.Join(args, " "), dir, err, localcloud.Tail(string(out), 30))
 			}
 			return nil
 		}
@@ -125,13 +126,4 @@ func goEnv(ctx context.Context, name string) (string, error) {
 		return "", fmt.Errorf("go env %s: %w (is Go installed? see lift doctor)", name, err)
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-// tail returns the last n lines of s.
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -53,6 +54,19 @@ func (w *where) resolve(ctx context.Context, services []string) ([]target, error
 		return w.resolveLocal(services)
 	}
 	return w.resolveStack(ctx, services)
+}
+
+// resolveWith finds one service's function and reads the event to send it.
+func (w *where) resolveWith(ctx context.Context, service string, ev *eventFlags, stdin io.Reader) (target, []byte, error) {
+	payload, err := ev.payload(stdin)
+	if err != nil {
+		return target{}, nil, err
+	}
+	ts, err := w.resolve(ctx, []string{service})
+	if err != nil {
+		return target{}, nil, err
+	}
+	return ts[0], payload, nil
 }
 
 func (w *where) resolveLocal(services []string) ([]target, error) {
