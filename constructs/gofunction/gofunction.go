@@ -135,6 +135,7 @@ func New(scope constructs.Construct, id *string, props *Props) awslambda.Functio
 		VpcSubnets:       o.VpcSubnets,
 	})
 	handler.Attach(fn)
+	dropRedundantRoleDependency(fn, o.Role)
 	warnPublicControlKey(root, props.ControlAuth)
 	return fn
 }

@@ -44,7 +44,7 @@ func StartLocal(o RIEOptions) (*Local, error) {
 			opts.Env = map[string]string{}
 		}
 		opts.Env[contract.EnvLocalAddr] = addr
-		p, err := startProcess("local mode", bootstrap, nil, rieEnv(opts, filepath.Dir(bootstrap)), filepath.Dir(bootstrap))
+		p, err := startProcess("local mode", bootstrap, nil, rieEnv(opts, filepath.Dir(bootstrap)), filepath.Dir(bootstrap), opts.LogFile)
 		return p, dialProbe(addr), err
 	})
 	if err != nil {

@@ -28,6 +28,10 @@ type RIEOptions struct {
 	Timeout time.Duration
 	// MemoryMB is AWS_LAMBDA_FUNCTION_MEMORY_SIZE. Default 128.
 	MemoryMB int
+	// LogFile, when set, receives the emulator's and the function's output
+	// (appended) instead of a buffer: the emulator may then outlive the
+	// process that started it, as under lift local up.
+	LogFile string
 }
 
 // RIE is aws-lambda-rie serving one function on loopback. The runtime
@@ -68,7 +72,7 @@ func StartRIE(root string, o RIEOptions) (*RIE, error) {
 		}
 		emu, api = "127.0.0.1:"+strconv.Itoa(ports[0]), "127.0.0.1:"+strconv.Itoa(ports[1])
 		args := []string{"--runtime-interface-emulator-address", emu, "--runtime-api-address", api, bootstrap}
-		p, err := startProcess("aws-lambda-rie", bin, args, env, filepath.Dir(bootstrap))
+		p, err := startProcess("aws-lambda-rie", bin, args, env, filepath.Dir(bootstrap), o.LogFile)
 		return p, dialProbe(emu), err
 	})
 	if err != nil {
@@ -172,9 +176,12 @@ func (p *RIE) Terminate() error {
 // Close kills the emulator and the runtime it started. Safe to repeat.
 func (p *RIE) Close() { p.proc.kill() }
 
+// Pid is the emulator's process id; the runtime it starts is in its group.
+func (p *RIE) Pid() int { return p.proc.pid() }
+
 // Exited reports whether the emulator process has ended.
 func (p *RIE) Exited() bool { return p.proc.exited() }
 
 // Logs returns the emulator's and the function's combined output so far
 // (the function's stdout and stderr pass through the emulator).
-func (p *RIE) Logs() string { return p.proc.logs.String() }
+func (p *RIE) Logs() string { return p.proc.output() }
