@@ -40,7 +40,7 @@ func withContextArchitecture(c *propcheck.Collector, scope constructs.Construct,
 	}
 	arch, err := ArchitectureFromContext(scope)
 	if err != nil {
-		c.Add("Architecture", nil, "it is unset and %v; or set Props.Architecture", err)
+		c.Add("Architecture", nil, "%v; or set Props.Architecture", err)
 		return props
 	}
 	p := Props{}

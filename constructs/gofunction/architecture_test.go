@@ -56,7 +56,7 @@ func TestArchitectureContextInvalid(t *testing.T) {
 	err := cdktest.SynthError(t, gofunction.ErrInvalidProps, func() {
 		gofunction.New(stack, jsii.String("Fn"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "hello"))})
 	})
-	for _, want := range []string{`"Fn"`, "lift:architecture", "sparc", "x86_64", "Props.Architecture"} {
+	for _, want := range []string{"BadArch/Fn", "lift:architecture", "sparc", "x86_64", "Props.Architecture"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
