@@ -19,6 +19,9 @@
 // encoding/json's round trip (exported fields, no channels or funcs), and a
 // stored error comes back as a *StoredError carrying only its message.
 //
+// Middleware applies Do to HTTP requests that carry an Idempotency-Key
+// header, replaying the first response's status, headers and body.
+//
 // Stores live in subpackages so a handler links only the client it uses:
 // dynamostore (conditional PutItem) and valkeystore (SET NX PX and a
 // compare-and-set script). FromEnv builds one from the service's cache tier.
