@@ -40,8 +40,18 @@ func motoTable(t *testing.T) (*testsvc.MotoServer, *dynamodb.Client, dynamocache
 	return m, client, cfg
 }
 
-func TestConformance(t *testing.T) {
-	_, client, cfg := motoTable(t)
+// TestStore shares one moto server (its start is the slow part) among the
+// subtests; each uses keys of its own.
+func TestStore(t *testing.T) {
+	m, client, cfg := motoTable(t)
+	t.Run("Conformance", func(t *testing.T) { testConformance(t, client, cfg) })
+	t.Run("FromEnv", func(t *testing.T) { testFromEnv(t, m, client, cfg) })
+	t.Run("ResultTooLarge", func(t *testing.T) { testResultTooLarge(t, client, cfg) })
+	t.Run("ForeignItemIsCorrupt", func(t *testing.T) { testForeignItemIsCorrupt(t, client, cfg) })
+	t.Run("NewRejectsBadConfig", func(t *testing.T) { testNewRejectsBadConfig(t, client, cfg) })
+}
+
+func testConformance(t *testing.T, client *dynamodb.Client, cfg dynamocache.Config) {
 	s, err := dynamostore.New(client, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -51,8 +61,7 @@ func TestConformance(t *testing.T) {
 
 // The store built from the contract's variables alone (plus the SDK's own
 // AWS_* variables pointing at moto), as a deployed function would build it.
-func TestFromEnv(t *testing.T) {
-	m, client, cfg := motoTable(t)
+func testFromEnv(t *testing.T, m *testsvc.MotoServer, client *dynamodb.Client, cfg dynamocache.Config) {
 	for _, kv := range m.Env() {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
@@ -85,8 +94,7 @@ func TestFromEnv(t *testing.T) {
 
 // A result over DynamoDB's item limit is returned with ErrNotStored, and the
 // claim is released so a retry can run.
-func TestResultTooLarge(t *testing.T) {
-	_, client, cfg := motoTable(t)
+func testResultTooLarge(t *testing.T, client *dynamodb.Client, cfg dynamocache.Config) {
 	s, err := dynamostore.New(client, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -103,8 +111,7 @@ func TestResultTooLarge(t *testing.T) {
 	}
 }
 
-func TestForeignItemIsCorrupt(t *testing.T) {
-	_, client, cfg := motoTable(t)
+func testForeignItemIsCorrupt(t *testing.T, client *dynamodb.Client, cfg dynamocache.Config) {
 	s, err := dynamostore.New(client, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -123,8 +130,7 @@ func TestForeignItemIsCorrupt(t *testing.T) {
 	}
 }
 
-func TestNewRejectsBadConfig(t *testing.T) {
-	_, client, cfg := motoTable(t)
+func testNewRejectsBadConfig(t *testing.T, client *dynamodb.Client, cfg dynamocache.Config) {
 	for name, c := range map[string]dynamocache.Config{
 		"no table":          {KeyAttribute: "pk", TTLAttribute: "ttl"},
 		"same attributes":   {Table: cfg.Table, KeyAttribute: "pk", TTLAttribute: "pk"},
