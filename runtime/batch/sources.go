@@ -10,18 +10,14 @@ import (
 // failed messages by message id. Messages of a FIFO queue's message group
 // run in order; other messages run concurrently.
 func SQS(fn func(ctx context.Context, msg events.SQSMessage) error, opts ...Option) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
-	o := buildOptions(opts)
+	h := handler("sqs", fn, buildOptions(opts),
+		func(m events.SQSMessage) record {
+			return record{id: m.MessageId, group: m.Attributes["MessageGroupId"]}
+		},
+		func(id string) events.SQSBatchItemFailure { return events.SQSBatchItemFailure{ItemIdentifier: id} })
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-		recs := make([]record, len(ev.Records))
-		for i, m := range ev.Records {
-			recs[i] = record{id: m.MessageId, group: m.Attributes["MessageGroupId"]}
-		}
-		ids, err := run(ctx, "sqs", recs, func(ctx context.Context, i int) error { return fn(ctx, ev.Records[i]) }, o)
-		resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
-		for _, id := range ids {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
-		}
-		return resp, err
+		failures, err := h(ctx, ev.Records)
+		return events.SQSEventResponse{BatchItemFailures: failures}, err
 	}
 }
 
@@ -31,18 +27,14 @@ const shard = "shard"
 // Kinesis returns a handler for Kinesis batches that runs fn per record, in
 // order, and reports the failed record and those after it by sequence number.
 func Kinesis(fn func(ctx context.Context, rec events.KinesisEventRecord) error, opts ...Option) func(context.Context, events.KinesisEvent) (events.KinesisEventResponse, error) {
-	o := buildOptions(opts)
+	h := handler("kinesis", fn, buildOptions(opts),
+		func(r events.KinesisEventRecord) record { return record{id: r.Kinesis.SequenceNumber, group: shard} },
+		func(id string) events.KinesisBatchItemFailure {
+			return events.KinesisBatchItemFailure{ItemIdentifier: id}
+		})
 	return func(ctx context.Context, ev events.KinesisEvent) (events.KinesisEventResponse, error) {
-		recs := make([]record, len(ev.Records))
-		for i, r := range ev.Records {
-			recs[i] = record{id: r.Kinesis.SequenceNumber, group: shard}
-		}
-		ids, err := run(ctx, "kinesis", recs, func(ctx context.Context, i int) error { return fn(ctx, ev.Records[i]) }, o)
-		resp := events.KinesisEventResponse{BatchItemFailures: []events.KinesisBatchItemFailure{}}
-		for _, id := range ids {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.KinesisBatchItemFailure{ItemIdentifier: id})
-		}
-		return resp, err
+		failures, err := h(ctx, ev.Records)
+		return events.KinesisEventResponse{BatchItemFailures: failures}, err
 	}
 }
 
@@ -50,17 +42,30 @@ func Kinesis(fn func(ctx context.Context, rec events.KinesisEventRecord) error, 
 // record, in order, and reports the failed record and those after it by
 // sequence number.
 func DynamoDB(fn func(ctx context.Context, rec events.DynamoDBEventRecord) error, opts ...Option) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	o := buildOptions(opts)
+	h := handler("dynamodb", fn, buildOptions(opts),
+		func(r events.DynamoDBEventRecord) record { return record{id: r.Change.SequenceNumber, group: shard} },
+		func(id string) events.DynamoDBBatchItemFailure {
+			return events.DynamoDBBatchItemFailure{ItemIdentifier: id}
+		})
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		recs := make([]record, len(ev.Records))
-		for i, r := range ev.Records {
-			recs[i] = record{id: r.Change.SequenceNumber, group: shard}
+		failures, err := h(ctx, ev.Records)
+		return events.DynamoDBEventResponse{BatchItemFailures: failures}, err
+	}
+}
+
+// handler adapts run to one event source: describe says how to identify and
+// group its records, failure builds its response item.
+func handler[R, F any](source string, fn func(context.Context, R) error, o options, describe func(R) record, failure func(string) F) func(context.Context, []R) ([]F, error) {
+	return func(ctx context.Context, items []R) ([]F, error) {
+		recs := make([]record, len(items))
+		for i, it := range items {
+			recs[i] = describe(it)
 		}
-		ids, err := run(ctx, "dynamodb", recs, func(ctx context.Context, i int) error { return fn(ctx, ev.Records[i]) }, o)
-		resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
+		ids, err := run(ctx, source, recs, func(ctx context.Context, i int) error { return fn(ctx, items[i]) }, o)
+		out := make([]F, 0, len(ids)) // never nil: the response says [] rather than null
 		for _, id := range ids {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: id})
+			out = append(out, failure(id))
 		}
-		return resp, err
+		return out, err
 	}
 }
