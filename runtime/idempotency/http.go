@@ -3,7 +3,6 @@ package idempotency
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/liftcdk/lift/runtime/internal/httpproblem"
 )
 
 // HTTP names, as the IETF Idempotency-Key draft (draft-ietf-httpapi-idempotency-key-header) uses them.
@@ -102,7 +103,7 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	raw, sent := r.Header[HeaderKey]
 	if !sent {
 		if m.require {
-			problem(w, http.StatusBadRequest, "Idempotency-Key required", "This request must carry an Idempotency-Key header.")
+			httpproblem.Write(w, http.StatusBadRequest, "Idempotency-Key required", "This request must carry an Idempotency-Key header.")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -110,7 +111,7 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}
 	key, ok := parseKey(raw)
 	if !ok {
-		problem(w, http.StatusBadRequest, "Invalid Idempotency-Key",
+		httpproblem.Write(w, http.StatusBadRequest, "Invalid Idempotency-Key",
 			fmt.Sprintf("Send one Idempotency-Key header of 1 to %d bytes of UTF-8, optionally as a quoted string.", MaxHeaderKeyBytes))
 		return
 	}
@@ -118,10 +119,10 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			problem(w, http.StatusRequestEntityTooLarge, "Request body too large", fmt.Sprintf("The body exceeds %d bytes.", m.maxBody))
+			httpproblem.Write(w, http.StatusRequestEntityTooLarge, "Request body too large", fmt.Sprintf("The body exceeds %d bytes.", m.maxBody))
 			return
 		}
-		problem(w, http.StatusBadRequest, "Unreadable request body", "The request body could not be read.")
+		httpproblem.Write(w, http.StatusBadRequest, "Unreadable request body", "The request body could not be read.")
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -143,10 +144,10 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}, append(m.doOpts[:len(m.doOpts):len(m.doOpts)], WithFingerprint(fp), StoreErrors(nil))...)
 	switch {
 	case errors.Is(err, ErrKeyReused):
-		problem(w, http.StatusUnprocessableEntity, "Idempotency-Key reused", "This Idempotency-Key was already used with a different request.")
+		httpproblem.Write(w, http.StatusUnprocessableEntity, "Idempotency-Key reused", "This Idempotency-Key was already used with a different request.")
 	case errors.Is(err, ErrInProgress):
 		w.Header().Set("Retry-After", "1")
-		problem(w, http.StatusConflict, "Request in progress", "A request with this Idempotency-Key is still being processed; retry later.")
+		httpproblem.Write(w, http.StatusConflict, "Request in progress", "A request with this Idempotency-Key is still being processed; retry later.")
 	case resp.Status != 0: // the handler ran (here or before): its response stands
 		if err != nil && !errors.Is(err, errServerError) {
 			m.log().WarnContext(r.Context(), "idempotency: response not stored", "method", r.Method, "path", r.URL.Path, "error", err)
@@ -154,7 +155,7 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		resp.write(w, !ran)
 	case err != nil:
 		m.log().ErrorContext(r.Context(), "idempotency: store failed", "method", r.Method, "path", r.URL.Path, "error", err)
-		problem(w, http.StatusServiceUnavailable, "Idempotency check unavailable", "The request could not be checked for duplicates; retry later.")
+		httpproblem.Write(w, http.StatusServiceUnavailable, "Idempotency check unavailable", "The request could not be checked for duplicates; retry later.")
 	}
 }
 
@@ -226,11 +227,4 @@ func (r *recorder) Write(b []byte) (int, error) {
 func (r *recorder) response() storedResponse {
 	r.WriteHeader(http.StatusOK)
 	return storedResponse{Status: r.status, Header: r.header, Body: r.body.Bytes()}
-}
-
-// problem writes an RFC 9457 problem document.
-func problem(w http.ResponseWriter, status int, title, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail})
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/liftcdk/lift/runtime/idempotency"
+	"github.com/liftcdk/lift/runtime/internal/fakeclock"
 )
 
 // Run runs the suite. newStore is called once per subtest; stores may share a
@@ -61,12 +62,6 @@ func ctx(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return c
 }
-
-// clock is a fake clock starting at the real time.
-type clock struct{ offset atomic.Int64 }
-
-func (c *clock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 func check(t *testing.T, got result, err error) {
 	t.Helper()
@@ -180,10 +175,10 @@ func testInProgressWithoutWait(t *testing.T, s idempotency.Store, key string) {
 }
 
 func testCompletedRecordExpires(t *testing.T, s idempotency.Store, key string) {
-	var c clock
+	c := fakeclock.New(time.Now())
 	var runs atomic.Int32
 	fn := func(context.Context) (result, error) { runs.Add(1); return want, nil }
-	opts := []idempotency.Option{idempotency.WithClock(c.now), idempotency.WithTTL(time.Hour)}
+	opts := []idempotency.Option{idempotency.WithClock(c.Now), idempotency.WithTTL(time.Hour)}
 	for range 2 {
 		got, err := idempotency.Do(ctx(t), s, key, fn, opts...)
 		check(t, got, err)
@@ -191,7 +186,7 @@ func testCompletedRecordExpires(t *testing.T, s idempotency.Store, key string) {
 	if n := runs.Load(); n != 1 {
 		t.Fatalf("fn ran %d times within the TTL, want once", n)
 	}
-	c.advance(time.Hour + time.Second)
+	c.Advance(time.Hour + time.Second)
 	got, err := idempotency.Do(ctx(t), s, key, fn, opts...)
 	check(t, got, err)
 	if n := runs.Load(); n != 2 {
@@ -202,13 +197,13 @@ func testCompletedRecordExpires(t *testing.T, s idempotency.Store, key string) {
 // A claim whose owner died (no completion, no release) blocks the key until
 // its lease ends; then the next call runs fn.
 func testCrashedClaimExpires(t *testing.T, s idempotency.Store, key string) {
-	var c clock
-	claimFor(t, s, key, c.now(), 15*time.Minute)
-	opts := []idempotency.Option{idempotency.WithClock(c.now), idempotency.WithWait(0)}
+	c := fakeclock.New(time.Now())
+	claimFor(t, s, key, c.Now(), 15*time.Minute)
+	opts := []idempotency.Option{idempotency.WithClock(c.Now), idempotency.WithWait(0)}
 	if _, err := idempotency.Do(ctx(t), s, key, func(context.Context) (result, error) { return want, nil }, opts...); !errors.Is(err, idempotency.ErrInProgress) {
 		t.Fatalf("before the lease ends: err = %v, want ErrInProgress", err)
 	}
-	c.advance(15*time.Minute + time.Second)
+	c.Advance(15*time.Minute + time.Second)
 	got, err := idempotency.Do(ctx(t), s, key, func(context.Context) (result, error) { return want, nil }, opts...)
 	check(t, got, err)
 	got, err = idempotency.Do(ctx(t), s, key, func(context.Context) (result, error) {
@@ -221,22 +216,22 @@ func testCrashedClaimExpires(t *testing.T, s idempotency.Store, key string) {
 // Inside Lambda the claim lasts until the invocation's deadline: a call made
 // after it may take over, and the overrun call's late result is not stored.
 func testLeaseEndsAtDeadline(t *testing.T, s idempotency.Store, key string) {
-	var c clock
+	c := fakeclock.New(time.Now())
 	deadline, cancel := context.WithTimeout(ctx(t), 2*time.Second)
 	defer cancel()
 	var second result
 	var secondErr error
 	got, err := idempotency.Do(deadline, s, key, func(context.Context) (result, error) {
-		c.advance(3 * time.Second) // past the first call's deadline, as a retry after a timeout would be
+		c.Advance(3 * time.Second) // past the first call's deadline, as a retry after a timeout would be
 		second, secondErr = idempotency.Do(ctx(t), s, key, func(context.Context) (result, error) { return want, nil },
-			idempotency.WithClock(c.now), idempotency.WithWait(0))
+			idempotency.WithClock(c.Now), idempotency.WithWait(0))
 		return result{ID: "overrun"}, nil
-	}, idempotency.WithClock(c.now))
+	}, idempotency.WithClock(c.Now))
 	check(t, second, secondErr)
 	if !errors.Is(err, idempotency.ErrNotStored) || got.ID != "overrun" {
 		t.Fatalf("overrun call = %+v, %v; want its own result with ErrNotStored", got, err)
 	}
-	got, err = idempotency.Do(ctx(t), s, key, func(context.Context) (result, error) { return result{}, nil }, idempotency.WithClock(c.now))
+	got, err = idempotency.Do(ctx(t), s, key, func(context.Context) (result, error) { return result{}, nil }, idempotency.WithClock(c.Now))
 	check(t, got, err)
 }
 
