@@ -1,0 +1,68 @@
+package jobs
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/liftcdk/lift/runtime/internal/httpproblem"
+)
+
+// MaxInputBytes bounds a submitted input: SQS's message size limit (1 MiB)
+// less room for the job id.
+const MaxInputBytes = 1<<20 - 1024
+
+// SubmitHandler answers a request whose body is the job's input (JSON) with
+// 202 Accepted, a Location header naming the status URL, and the queued Job.
+func (r *Runner[In, Out]) SubmitHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, MaxInputBytes))
+		if err != nil {
+			httpproblem.Write(w, http.StatusRequestEntityTooLarge, "Input too large", fmt.Sprintf("A job's input is at most %d bytes.", MaxInputBytes))
+			return
+		}
+		var in In
+		if err := json.Unmarshal(body, &in); err != nil {
+			httpproblem.Write(w, http.StatusBadRequest, "Invalid input", "The body must be the job's input as JSON.")
+			return
+		}
+		job, err := r.Submit(req.Context(), in)
+		if err != nil {
+			slog.ErrorContext(req.Context(), "jobs: submit failed", "error", err)
+			httpproblem.Write(w, http.StatusServiceUnavailable, "Job not accepted", "The job could not be queued; retry later.")
+			return
+		}
+		w.Header().Set("Location", job.StatusURL)
+		writeJSON(w, http.StatusAccepted, job)
+	})
+}
+
+// StatusHandler answers GET with the Job whose id is the request's path
+// value "id" (register it under a pattern such as "GET /reports/{id}").
+func (r *Runner[In, Out]) StatusHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		job, err := r.Get(req.Context(), req.PathValue("id"))
+		switch {
+		case errors.Is(err, ErrNotFound):
+			httpproblem.Write(w, http.StatusNotFound, "No such job", "No job has this id, or its record has expired.")
+		case err != nil:
+			slog.ErrorContext(req.Context(), "jobs: status read failed", "error", err)
+			httpproblem.Write(w, http.StatusServiceUnavailable, "Status unavailable", "The job's status could not be read; retry later.")
+		default:
+			job.StatusURL = r.cfg.StatusURL(job.ID)
+			if job.Status == StatusQueued || job.Status == StatusRunning {
+				w.Header().Set("Retry-After", "1")
+			}
+			writeJSON(w, http.StatusOK, job)
+		}
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
