@@ -42,6 +42,8 @@ type report struct {
 // cloud is moto serving the service's SQS queue (with a dead-letter queue
 // after maxReceive deliveries) and its DynamoDB cache table.
 type cloud struct {
+	moto        *testsvc.MotoServer
+	table       string
 	sqs         *sqs.Client
 	queue, dlq  string
 	status      cache.Cache
@@ -62,6 +64,7 @@ func TestJobs(t *testing.T) {
 		{"DuplicateDeliveryRunsOnce", testDuplicateDeliveryRunsOnce},
 		{"FailingJobEndsFailedInDLQ", testFailingJobEndsFailedInDLQ},
 		{"PoisonMessage", testPoisonMessage},
+		{"WorkerKilledMidJob", testWorkerKilledMidJob},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newCloud(t, m, fmt.Sprintf("reports%d", i))) })
 	}
@@ -92,7 +95,7 @@ func newCloud(t *testing.T, m *testsvc.MotoServer, name string) *cloud {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &cloud{sqs: sqs.NewFromConfig(cfg), status: status, idempotency: idempotency.Namespace(idem, "reports")}
+	c := &cloud{moto: m, table: table.Table, sqs: sqs.NewFromConfig(cfg), status: status, idempotency: idempotency.Namespace(idem, "reports")}
 	dlq, err := c.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name + "-dlq")})
 	if err != nil {
 		t.Fatal(err)
