@@ -160,7 +160,7 @@ func encode(rec idempotency.Record) (string, error) {
 func decode(v string) (idempotency.Record, error) {
 	token, doc, ok := strings.Cut(v, " ")
 	var rec idempotency.Record
-	if !ok {
+	if !ok || token == "" {
 		return rec, fmt.Errorf("%w: not an idempotency record (%d bytes)", idempotency.ErrCorruptRecord, len(v))
 	}
 	if err := json.Unmarshal([]byte(doc), &rec); err != nil {
