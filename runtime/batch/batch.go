@@ -23,8 +23,8 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-
-	"golang.org/x/sync/errgroup"
+	"sync"
+	"sync/atomic"
 )
 
 // DefaultConcurrency bounds how many records (or ordered groups) run at once.
@@ -83,25 +83,37 @@ func run(ctx context.Context, source string, recs []record, fn func(ctx context.
 		}
 	}
 	failed := make([]bool, len(recs))
-	var g errgroup.Group
-	g.SetLimit(o.concurrency)
-	for _, indices := range groups(recs) {
-		g.Go(func() error {
-			for n, i := range indices {
-				if ctx.Err() != nil {
-					markAll(failed, indices[n:])
-					return nil
-				}
-				if err := runOne(ctx, fn, i); err != nil {
-					o.log().ErrorContext(ctx, "batch: record failed", "source", source, "id", recs[i].id, "error", err)
-					markAll(failed, indices[n:])
-					return nil
-				}
+	runGroup := func(indices []int) {
+		for n, i := range indices {
+			if ctx.Err() != nil {
+				markAll(failed, indices[n:])
+				return
 			}
-			return nil
-		})
+			if err := runOne(ctx, fn, i); err != nil {
+				o.log().ErrorContext(ctx, "batch: record failed", "source", source, "id", recs[i].id, "error", err)
+				markAll(failed, indices[n:])
+				return
+			}
+		}
 	}
-	_ = g.Wait() // workers report through failed, never through errors
+	// A fixed pool of workers takes groups in batch order: no goroutine per
+	// record, and none at all when one worker is enough.
+	gs := groups(recs)
+	next := atomic.Int64{}
+	work := func() {
+		for g := int(next.Add(1)) - 1; g < len(gs); g = int(next.Add(1)) - 1 {
+			runGroup(gs[g])
+		}
+	}
+	if workers := min(o.concurrency, len(gs)); workers <= 1 {
+		work()
+	} else {
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(work)
+		}
+		wg.Wait()
+	}
 	var ids []string
 	for i, f := range failed {
 		if f {
