@@ -15,7 +15,7 @@ func TestStoresLinkOnlyTheirClient(t *testing.T) {
 		pkg, must string
 		forbidden []string
 	}{
-		{mod, "github.com/liftcdk/lift/runtime/cache", []string{"github.com/aws/", "github.com/valkey-io/", mod + "/dynamostore", mod + "/valkeystore"}},
+		{mod, "github.com/liftcdk/lift/runtime/cache", []string{"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go", "github.com/valkey-io/", mod + "/dynamostore", mod + "/valkeystore"}},
 		{mod + "/dynamostore", "github.com/aws/aws-sdk-go-v2/service/dynamodb", []string{"github.com/valkey-io/", mod + "/valkeystore"}},
 		{mod + "/valkeystore", "github.com/valkey-io/valkey-go", []string{"github.com/aws/aws-sdk-go-v2/service/dynamodb", mod + "/dynamostore"}},
 	} {

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/liftcdk/lift/runtime/internal/httpproblem"
+	"github.com/liftcdk/lift/runtime/lift"
 )
 
 // HTTP names, as the IETF Idempotency-Key draft (draft-ietf-httpapi-idempotency-key-header) uses them.
@@ -103,7 +103,8 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	raw, sent := r.Header[HeaderKey]
 	if !sent {
 		if m.require {
-			httpproblem.Write(w, http.StatusBadRequest, "Idempotency-Key required", "This request must carry an Idempotency-Key header.")
+			lift.WriteProblem(w, r, &lift.Problem{Status: http.StatusBadRequest, Title: "Idempotency-Key required",
+				Detail: "This request must carry an Idempotency-Key header."})
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -111,18 +112,20 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}
 	key, ok := parseKey(raw)
 	if !ok {
-		httpproblem.Write(w, http.StatusBadRequest, "Invalid Idempotency-Key",
-			fmt.Sprintf("Send one Idempotency-Key header of 1 to %d bytes of UTF-8, optionally as a quoted string.", MaxHeaderKeyBytes))
+		lift.WriteProblem(w, r, &lift.Problem{Status: http.StatusBadRequest, Title: "Invalid Idempotency-Key",
+			Detail: fmt.Sprintf("Send one Idempotency-Key header of 1 to %d bytes of UTF-8, optionally as a quoted string.", MaxHeaderKeyBytes)})
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, m.maxBody))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			httpproblem.Write(w, http.StatusRequestEntityTooLarge, "Request body too large", fmt.Sprintf("The body exceeds %d bytes.", m.maxBody))
+			lift.WriteProblem(w, r, &lift.Problem{Status: http.StatusRequestEntityTooLarge, Title: "Request body too large",
+				Detail: fmt.Sprintf("The body exceeds %d bytes.", m.maxBody)})
 			return
 		}
-		httpproblem.Write(w, http.StatusBadRequest, "Unreadable request body", "The request body could not be read.")
+		lift.WriteProblem(w, r, &lift.Problem{Status: http.StatusBadRequest, Title: "Unreadable request body",
+			Detail: "The request body could not be read."})
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -144,10 +147,12 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	}, append(m.doOpts[:len(m.doOpts):len(m.doOpts)], WithFingerprint(fp), StoreErrors(nil))...)
 	switch {
 	case errors.Is(err, ErrKeyReused):
-		httpproblem.Write(w, http.StatusUnprocessableEntity, "Idempotency-Key reused", "This Idempotency-Key was already used with a different request.")
+		lift.WriteProblem(w, r, &lift.Problem{Status: http.StatusUnprocessableEntity, Title: "Idempotency-Key reused",
+			Detail: "This Idempotency-Key was already used with a different request."})
 	case errors.Is(err, ErrInProgress):
 		w.Header().Set("Retry-After", "1")
-		httpproblem.Write(w, http.StatusConflict, "Request in progress", "A request with this Idempotency-Key is still being processed; retry later.")
+		lift.WriteProblem(w, r, &lift.Problem{Status: http.StatusConflict, Title: "Request in progress",
+			Detail: "A request with this Idempotency-Key is still being processed; retry later."})
 	case resp.Status != 0: // the handler ran (here or before): its response stands
 		if err != nil && !errors.Is(err, errServerError) {
 			m.log().WarnContext(r.Context(), "idempotency: response not stored", "method", r.Method, "path", r.URL.Path, "error", err)
@@ -155,7 +160,8 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 		resp.write(w, !ran)
 	case err != nil:
 		m.log().ErrorContext(r.Context(), "idempotency: store failed", "method", r.Method, "path", r.URL.Path, "error", err)
-		httpproblem.Write(w, http.StatusServiceUnavailable, "Idempotency check unavailable", "The request could not be checked for duplicates; retry later.")
+		lift.WriteProblem(w, r, &lift.Problem{Status: http.StatusServiceUnavailable, Title: "Idempotency check unavailable",
+			Detail: "The request could not be checked for duplicates; retry later."})
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/liftcdk/lift/runtime/internal/httpproblem"
+	"github.com/liftcdk/lift/runtime/lift"
 )
 
 // MaxInputBytes bounds a submitted input: SQS's message size limit (1 MiB)
@@ -21,18 +21,21 @@ func (r *Runner[In, Out]) SubmitHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, MaxInputBytes))
 		if err != nil {
-			httpproblem.Write(w, http.StatusRequestEntityTooLarge, "Input too large", fmt.Sprintf("A job's input is at most %d bytes.", MaxInputBytes))
+			lift.WriteProblem(w, req, &lift.Problem{Status: http.StatusRequestEntityTooLarge, Title: "Input too large",
+				Detail: fmt.Sprintf("A job's input is at most %d bytes.", MaxInputBytes)})
 			return
 		}
 		var in In
 		if err := json.Unmarshal(body, &in); err != nil {
-			httpproblem.Write(w, http.StatusBadRequest, "Invalid input", "The body must be the job's input as JSON.")
+			lift.WriteProblem(w, req, &lift.Problem{Status: http.StatusBadRequest, Title: "Invalid input",
+				Detail: "The body must be the job's input as JSON."})
 			return
 		}
 		job, err := r.Submit(req.Context(), in)
 		if err != nil {
 			slog.ErrorContext(req.Context(), "jobs: submit failed", "error", err)
-			httpproblem.Write(w, http.StatusServiceUnavailable, "Job not accepted", "The job could not be queued; retry later.")
+			lift.WriteProblem(w, req, &lift.Problem{Status: http.StatusServiceUnavailable, Title: "Job not accepted",
+				Detail: "The job could not be queued; retry later."})
 			return
 		}
 		w.Header().Set("Location", job.StatusURL)
@@ -47,10 +50,12 @@ func (r *Runner[In, Out]) StatusHandler() http.Handler {
 		job, err := r.Get(req.Context(), req.PathValue("id"))
 		switch {
 		case errors.Is(err, ErrNotFound):
-			httpproblem.Write(w, http.StatusNotFound, "No such job", "No job has this id, or its record has expired.")
+			lift.WriteProblem(w, req, &lift.Problem{Status: http.StatusNotFound, Title: "No such job",
+				Detail: "No job has this id, or its record has expired."})
 		case err != nil:
 			slog.ErrorContext(req.Context(), "jobs: status read failed", "error", err)
-			httpproblem.Write(w, http.StatusServiceUnavailable, "Status unavailable", "The job's status could not be read; retry later.")
+			lift.WriteProblem(w, req, &lift.Problem{Status: http.StatusServiceUnavailable, Title: "Status unavailable",
+				Detail: "The job's status could not be read; retry later."})
 		default:
 			job.StatusURL = r.cfg.StatusURL(job.ID)
 			if job.Status == StatusQueued || job.Status == StatusRunning {
