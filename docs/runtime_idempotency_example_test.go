@@ -71,7 +71,7 @@ func Example_idempotencyMiddleware() {
 		idempotency.RequireKey(),
 		idempotency.KeyScope(userID), // keys are per authenticated caller
 	)(place))
-	_ = http.ListenAndServe("127.0.0.1:8080", mux)
+	lift.StartHTTP(mux)
 }
 
 // Example_batchSQS processes an SQS batch one message at a time and reports

@@ -69,7 +69,7 @@ func Example_jobsAPI() {
 	mux := http.NewServeMux()
 	mux.Handle("POST /reports", runner.SubmitHandler())     // 202, Location: /reports/{id}
 	mux.Handle("GET /reports/{id}", runner.StatusHandler()) // queued, running (with progress), succeeded or failed
-	_ = http.ListenAndServe("127.0.0.1:8080", mux)
+	lift.StartHTTP(mux)
 }
 
 // Example_jobsWorker is the worker: the queue's event source.
