@@ -64,6 +64,7 @@ func TestJobs(t *testing.T) {
 		{"DuplicateDeliveryRunsOnce", testDuplicateDeliveryRunsOnce},
 		{"FailingJobEndsFailedInDLQ", testFailingJobEndsFailedInDLQ},
 		{"PoisonMessage", testPoisonMessage},
+		{"LastAttemptTimesOut", testLastAttemptTimesOut},
 		{"WorkerKilledMidJob", testWorkerKilledMidJob},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newCloud(t, m, fmt.Sprintf("reports%d", i))) })
@@ -350,5 +351,28 @@ func TestNewNamesWhatIsMissing(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}
+	}
+}
+
+// A last attempt whose work runs out the invocation's time still marks the
+// job failed: the outcome is recorded on a context of its own.
+func testLastAttemptTimesOut(t *testing.T, c *cloud) {
+	r := c.runner(t, func(ctx context.Context, _ reportRequest, _ jobs.Report) (report, error) {
+		<-ctx.Done()
+		return report{}, ctx.Err()
+	})
+	job, err := r.Submit(context.Background(), reportRequest{Month: "2026-11"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := c.receive(t, c.queue)
+	ev.Records[0].Attributes["ApproximateReceiveCount"] = fmt.Sprint(maxReceive) // as on the last delivery
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if resp, err := r.Worker()(ctx, ev); err != nil || len(resp.BatchItemFailures) != 1 {
+		t.Fatalf("timed-out attempt: %+v, %v", resp, err)
+	}
+	if got, err := r.Get(context.Background(), job.ID); err != nil || got.Status != jobs.StatusFailed || got.Error != "job failed" {
+		t.Fatalf("after a last attempt that timed out: %+v, %v", got, err)
 	}
 }

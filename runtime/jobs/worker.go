@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -23,6 +24,9 @@ func (e *PublicError) Error() string { return e.Message }
 
 // genericFailure is what callers see for an error that is not a PublicError.
 const genericFailure = "job failed"
+
+// recordTimeout bounds recording an attempt's outcome after the work returns.
+const recordTimeout = 5 * time.Second
 
 // Worker returns the SQS batch handler that runs jobs:
 // lift.Start(runner.Worker()). Its event source mapping needs
@@ -59,6 +63,10 @@ func (r *Runner[In, Out]) process(ctx context.Context, m events.SQSMessage) erro
 	out, err := idempotency.Do(ctx, r.cfg.Idempotency, "job/"+job.ID, func(ctx context.Context) (Out, error) {
 		return r.run(ctx, msg.Input, report)
 	}, idempotency.WithWait(0), idempotency.WithTTL(r.cfg.TTL))
+	// The outcome is recorded even when the work used up the invocation's
+	// context, so a last attempt that timed out still marks the job failed.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
 	switch {
 	case errors.Is(err, idempotency.ErrInProgress):
 		return err // another delivery is running it; this one retries after the visibility timeout
