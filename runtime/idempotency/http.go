@@ -60,7 +60,8 @@ func WithDoOptions(opts ...Option) MiddlewareOption {
 	return func(m *middleware) { m.doOpts = append(m.doOpts, opts...) }
 }
 
-// WithLogger logs store failures to l. Default slog.Default().
+// WithLogger logs store failures to l. Default lift.Logger (the function's
+// JSON log, with the request id).
 func WithLogger(l *slog.Logger) MiddlewareOption { return func(m *middleware) { m.logger = l } }
 
 // Middleware makes unsafe requests (POST, PUT, PATCH, DELETE, ...) that carry
@@ -155,21 +156,21 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 			Detail: "A request with this Idempotency-Key is still being processed; retry later."})
 	case resp.Status != 0: // the handler ran (here or before): its response stands
 		if err != nil && !errors.Is(err, errServerError) {
-			m.log().WarnContext(r.Context(), "idempotency: response not stored", "method", r.Method, "path", r.URL.Path, "error", err)
+			m.log(r).Warn("idempotency: response not stored", "method", r.Method, "path", r.URL.Path, "error", err)
 		}
 		resp.write(w, !ran)
 	case err != nil:
-		m.log().ErrorContext(r.Context(), "idempotency: store failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		m.log(r).Error("idempotency: store failed", "method", r.Method, "path", r.URL.Path, "error", err)
 		lift.WriteProblem(w, r, &lift.Problem{Status: http.StatusServiceUnavailable, Title: "Idempotency check unavailable",
 			Detail: "The request could not be checked for duplicates; retry later."})
 	}
 }
 
-func (m *middleware) log() *slog.Logger {
+func (m *middleware) log(r *http.Request) *slog.Logger {
 	if m.logger != nil {
 		return m.logger
 	}
-	return slog.Default()
+	return lift.Logger(r.Context())
 }
 
 // safeMethod reports the methods RFC 9110 defines as safe: they need no key.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 
 	"github.com/liftcdk/lift/runtime/lift"
@@ -33,7 +32,7 @@ func (r *Runner[In, Out]) SubmitHandler() http.Handler {
 		}
 		job, err := r.Submit(req.Context(), in)
 		if err != nil {
-			slog.ErrorContext(req.Context(), "jobs: submit failed", "error", err)
+			lift.Logger(req.Context()).Error("jobs: submit failed", "error", err)
 			lift.WriteProblem(w, req, &lift.Problem{Status: http.StatusServiceUnavailable, Title: "Job not accepted",
 				Detail: "The job could not be queued; retry later."})
 			return
@@ -53,7 +52,7 @@ func (r *Runner[In, Out]) StatusHandler() http.Handler {
 			lift.WriteProblem(w, req, &lift.Problem{Status: http.StatusNotFound, Title: "No such job",
 				Detail: "No job has this id, or its record has expired."})
 		case err != nil:
-			slog.ErrorContext(req.Context(), "jobs: status read failed", "error", err)
+			lift.Logger(req.Context()).Error("jobs: status read failed", "error", err)
 			lift.WriteProblem(w, req, &lift.Problem{Status: http.StatusServiceUnavailable, Title: "Status unavailable",
 				Detail: "The job's status could not be read; retry later."})
 		default:

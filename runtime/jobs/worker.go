@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/liftcdk/lift/runtime/batch"
 	"github.com/liftcdk/lift/runtime/idempotency"
+	"github.com/liftcdk/lift/runtime/lift"
 )
 
 // PublicError is a failure whose message the status URL may show callers.
@@ -75,7 +75,7 @@ func (r *Runner[In, Out]) process(ctx context.Context, m events.SQSMessage) erro
 		if job.Attempts >= r.cfg.MaxAttempts {
 			job.Status = StatusFailed
 		}
-		slog.ErrorContext(ctx, "jobs: attempt failed", "job", job.ID, "attempt", job.Attempts, "final", job.Status == StatusFailed, "error", err)
+		lift.Logger(ctx).Error("jobs: attempt failed", "job", job.ID, "attempt", job.Attempts, "final", job.Status == StatusFailed, "error", err)
 		if uerr := r.update(ctx, &job); uerr != nil {
 			return errors.Join(err, uerr)
 		}
