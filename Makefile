@@ -51,7 +51,7 @@ test-integ: ## integ/ and cmd/: real moto, cdk deploy, RIE (never cached: they d
 	$(if $(INTEG_PKGS),$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) $(INTEG_PKGS),@echo "no integ/ or cmd/ packages yet")
 
 demo: setup ## deploy the quickstart to a local cloud (moto) and run it under the Lambda RIE
-	$(GO) run ./cmd/liftdemo
+	$(GO) run ./internal/cmd/liftdemo
 
 synth: setup ## cdk synth the quickstart (cdk.json at the root)
 	cdk synth

@@ -19,11 +19,6 @@ type Ignored struct {
 
 // DefaultIgnored are the cfn-lint rules every Lift template ignores.
 var DefaultIgnored = []Ignored{{
-	Rule: "W3005",
-	Reason: "aws-cdk-lib's Function always adds DependsOn on its execution role (so the role's " +
-		"policies exist before the function) even when Role's GetAtt already orders them; the " +
-		"duplicate dependency is harmless and not ours to remove",
-}, {
 	Rule: "I1022",
 	Reason: "informational: aws-cdk-lib renders some strings it builds (AWS-managed policy ARNs such as " +
 		"AWSLambdaVPCAccessExecutionRole, Secrets Manager dynamic references, the warmer schedule's input " +

@@ -57,6 +57,21 @@ func TestSettings(t *testing.T) {
 	tmpl := cdktest.Template(stack)
 	tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(4))
 
+	t.Run("no DependsOn on the role the Role GetAtt names (cfn-lint W3005)", func(t *testing.T) {
+		for id, r := range cdktest.Resources(t, tmpl, "AWS::Lambda::Function") {
+			role := r["Properties"].(map[string]any)["Role"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
+			deps, _ := r["DependsOn"].([]any)
+			for _, d := range deps {
+				if d == role {
+					t.Errorf("%s: DependsOn %v names its role %s, which the Role GetAtt already orders", id, deps, role)
+				}
+			}
+			// The role's policy is kept: nothing else orders it before the function.
+			if strings.HasPrefix(id, "ExistingFunction") && (len(deps) != 1 || !strings.HasPrefix(deps[0].(string), "OwnRoleDefaultPolicy")) {
+				t.Errorf("%s: DependsOn %v, want only OwnRole's default policy", id, deps)
+			}
+		}
+	})
 	t.Run("defaults", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
 			"Runtime":       "provided.al2023",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -60,10 +61,10 @@ func stackTemplate(assembly, stack string) (cloudManifest, Template, error) {
 	return cm, tpl, err
 }
 
-// locateAsset finds the code of the function with logicalID in stack's
+// LocateAsset finds the code of the function with logicalID in stack's
 // template through the assembly's manifests: template Code.S3Key -> the
 // asset manifest entry published under that key -> its source directory.
-func locateAsset(assembly, stack, logicalID string) (Asset, error) {
+func LocateAsset(assembly, stack, logicalID string) (Asset, error) {
 	cm, tpl, err := stackTemplate(assembly, stack)
 	if err != nil {
 		return Asset{}, err
@@ -154,4 +155,20 @@ func readJSON(path string, v any) error {
 		return fmt.Errorf("cloud assembly: %s: %w", path, err)
 	}
 	return nil
+}
+
+// Stacks lists the stack artifacts of a cloud assembly, sorted.
+func Stacks(assembly string) ([]string, error) {
+	var cm cloudManifest
+	if err := readJSON(filepath.Join(assembly, "manifest.json"), &cm); err != nil {
+		return nil, err
+	}
+	var out []string
+	for id, art := range cm.Artifacts {
+		if art.Type == "aws:cloudformation:stack" {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }

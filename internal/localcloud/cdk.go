@@ -13,17 +13,17 @@ import (
 	"github.com/liftcdk/lift/internal/localsvc"
 )
 
-// cdkRunner runs the pinned CDK CLI against moto, with a HOME of its own (so
+// CDK runs the pinned CDK CLI against moto, with a HOME of its own (so
 // its ~/.cdk cache and any ~/.aws files of the host play no part) and the Go
 // caches of the caller (so the app's `go run` stays warm).
-type cdkRunner struct {
+type CDK struct {
 	bin     string
 	env     []string
 	timeout time.Duration
 	logDir  string
 }
 
-func newCDKRunner(ctx context.Context, root, work string, moto *localsvc.Moto, timeout time.Duration) (*cdkRunner, error) {
+func NewCDK(ctx context.Context, root, work string, moto *localsvc.Moto, timeout time.Duration) (*CDK, error) {
 	bin, err := localsvc.LookTool(root, "cdk")
 	if err != nil {
 		return nil, err
@@ -64,12 +64,12 @@ func newCDKRunner(ctx context.Context, root, work string, moto *localsvc.Moto, t
 		"CDK_DISABLE_VERSION_CHECK=true",
 		"CI=true",
 	)
-	return &cdkRunner{bin: bin, env: env, timeout: timeout, logDir: work}, nil
+	return &CDK{bin: bin, env: env, timeout: timeout, logDir: work}, nil
 }
 
-// run runs `cdk args...` in dir and returns its combined output; a failure
+// Run runs `cdk args...` in dir and returns its combined output; a failure
 // carries the output.
-func (c *cdkRunner) run(ctx context.Context, dir, logName string, args ...string) (Command, error) {
+func (c *CDK) Run(ctx context.Context, dir, logName string, args ...string) (Command, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.bin, args...)
@@ -84,16 +84,16 @@ func (c *cdkRunner) run(ctx context.Context, dir, logName string, args ...string
 	res := Command{Args: append([]string{"cdk"}, args...), Duration: time.Since(start), Output: out.String()}
 	_ = os.WriteFile(filepath.Join(c.logDir, logName), out.Bytes(), 0o600)
 	if ctx.Err() != nil {
-		return res, fmt.Errorf("%s: timed out after %s\n%s", strings.Join(res.Args, " "), c.timeout, tail(res.Output, 40))
+		return res, fmt.Errorf("%s: timed out after %s\n%s", strings.Join(res.Args, " "), c.timeout, Tail(res.Output, 40))
 	}
 	if err != nil {
-		return res, fmt.Errorf("%s: %w\n%s", strings.Join(res.Args, " "), err, tail(res.Output, 40))
+		return res, fmt.Errorf("%s: %w\n%s", strings.Join(res.Args, " "), err, Tail(res.Output, 40))
 	}
 	return res, nil
 }
 
-// tail returns the last n lines of s.
-func tail(s string, n int) string {
+// Tail returns the last n lines of s.
+func Tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]

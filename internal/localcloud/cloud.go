@@ -75,7 +75,7 @@ func (c *Cloud) Function(ctx context.Context, logicalID string) (Function, error
 	if err != nil {
 		return Function{}, err
 	}
-	f, err := readFunction(ctx, lambda.NewFromConfig(c.r.moto.AWSConfig()), res.PhysicalID)
+	f, err := ReadFunction(ctx, lambda.NewFromConfig(c.r.moto.AWSConfig()), res.PhysicalID)
 	f.LogicalID = logicalID
 	return f, err
 }
@@ -84,7 +84,7 @@ func (c *Cloud) Function(ctx context.Context, logicalID string) (Function, error
 // deployed environment, the local account's endpoint and credentials (what
 // Lambda would supply), and env on top. Close stops it.
 func (c *Cloud) Emulate(fn Function, env map[string]string) (*localsvc.RIE, error) {
-	a, err := locateAsset(c.r.assembly(), c.r.o.Stack, fn.LogicalID)
+	a, err := LocateAsset(c.r.assembly(), c.r.o.Stack, fn.LogicalID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,44 +101,73 @@ func (c *Cloud) Close() error { return c.r.close() }
 
 // emulate starts the emulator for fn's code in a; see Cloud.Emulate.
 func (r *runner) emulate(fn Function, a Asset, extra map[string]string) (*localsvc.RIE, []string, error) {
-	arch := lambdaArchitecture(a.Machine)
-	if !slices.Contains(fn.Architectures, arch) {
-		return nil, nil, fmt.Errorf("%s: the asset is built for %s but the deployed function runs on %v", fn.LogicalID, arch, fn.Architectures)
+	opts, lines, err := EmulatorOptions(fn, a, r.moto, r.standIn, extra)
+	if err != nil {
+		return nil, nil, err
 	}
-	if arch != HostArchitecture() {
-		return nil, nil, fmt.Errorf("%s: the asset is built for %s and cannot run here (%s): deploy with -c %s=%s", fn.LogicalID, arch, HostArchitecture(), ArchitectureContext, HostArchitecture())
-	}
-	env := maps.Clone(fn.Env)
-	if env == nil {
-		env = map[string]string{}
-	}
-	for _, kv := range r.moto.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
-	var lines []string
-	if r.standIn != nil && env[contract.EnvCacheEndpoint] == r.standIn.Addr {
-		// What the stand-in cannot be: it does not check ElastiCache IAM auth
-		// tokens, and its TLS certificate chains to a local CA, which Go's
-		// crypto/x509 reads from SSL_CERT_FILE as it reads Amazon's CAs in Lambda.
-		env[contract.EnvCacheAuth] = contract.CacheAuthNone
-		env["SSL_CERT_FILE"] = r.standIn.CAFile
-		lines = append(lines, fmt.Sprintf("cache endpoint %s is the stand-in: %s=%s, SSL_CERT_FILE=its CA",
-			r.standIn.Addr, contract.EnvCacheAuth, contract.CacheAuthNone))
-	}
-	maps.Copy(env, extra)
-	p, err := localsvc.StartRIE(r.o.Root, localsvc.RIEOptions{
-		Bootstrap:    a.Bootstrap,
-		Env:          env,
-		FunctionName: fn.Name,
-		Timeout:      time.Duration(fn.TimeoutSeconds) * time.Second,
-		MemoryMB:     int(fn.MemoryMB),
-	})
+	p, err := localsvc.StartRIE(r.o.Root, opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	return p, append([]string{"aws-lambda-rie invocations at " + p.URL,
 		"runtime API at " + p.RuntimeAPI + " (the runtime starts on the first invocation)"}, lines...), nil
+}
+
+// RunLocal runs the deployed code of fn in Lift's local mode (no emulator:
+// its HTTP handler and the invocation path on a loopback port) with the
+// environment Emulate gives it, plus env. Close stops it with SIGTERM.
+func (c *Cloud) RunLocal(fn Function, env map[string]string) (*localsvc.Local, error) {
+	a, err := LocateAsset(c.r.assembly(), c.r.o.Stack, fn.LogicalID)
+	if err != nil {
+		return nil, err
+	}
+	opts, _, err := EmulatorOptions(fn, a, c.r.moto, c.r.standIn, env)
+	if err != nil {
+		return nil, err
+	}
+	return localsvc.StartLocal(opts)
+}
+
+// EmulatorOptions are the emulator settings that run fn's deployed code in a
+// as Lambda would: fn's deployed environment, memory and timeout, moto's
+// endpoint and credentials (what Lambda would supply), the stand-in's
+// settings when fn's cache endpoint is standIn (may be nil), and extra on
+// top. The lines say what was adjusted. It fails when a's binary cannot run
+// on this machine or does not match fn's architecture.
+func EmulatorOptions(fn Function, a Asset, moto *localsvc.Moto, standIn *localsvc.Redis, extra map[string]string) (localsvc.RIEOptions, []string, error) {
+	arch := lambdaArchitecture(a.Machine)
+	if !slices.Contains(fn.Architectures, arch) {
+		return localsvc.RIEOptions{}, nil, fmt.Errorf("%s: the asset is built for %s but the deployed function runs on %v", fn.LogicalID, arch, fn.Architectures)
+	}
+	if arch != HostArchitecture() {
+		return localsvc.RIEOptions{}, nil, fmt.Errorf("%s: the asset is built for %s and cannot run here (%s): deploy with -c %s=%s", fn.LogicalID, arch, HostArchitecture(), ArchitectureContext, HostArchitecture())
+	}
+	env := maps.Clone(fn.Env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	for _, kv := range moto.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	var lines []string
+	if standIn != nil && env[contract.EnvCacheEndpoint] == standIn.Addr {
+		// What the stand-in cannot be: it does not check ElastiCache IAM auth
+		// tokens, and its TLS certificate chains to a local CA, which Go's
+		// crypto/x509 reads from SSL_CERT_FILE as it reads Amazon's CAs in Lambda.
+		env[contract.EnvCacheAuth] = contract.CacheAuthNone
+		env["SSL_CERT_FILE"] = standIn.CAFile
+		lines = append(lines, fmt.Sprintf("cache endpoint %s is the stand-in: %s=%s, SSL_CERT_FILE=its CA",
+			standIn.Addr, contract.EnvCacheAuth, contract.CacheAuthNone))
+	}
+	maps.Copy(env, extra)
+	return localsvc.RIEOptions{
+		Bootstrap:    a.Bootstrap,
+		Env:          env,
+		FunctionName: fn.Name,
+		Timeout:      time.Duration(fn.TimeoutSeconds) * time.Second,
+		MemoryMB:     int(fn.MemoryMB),
+	}, lines, nil
 }
 
 func (r *runner) startCache(context.Context) ([]string, error) {

@@ -1,5 +1,5 @@
 // Package localcloud is Lift's local-cloud pipeline, shared by `make demo`
-// (cmd/liftdemo) and the integration test (integ/): it starts moto server as a
+// (internal/cmd/liftdemo) and the integration test (integ/): it starts moto server as a
 // local AWS, runs `cdk bootstrap` and `cdk deploy` of a stack into it, reads
 // the deployed function back through the AWS APIs, finds the deployed asset's
 // bootstrap through the cloud assembly's asset manifest, runs it under the

@@ -44,7 +44,7 @@ func assemblyWithBootstrap(t *testing.T) string {
 
 func TestLocateAsset(t *testing.T) {
 	dir := assemblyWithBootstrap(t)
-	a, err := locateAsset(dir, "Demo", "ApiFunctionAAAA")
+	a, err := LocateAsset(dir, "Demo", "ApiFunctionAAAA")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,14 +65,14 @@ func TestLocateAsset(t *testing.T) {
 		{"Demo", "OrphanFunctionCCCC", "publishes object key nosuch.zip"},
 	}
 	for _, e := range errs {
-		if _, err := locateAsset(dir, e.stack, e.logical); err == nil || !strings.Contains(err.Error(), e.want) {
-			t.Errorf("locateAsset(%s, %s) error = %v, want it to mention %q", e.stack, e.logical, err, e.want)
+		if _, err := LocateAsset(dir, e.stack, e.logical); err == nil || !strings.Contains(err.Error(), e.want) {
+			t.Errorf("LocateAsset(%s, %s) error = %v, want it to mention %q", e.stack, e.logical, err, e.want)
 		}
 	}
 	if err := os.Chmod(filepath.Join(dir, "asset.abc123", "bootstrap"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := locateAsset(dir, "Demo", "ApiFunctionAAAA"); err == nil || !strings.Contains(err.Error(), "not executable") {
+	if _, err := LocateAsset(dir, "Demo", "ApiFunctionAAAA"); err == nil || !strings.Contains(err.Error(), "not executable") {
 		t.Errorf("non-executable bootstrap: error = %v", err)
 	}
 }

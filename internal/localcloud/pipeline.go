@@ -40,7 +40,7 @@ type runner struct {
 	ownsWork bool
 	standIn  *localsvc.Redis // the ElastiCache stand-in, with Options.CacheStandIn
 	moto     *localsvc.Moto
-	cdk      *cdkRunner
+	cdk      *CDK
 	rie      *localsvc.RIE
 	emulated []*localsvc.RIE // started through Cloud.Emulate
 	logical  string          // the function's logical id
@@ -173,7 +173,7 @@ func (r *runner) startMoto(ctx context.Context) ([]string, error) {
 	}
 	r.moto = m
 	r.rep.MotoURL = m.URL
-	if r.cdk, err = newCDKRunner(ctx, r.o.Root, r.work, m, r.o.CommandTimeout); err != nil {
+	if r.cdk, err = NewCDK(ctx, r.o.Root, r.work, m, r.o.CommandTimeout); err != nil {
 		return nil, err
 	}
 	return []string{
@@ -185,7 +185,7 @@ func (r *runner) startMoto(ctx context.Context) ([]string, error) {
 func (r *runner) bootstrap(ctx context.Context) ([]string, error) {
 	env := fmt.Sprintf("aws://%s/%s", localsvc.MotoAccountID, localsvc.MotoRegion)
 	// Run outside the repository: bootstrapping needs no app, so none is synthesized.
-	res, err := r.cdk.run(ctx, r.work, "bootstrap.log", "bootstrap", env, "--no-notices", "--no-color")
+	res, err := r.cdk.Run(ctx, r.work, "bootstrap.log", "bootstrap", env, "--no-notices", "--no-color")
 	r.rep.Bootstrap = res
 	if err != nil {
 		return nil, err
@@ -225,7 +225,7 @@ func (r *runner) deploy(ctx context.Context) ([]string, error) {
 	if !r.appIsAssembly() {
 		args = append(args, "--output", r.assembly())
 	}
-	res, err := r.cdk.run(ctx, r.o.Root, "deploy.log", args...)
+	res, err := r.cdk.Run(ctx, r.o.Root, "deploy.log", args...)
 	r.rep.Deploy = res
 	if err != nil {
 		if strings.Contains(res.Output, "references undefined resource") || strings.Contains(res.Output, "must contain resources") {
@@ -247,7 +247,7 @@ func (r *runner) deploy(ctx context.Context) ([]string, error) {
 }
 
 func (r *runner) readStack(ctx context.Context) ([]string, error) {
-	st, err := readStack(ctx, cloudformation.NewFromConfig(r.moto.AWSConfig()), r.o.Stack)
+	st, err := ReadStack(ctx, cloudformation.NewFromConfig(r.moto.AWSConfig()), r.o.Stack)
 	r.rep.Stack = st
 	if err != nil {
 		return nil, err
@@ -276,7 +276,7 @@ func (r *runner) readFunction(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	r.logical = res.LogicalID
-	f, err := readFunction(ctx, lambda.NewFromConfig(r.moto.AWSConfig()), res.PhysicalID)
+	f, err := ReadFunction(ctx, lambda.NewFromConfig(r.moto.AWSConfig()), res.PhysicalID)
 	f.LogicalID = r.logical
 	r.rep.Function = f
 	if err != nil {
@@ -293,7 +293,7 @@ func (r *runner) readFunction(ctx context.Context) ([]string, error) {
 }
 
 func (r *runner) findAsset(context.Context) ([]string, error) {
-	a, err := locateAsset(r.assembly(), r.o.Stack, r.logical)
+	a, err := LocateAsset(r.assembly(), r.o.Stack, r.logical)
 	r.rep.Asset = a
 	if err != nil {
 		return nil, err

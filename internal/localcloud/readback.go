@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 )
 
-// readStack describes the stack: status, outputs and resources.
-func readStack(ctx context.Context, cfn *cloudformation.Client, name string) (Stack, error) {
+// ReadStack describes the stack: status, outputs and resources.
+func ReadStack(ctx context.Context, cfn *cloudformation.Client, name string) (Stack, error) {
 	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
 	if err != nil {
 		return Stack{}, fmt.Errorf("cloudformation DescribeStacks %s: %w", name, err)
@@ -79,8 +79,8 @@ func functionResource(st Stack, output, templateRef string) (Resource, error) {
 
 var errNoFunction = errors.New("function not found")
 
-// readFunction reads the function's configuration back from Lambda.
-func readFunction(ctx context.Context, lc *lambda.Client, name string) (Function, error) {
+// ReadFunction reads the function's configuration back from Lambda.
+func ReadFunction(ctx context.Context, lc *lambda.Client, name string) (Function, error) {
 	c, err := lc.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
 	if err != nil {
 		return Function{}, fmt.Errorf("lambda GetFunctionConfiguration %s: %w", name, err)

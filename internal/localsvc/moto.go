@@ -48,6 +48,8 @@ type MotoOptions struct {
 	// stands in for ElastiCache: a deployed AWS::ElastiCache::ServerlessCache
 	// reports it as its endpoint. Empty: such a stack fails to deploy, saying so.
 	CacheEndpoint string
+	// LogFile, when set, receives moto's output (see RIEOptions.LogFile).
+	LogFile string
 }
 
 // StartMoto starts moto_server on a free loopback port, with dir as its
@@ -76,7 +78,7 @@ func StartMoto(root, dir string, opts MotoOptions) (*Moto, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := startProcess("moto_server", python, []string{launcher, "-H", "127.0.0.1", "-p", strconv.Itoa(port)}, env, dir)
+		p, err := startProcess("moto_server", python, []string{launcher, "-H", "127.0.0.1", "-p", strconv.Itoa(port)}, env, dir, opts.LogFile)
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +88,7 @@ func StartMoto(root, dir string, opts MotoOptions) (*Moto, error) {
 			return m, nil
 		}
 		p.kill()
-		lastErr, lastLogs = fmt.Errorf("attempt %d: %w", attempt+1, err), p.logs.String()
+		lastErr, lastLogs = fmt.Errorf("attempt %d: %w", attempt+1, err), p.output()
 		if !errors.Is(err, errExitedEarly) {
 			break // not a port race: another try would fail the same way
 		}
@@ -120,11 +122,15 @@ func (m *Moto) LocalhostURL() string { return fmt.Sprintf("http://localhost:%d",
 // AWSConfig returns an SDK configuration that talks to this server only:
 // region us-east-1, static test credentials, every service at URL. It is built
 // by hand so the host's AWS profile variables and files play no part.
-func (m *Moto) AWSConfig() aws.Config {
+func (m *Moto) AWSConfig() aws.Config { return AWSConfigAt(m.URL) }
+
+// AWSConfigAt is Moto.AWSConfig for a moto server at url that another
+// process started (lift local up).
+func AWSConfigAt(url string) aws.Config {
 	return aws.Config{
 		Region:       MotoRegion,
 		Credentials:  aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(MotoAccessKey, MotoSecretKey, "")),
-		BaseEndpoint: aws.String(m.URL),
+		BaseEndpoint: aws.String(url),
 	}
 }
 
@@ -139,8 +145,11 @@ func (m *Moto) Env() []string {
 	}
 }
 
+// Pid is moto's process id.
+func (m *Moto) Pid() int { return m.proc.pid() }
+
 // Logs returns moto's output so far.
-func (m *Moto) Logs() string { return m.proc.logs.String() }
+func (m *Moto) Logs() string { return m.proc.output() }
 
 // Close stops the server (SIGTERM, then SIGKILL after 3 s). Safe to repeat.
 func (m *Moto) Close() { m.proc.stop(3 * time.Second) }

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -39,20 +42,32 @@ func (b *logBuffer) String() string {
 // process is a child started in its own process group, so that it and
 // everything it starts (RIE's runtime, say) can be killed together.
 type process struct {
-	name string
-	cmd  *exec.Cmd
-	logs *logBuffer
-	done chan struct{} // closed when the process has exited
-	err  error         // exit error, valid after done
+	name    string
+	cmd     *exec.Cmd
+	logs    *logBuffer
+	logFile string        // when set, the output goes here instead of logs
+	done    chan struct{} // closed when the process has exited
+	err     error         // exit error, valid after done
 }
 
-func startProcess(name, bin string, args, env []string, dir string) (*process, error) {
-	p := &process{name: name, logs: &logBuffer{}, done: make(chan struct{})}
+// startProcess starts bin. Its output goes to logFile (appended) when that
+// is set: a file, not a pipe, so the process can outlive this one (lift
+// local up); otherwise to a buffer Logs reads.
+func startProcess(name, bin string, args, env []string, dir, logFile string) (*process, error) {
+	p := &process{name: name, logs: &logBuffer{}, logFile: logFile, done: make(chan struct{})}
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
 	cmd.Dir = dir
 	cmd.Stdout = p.logs
 	cmd.Stderr = p.logs
+	if logFile != "" {
+		f, err := os.OpenFile(logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("start %s: log file: %w", name, err)
+		}
+		defer f.Close() // the child holds its own descriptor
+		cmd.Stdout, cmd.Stderr = f, f
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// Bound the wait for output copying: a grandchild that outlives the
 	// group could otherwise hold the pipe open forever.
@@ -67,6 +82,21 @@ func startProcess(name, bin string, args, env []string, dir string) (*process, e
 	}()
 	return p, nil
 }
+
+// output returns what the process wrote so far (the newest maxLogBytes).
+func (p *process) output() string {
+	if p.logFile == "" {
+		return p.logs.String()
+	}
+	b, err := os.ReadFile(p.logFile)
+	if err != nil {
+		return fmt.Sprintf("(log %s: %v)", p.logFile, err)
+	}
+	return string(b[max(0, len(b)-maxLogBytes):])
+}
+
+// pid is the process id (the leader of its process group).
+func (p *process) pid() int { return p.cmd.Process.Pid }
 
 func (p *process) exited() bool {
 	select {
@@ -146,6 +176,55 @@ func (p *process) waitReady(timeout time.Duration, probe func() error) error {
 }
 
 var errExitedEarly = errors.New("process exited")
+
+// startReady runs start (which picks fresh ports and starts a process) until
+// the process answers probe, retrying startAttempts times past port races.
+func startReady(what string, timeout time.Duration, start func() (*process, func() error, error)) (*process, error) {
+	var lastErr error
+	var lastLogs string
+	for attempt := range startAttempts {
+		p, probe, err := start()
+		if err != nil {
+			return nil, err
+		}
+		err = p.waitReady(timeout, probe)
+		if err == nil {
+			return p, nil
+		}
+		p.kill()
+		lastErr, lastLogs = fmt.Errorf("attempt %d: %w", attempt+1, err), p.output()
+		if !errors.Is(err, errExitedEarly) {
+			break // not a port race: another try would fail the same way
+		}
+	}
+	return nil, withLog(what, lastErr, lastLogs)
+}
+
+// dialProbe succeeds once addr accepts TCP connections.
+func dialProbe(addr string) func() error {
+	return func() error {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			return err
+		}
+		return c.Close()
+	}
+}
+
+// executable resolves a handler binary's path and checks it can be run.
+func executable(prop, path string) (string, error) {
+	if path == "" {
+		return "", fmt.Errorf("%s is empty: pass the handler executable (named bootstrap)", prop)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("%s %q: %w", prop, path, err)
+	}
+	if fi, err := os.Stat(abs); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+		return "", fmt.Errorf("%s %q is not an executable file (%v)", prop, path, err)
+	}
+	return abs, nil
+}
 
 // startAttempts is how often a service start is tried with fresh ports, to
 // get past another process taking a port between freePort and the bind.

@@ -25,6 +25,8 @@ type RedisOptions struct {
 	Cluster bool
 	// Password, when set, is required with AUTH (requirepass).
 	Password string
+	// LogFile, when set, receives the server's output (see RIEOptions.LogFile).
+	LogFile string
 }
 
 // Redis is a redis-server or valkey-server process on loopback. Data is not
@@ -133,7 +135,7 @@ func redisArgs(o RedisOptions, dir string, port, busPort int, certs *testCerts) 
 
 // start runs the server with r.args and waits until it is ready.
 func (r *Redis) start() error {
-	p, err := startProcess(r.Options.Binary, r.bin, r.args, os.Environ(), r.dir)
+	p, err := startProcess(r.Options.Binary, r.bin, r.args, os.Environ(), r.dir, r.Options.LogFile)
 	if err != nil {
 		return err
 	}
@@ -263,5 +265,12 @@ func (r *Redis) Logs() string {
 	if r.proc == nil {
 		return ""
 	}
-	return r.proc.logs.String()
+	return r.proc.output()
+}
+
+// Pid is the server's process id (of its latest Start).
+func (r *Redis) Pid() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.proc.pid()
 }

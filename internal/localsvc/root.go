@@ -24,7 +24,7 @@ func FindRoot() (string, error) {
 		return "", fmt.Errorf("working directory: %w", err)
 	}
 	for {
-		if mod, err := modulePathOf(filepath.Join(dir, "go.mod")); err == nil && mod == ModulePath {
+		if mod, err := ModulePathOf(filepath.Join(dir, "go.mod")); err == nil && mod == ModulePath {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
@@ -35,7 +35,8 @@ func FindRoot() (string, error) {
 	}
 }
 
-func modulePathOf(goMod string) (string, error) {
+// ModulePathOf returns the module path a go.mod declares.
+func ModulePathOf(goMod string) (string, error) {
 	f, err := os.Open(goMod)
 	if err != nil {
 		return "", err

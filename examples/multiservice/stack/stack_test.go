@@ -39,8 +39,7 @@ func TestStack(t *testing.T) {
 	t.Run("golden", func(t *testing.T) {
 		cdktest.Golden(t, filepath.Join("..", "testdata", stack.StackName+".template.json"), normalizeVersionIDs(raw))
 	})
-	cdktest.Compliance(t, m.Stack, cdktest.Ignored{Rule: "W3005",
-		Reason: "aws-cdk-lib's Function adds DependsOn on its execution role next to the Role GetAtt: redundant, harmless"})
+	cdktest.Compliance(t, m.Stack)
 	tpl := parse(t, raw)
 	// id is the logical id of c's CloudFormation resource, through L2 wrappers.
 	id := func(c constructs.IConstruct) string {

@@ -1,4 +1,4 @@
-package testsvc
+package localsvc
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
+	"time"
 )
 
 // LambdaRoutes maps what a caller names in an Invoke call — a function name or
@@ -35,7 +35,7 @@ type Invocation struct {
 	Payload, Response []byte
 }
 
-// LambdaRouterServer plays the Lambda Invoke API on 127.0.0.1: it answers
+// LambdaRouter plays the Lambda Invoke API on 127.0.0.1: it answers
 // POST /2015-03-31/functions/{name}/invocations by running the invocation on
 // an idle RIE instance of the named function. Point an SDK at it with
 // AWS_ENDPOINT_URL_LAMBDA=URL.
@@ -48,14 +48,28 @@ type Invocation struct {
 // X-Amzn-ErrorType, JSON body), so SDK callers see the typed errors they
 // would in AWS, and a handler's error or a runtime that exited is a 200 with
 // X-Amz-Function-Error: Unhandled, as Lambda answers (RIE sets no such header).
-type LambdaRouterServer struct {
-	URL string // http://127.0.0.1:PORT
+// With LogType Tail, the answer carries the invocation's log lines in
+// X-Amz-Log-Result, as Lambda's does, when the instance logs to a file.
+type LambdaRouter struct {
+	URL string // http://127.0.0.1:PORT, once Listen has run
 
+	opts   LambdaRouterOptions
 	client *http.Client
+	srv    *http.Server
 	mu     sync.Mutex
 	routes map[string]*route
 	calls  []Invocation
 	other  []string // requests that were not an Invoke call
+}
+
+// LambdaRouterOptions configures a LambdaRouter beyond its routes.
+type LambdaRouterOptions struct {
+	// LogFiles maps an RIE invocation URL to the file its output goes to
+	// (RIEOptions.LogFile), for LogType Tail.
+	LogFiles map[string]string
+	// Fallback serves every request that is not an Invoke call (moto's
+	// endpoint, say); nil answers UnknownOperationException.
+	Fallback http.Handler
 }
 
 type route struct {
@@ -66,39 +80,52 @@ type route struct {
 const (
 	invokePath   = "/2015-03-31/functions/"
 	invokeSuffix = "/invocations"
+	// maxRecorded bounds the calls a long-running router remembers.
+	maxRecorded = 10000
 )
 
-// LambdaRouter starts a router for routes on a free loopback port and stops
-// it when the test ends. A route without URLs fails the test.
-func LambdaRouter(t testing.TB, routes LambdaRoutes) *LambdaRouterServer {
-	t.Helper()
-	r := &LambdaRouterServer{client: &http.Client{}, routes: map[string]*route{}}
+// NewLambdaRouter returns a router for routes; Listen serves it.
+func NewLambdaRouter(routes LambdaRoutes, opts LambdaRouterOptions) (*LambdaRouter, error) {
+	r := &LambdaRouter{opts: opts, client: &http.Client{}, routes: map[string]*route{}}
 	for name, urls := range routes {
 		if name == "" || len(urls) == 0 {
-			t.Fatalf("testsvc: LambdaRouter route %q -> %v: want a function name or ARN and at least one RIE URL", name, urls)
+			return nil, fmt.Errorf("lambda router: route %q -> %v: want a function name or ARN and at least one RIE URL", name, urls)
 		}
 		r.routes[name] = &route{urls: append([]string(nil), urls...), busy: make([]bool, len(urls))}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return r, nil
+}
+
+// Listen serves the router on addr (a loopback host:port; port 0 picks a
+// free one) until Close.
+func (r *LambdaRouter) Listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		t.Fatalf("testsvc: LambdaRouter: listen on loopback: %v", err)
+		return fmt.Errorf("lambda router: listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: r}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = r.srv.Serve(ln) }()
 	r.URL = "http://" + ln.Addr().String()
-	return r
+	return nil
+}
+
+// Close stops serving.
+func (r *LambdaRouter) Close() error {
+	if r.srv == nil {
+		return nil
+	}
+	return r.srv.Close()
 }
 
 // Invocations returns every Invoke call answered so far, in arrival order.
-func (r *LambdaRouterServer) Invocations() []Invocation {
+func (r *LambdaRouter) Invocations() []Invocation {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]Invocation(nil), r.calls...)
 }
 
 // Asked returns the function of every Invoke call so far, in arrival order.
-func (r *LambdaRouterServer) Asked() []string {
+func (r *LambdaRouter) Asked() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := make([]string, len(r.calls))
@@ -110,26 +137,33 @@ func (r *LambdaRouterServer) Asked() []string {
 
 // Unrouted returns "METHOD URL" of every request that was not an Invoke call.
 // Calls to unknown functions are Invocations with ResourceNotFoundException.
-func (r *LambdaRouterServer) Unrouted() []string {
+func (r *LambdaRouter) Unrouted() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.other...)
 }
 
-func (r *LambdaRouterServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+func (r *LambdaRouter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	name, ok := invokedFunction(req)
 	if !ok {
 		r.mu.Lock()
 		r.other = append(r.other, req.Method+" "+req.URL.String())
 		r.mu.Unlock()
+		if r.opts.Fallback != nil {
+			r.opts.Fallback.ServeHTTP(w, req)
+			return
+		}
 		lambdaError(w, http.StatusNotFound, "UnknownOperationException",
-			"testsvc router: only Invoke (POST "+invokePath+"{name}"+invokeSuffix+") is served")
+			"lambda router: only Invoke (POST "+invokePath+"{name}"+invokeSuffix+") is served")
 		return
 	}
 	payload, err := io.ReadAll(req.Body)
 	call := Invocation{Function: name, Instance: -1, Payload: payload}
 	defer func() {
 		r.mu.Lock()
+		if len(r.calls) == maxRecorded {
+			r.calls = r.calls[1:]
+		}
 		r.calls = append(r.calls, call)
 		r.mu.Unlock()
 	}()
@@ -145,7 +179,7 @@ func (r *LambdaRouterServer) ServeHTTP(w http.ResponseWriter, req *http.Request)
 	case "", "RequestResponse":
 	default:
 		fail(http.StatusBadRequest, "InvalidParameterValueException",
-			"testsvc router: invocation type "+typ+" is not emulated; only RequestResponse")
+			"lambda router: invocation type "+typ+" is not emulated; only RequestResponse")
 		return
 	}
 	rt, i, known := r.acquire(name)
@@ -159,16 +193,20 @@ func (r *LambdaRouterServer) ServeHTTP(w http.ResponseWriter, req *http.Request)
 		return
 	}
 	call.Instance = i
+	tail := r.startTail(req, rt.urls[i])
 	resp, err := r.client.Post(rt.urls[i], "application/json", bytes.NewReader(payload))
 	var out []byte
 	if err == nil {
 		out, err = io.ReadAll(resp.Body)
 		resp.Body.Close()
 	}
+	if tail != nil {
+		w.Header().Set("X-Amz-Log-Result", tail.result())
+	}
 	r.release(rt, i)
 	if err != nil {
 		fail(http.StatusInternalServerError, "ServiceException",
-			fmt.Sprintf("testsvc router: RIE instance %d of %s (%s): %v", i, name, rt.urls[i], err))
+			fmt.Sprintf("lambda router: RIE instance %d of %s (%s): %v", i, name, rt.urls[i], err))
 		return
 	}
 	status := resp.StatusCode
@@ -236,7 +274,7 @@ func invokedFunction(req *http.Request) (string, bool) {
 }
 
 // acquire marks the first idle instance of name busy: -1 when all are busy.
-func (r *LambdaRouterServer) acquire(name string) (*route, int, bool) {
+func (r *LambdaRouter) acquire(name string) (*route, int, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rt, ok := r.routes[name]
@@ -252,7 +290,7 @@ func (r *LambdaRouterServer) acquire(name string) (*route, int, bool) {
 	return rt, -1, true
 }
 
-func (r *LambdaRouterServer) release(rt *route, i int) {
+func (r *LambdaRouter) release(rt *route, i int) {
 	r.mu.Lock()
 	rt.busy[i] = false
 	r.mu.Unlock()

@@ -1,4 +1,4 @@
-package testsvc
+package localsvc
 
 import (
 	"net/http"

@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/spf13/cobra"
+
+	"github.com/liftcdk/lift/internal/contract"
+)
+
+// result is one invocation, as lift invoke prints it.
+type result struct {
+	Service       string          `json:"service"`
+	Function      string          `json:"function"`
+	StatusCode    int32           `json:"statusCode"`
+	FunctionError string          `json:"functionError,omitempty"`
+	Response      json.RawMessage `json:"response"`
+	// DurationMs is the round trip; FunctionMs the function's own duration
+	// from its REPORT line (0 when the log tail had none).
+	DurationMs float64 `json:"durationMs"`
+	FunctionMs float64 `json:"functionMs,omitempty"`
+	ColdStart  bool    `json:"coldStart"`
+	LogTail    string  `json:"logTail,omitempty"`
+}
+
+var (
+	reportDuration = regexp.MustCompile(`REPORT RequestId: \S+.*?\tDuration: ([0-9.]+) ms`)
+	// Lift's runtime writes a ColdStart metric on a cold start; Lambda's
+	// REPORT line has an Init Duration then.
+	coldStartEMF = regexp.MustCompile(`"ColdStart":\s*1\b`)
+)
+
+// invoke sends payload to t's alias; with tail the log tail is asked for
+// and read for the function's duration and the cold start.
+func (t target) invoke(ctx context.Context, payload []byte, tail bool) (result, error) {
+	in := &lambda.InvokeInput{FunctionName: aws.String(t.Function), Qualifier: aws.String(t.Qualifier), Payload: payload}
+	if tail {
+		in.LogType = types.LogTypeTail
+	}
+	start := time.Now()
+	out, err := t.client.Invoke(ctx, in)
+	r := result{Service: t.Service, Function: t.Function + ":" + t.Qualifier, DurationMs: ms(time.Since(start))}
+	if err != nil {
+		return r, fmt.Errorf("invoke %s: %w", r.Function, err)
+	}
+	r.StatusCode, r.FunctionError = out.StatusCode, aws.ToString(out.FunctionError)
+	r.Response = json.RawMessage(out.Payload)
+	if !json.Valid(out.Payload) {
+		r.Response, _ = json.Marshal(string(out.Payload)) // a string cannot fail to marshal
+	}
+	if out.LogResult != nil {
+		b, err := base64.StdEncoding.DecodeString(*out.LogResult)
+		if err == nil {
+			r.LogTail = string(b)
+		}
+		if m := reportDuration.FindStringSubmatch(r.LogTail); m != nil {
+			r.FunctionMs, _ = strconv.ParseFloat(m[1], 64)
+		}
+		r.ColdStart = coldStartEMF.MatchString(r.LogTail) || strings.Contains(r.LogTail, "Init Duration")
+	}
+	return r, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// eventFlags choose what to send: a file, stdin, or a control event.
+type eventFlags struct {
+	file           string
+	warmup, health bool
+	token          string
+}
+
+func (e *eventFlags) flags(c *cobra.Command, control bool) {
+	c.Flags().StringVar(&e.file, "event", "", "the event: a JSON file, or - for stdin (default: {})")
+	if control {
+		c.Flags().BoolVar(&e.warmup, "warmup", false, `send a warm-up event {"lift":"warmup"}`)
+		c.Flags().BoolVar(&e.health, "health", false, `send a health event {"lift":"health"}`)
+		c.MarkFlagsMutuallyExclusive("event", "warmup", "health")
+	}
+	c.Flags().StringVar(&e.token, "token", os.Getenv("LIFT_CONTROL_TOKEN"), "control token for warm-up and health events (default: $LIFT_CONTROL_TOKEN)")
+	_ = c.MarkFlagFilename("event", "json")
+}
+
+func (e *eventFlags) payload(stdin io.Reader) ([]byte, error) {
+	switch {
+	case e.warmup:
+		return controlEvent(contract.ControlWarmup, e.token), nil
+	case e.health:
+		return controlEvent(contract.ControlHealth, e.token), nil
+	case e.file == "":
+		return []byte("{}"), nil
+	}
+	var b []byte
+	var err error
+	if e.file == "-" {
+		b, err = io.ReadAll(io.LimitReader(stdin, 6<<20+1))
+	} else {
+		b, err = os.ReadFile(e.file)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--event: %w", err)
+	}
+	if len(b) > 6<<20 {
+		return nil, usage("--event %s: larger than Lambda's 6 MB synchronous payload limit", e.file)
+	}
+	if !json.Valid(b) {
+		return nil, usage("--event %s: not valid JSON", e.file)
+	}
+	return b, nil
+}
+
+func controlEvent(kind, token string) []byte {
+	b, _ := json.Marshal(contract.HealthEvent{Lift: kind, Token: token}) // same shape for both; cannot fail
+	return b
+}
+
+func newInvokeCmd(s *streams) *cobra.Command {
+	var w where
+	var ev eventFlags
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "invoke SERVICE",
+		Short: "Invoke a service's live alias, locally or in a deployed stack",
+		Long: `invoke sends one event to the service's function through its live alias: in
+the local cloud of the app in this folder (default), or in a deployed stack
+(--stack, with the AWS SDK's usual credentials, --profile and --region).
+
+The function's answer goes to stdout; the round trip, the function's own
+duration (its REPORT line), whether this was a cold start and the log tail go
+to stderr. --json prints all of it as one JSON object on stdout. Exits 1 when
+the function answered with an error.`,
+		Example: `  lift invoke shop --event events/hello.json
+  echo '{"rawPath":"/hello"}' | lift invoke shop --event -
+  lift invoke shop --warmup
+  lift invoke shop --stack Shop --profile prod --region eu-west-1 --event events/hello.json
+  lift invoke shop --health --json | jq .response.status`,
+		Args: exactArgs(1, "the service name"),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return localServices(), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			t, payload, err := w.resolveWith(c.Context(), args[0], &ev, s.in)
+			if err != nil {
+				return err
+			}
+			r, err := t.invoke(c.Context(), payload, true)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := writeJSON(s.out, r); err != nil {
+					return err
+				}
+			} else {
+				printResult(s, r)
+			}
+			if r.FunctionError != "" {
+				return failed("%s answered with a function error (%s)", r.Function, r.FunctionError)
+			}
+			return nil
+		},
+	}
+	w.flags(c)
+	ev.flags(c, true)
+	c.Flags().BoolVar(&asJSON, "json", false, "print the answer, durations, cold start and log tail as JSON")
+	return c
+}
+
+func printResult(s *streams, r result) {
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, r.Response, "", "  ") != nil {
+		pretty.Write(r.Response)
+	}
+	fmt.Fprintln(s.out, pretty.String())
+	fmt.Fprintf(s.errOut, "\n%s: round trip %.1f ms", r.Function, r.DurationMs)
+	if r.FunctionMs > 0 {
+		fmt.Fprintf(s.errOut, ", function %.2f ms", r.FunctionMs)
+	}
+	fmt.Fprintf(s.errOut, ", cold start: %v", r.ColdStart)
+	if r.FunctionError != "" {
+		fmt.Fprintf(s.errOut, ", function error: %s", r.FunctionError)
+	}
+	fmt.Fprintln(s.errOut)
+	if r.LogTail != "" {
+		fmt.Fprintf(s.errOut, "--- log tail ---\n%s", r.LogTail)
+		if !strings.HasSuffix(r.LogTail, "\n") {
+			fmt.Fprintln(s.errOut)
+		}
+	}
+}
+
+// localServices lists the services of the local cloud here, for completion.
+func localServices() []string {
+	ts, err := (&where{}).resolveLocal(nil)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.Service)
+	}
+	return out
+}
