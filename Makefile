@@ -34,6 +34,10 @@ setup: ## install pinned tools: Node 22 + cdk (npm ci), aws-lambda-rie, redis/va
 
 test: setup lint test-race test-cdk test-integ ## everything CI runs
 
+# A test whose tool is missing skips on its own (one line saying how to get the
+# tool); under `make test`, which installs them all, it fails instead.
+test: export LIFT_REQUIRE_SERVICES := 1
+
 vet: ## go vet the whole module
 	$(GO) vet ./...
 
@@ -57,13 +61,14 @@ golden: setup ## regenerate golden templates
 
 bench: setup ## benchmarks (compare each against its named baseline in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout $(TEST_TIMEOUT) $(BENCH_PKGS)
-	$(GO) run ./bench/compare -runs 9
+	$(GO) run ./internal/cmd/bench/compare -runs 9
 
-lint: setup ## gofmt, go vet and staticcheck (pinned in tools/lint/go.mod)
+lint: setup ## gofmt, go vet, staticcheck (pinned in tools/lint/go.mod) and pyflakes3 on the Python files
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	  if [[ -n "$$out" ]]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	staticcheck ./...
+	pyflakes3 $$(git ls-files '*.py')
 
 fmt: ## gofmt -w the tracked Go files
 	gofmt -w $$(git ls-files '*.go')
@@ -73,4 +78,4 @@ clean: ## remove build outputs (keeps installed tools)
 
 .PHONY: synth-scale
 synth-scale: setup ## cdk synth time and peak memory of generated 1/10/30-service apps (SYNTHSCALE_FLAGS="-cold=false -o f.md")
-	$(GO) run ./bench/synthscale $(SYNTHSCALE_FLAGS)
+	$(GO) run ./internal/cmd/bench/synthscale $(SYNTHSCALE_FLAGS)

@@ -31,3 +31,16 @@ func Example_services() {
 
 	app.Synth(nil)
 }
+
+// Example_appHelpers is the app-helpers snippet of constructs.md (section gofunction).
+func Example_appHelpers() {
+	app := awscdk.NewApp(nil)
+	arch, err := gofunction.ArchitectureFromContext(app)
+	if err != nil {
+		panic(err)
+	}
+	stack := awscdk.NewStack(app, jsii.String("Shop"), &awscdk.StackProps{Env: gofunction.EnvironmentFromCLI()})
+	gofunction.New(stack, jsii.String("Api"), &gofunction.Props{Entry: jsii.String("cmd/api"), Architecture: arch})
+
+	app.Synth(nil)
+}

@@ -7,12 +7,12 @@ package docs_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -81,11 +81,13 @@ func Example_healthReport() {
 	}
 	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-1"})
 	out, err := h.Invoke(ctx, []byte(`{"lift":"health"}`))
-	fmt.Println(err)
-	fmt.Println(strings.HasPrefix(string(out), `{"status":"warn"`))
+	var report health.Response
+	if err == nil {
+		err = json.Unmarshal(out, &report)
+	}
+	fmt.Println(err, report.Status == health.StatusWarn, report.Checks["cache"][0].Status)
 	// Output:
-	// <nil>
-	// true
+	// <nil> true warn
 }
 
 // Example_cacheFromEnv builds the tiers the CDK app configured, once at init.

@@ -19,7 +19,7 @@ import (
 // runs the deployed bootstrap under the emulator with the deployed
 // configuration and checks every step: the same pipeline as `make demo`.
 func TestQuickstartLocalCloud(t *testing.T) {
-	// Fail with "run make setup" rather than midway when a tool is missing.
+	// Check the tools first, so a missing one ends the test here (testsvc.Missing), not midway.
 	for _, tool := range []string{"cdk", "node", "moto_server", "aws-lambda-rie"} {
 		testsvc.Tool(t, tool)
 	}

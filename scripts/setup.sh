@@ -3,7 +3,8 @@
 #   - Node 22 and the CDK CLI, pinned in package.json / package-lock.json (npm ci)
 #   - the Lambda Runtime Interface Emulator (tools/go.mod) and staticcheck
 #     (tools/lint/go.mod), pinned, into .tools/bin
-#   - redis-server and valkey-server from Debian (valkey from bookworm-backports)
+#   - redis-server and valkey-server from Debian (valkey from bookworm-backports),
+#     and pyflakes3, the Python linter `make lint` runs on internal/localsvc/motocfn
 #   - checks for the preinstalled Python tools: moto_server, cfn-lint, aws
 # Idempotent: each step is skipped when its pinned result is already in place.
 set -euo pipefail
@@ -61,12 +62,13 @@ install_tools() {
 install_tools tools aws-lambda-rie
 install_tools tools/lint staticcheck
 
-# --- redis-server / valkey-server (Debian packages) ----------------------------
+# --- redis-server / valkey-server / pyflakes3 (Debian packages) ----------------
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v valkey-server >/dev/null || need+=(valkey-server)
+command -v pyflakes3 >/dev/null || need+=(pyflakes3)
 if [[ ${#need[@]} -eq 0 ]]; then
-  say "redis-server $(redis-server --version | sed -E 's/.* v=([^ ]+).*/\1/'), valkey-server $(valkey-server --version | sed -E 's/.* v=([^ ]+).*/\1/'): installed"
+  say "redis-server $(redis-server --version | sed -E 's/.* v=([^ ]+).*/\1/'), valkey-server $(valkey-server --version | sed -E 's/.* v=([^ ]+).*/\1/'), pyflakes3 $(pyflakes3 --version | cut -d' ' -f1): installed"
 else
   command -v apt-get >/dev/null || die "missing ${need[*]} and no apt-get: install Redis >= 7 and Valkey >= 8 (both with TLS) yourself"
   sudo=()
@@ -88,6 +90,9 @@ else
   if [[ " ${need[*]} " == *" redis-server "* ]]; then
     apt_get install --no-install-recommends redis-server
   fi
+  if [[ " ${need[*]} " == *" pyflakes3 "* ]]; then
+    apt_get install --no-install-recommends pyflakes3
+  fi
   if [[ " ${need[*]} " == *" valkey-server "* ]]; then
     # Debian 12 ships Valkey only in bookworm-backports; newer releases have it in main.
     if ! apt-cache show valkey-server >/dev/null 2>&1; then
@@ -105,10 +110,10 @@ else
       apt_get install --no-install-recommends valkey-server
     fi
   fi
-  for b in redis-server valkey-server; do
+  for b in "${need[@]}"; do
     command -v "$b" >/dev/null || die "$b still missing after apt-get install"
   done
-  say "installed redis-server and valkey-server"
+  say "installed ${need[*]}"
 fi
 
 # --- Preinstalled Python tools -------------------------------------------------
@@ -119,7 +124,7 @@ done
 if [[ ${#missing[@]} -gt 0 ]]; then
   die "missing ${missing[*]}: install them with pip (pip install 'moto[server]==5.2.1' cfn-lint==1.51.0 awscli); PyPI is not reachable from here, so they must come with the machine image"
 fi
-# The local cloud runs moto through internal/localsvc/motocfn.py with python3,
+# The local cloud runs moto through internal/localsvc/motocfn with python3,
 # which extends moto's CloudFormation and so needs this exact moto.
 moto_version="$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null || true)"
 [[ "$moto_version" == "5.2.1" ]] || die "python3 imports moto '${moto_version:-none}', the local cloud needs moto 5.2.1 (pip install 'moto[server]==5.2.1' for the python3 on PATH)"

@@ -1,7 +1,8 @@
 // Command lift-warmer is the warmer Lambda that constructs/prewarm deploys, one
 // per stack. Its EventBridge Scheduler schedule delivers a
-// contract.WarmerInput; it warms every target (see runtime/warmer), emits the
-// per-target metrics as EMF and returns the contract.WarmerReport.
+// warmer.Input; it warms every target (see runtime/warmer), sending each
+// target's control token in its warm-up events, emits the per-target metrics
+// as EMF and returns the warmer.Report.
 //
 // It uses aws-lambda-go directly, not lift.Start: the warmer is not a Lift
 // service, answers no control events and runs no user hooks. It builds the
@@ -20,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 
-	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/runtime/warmer"
 )
 
@@ -47,7 +47,7 @@ type handler struct {
 
 // handle warms the targets. A shortfall is a metric, not an error; refused
 // targets (a bad input) fail the invocation so that its Errors metric shows it.
-func (h *handler) handle(ctx context.Context, in contract.WarmerInput) (contract.WarmerReport, error) {
+func (h *handler) handle(ctx context.Context, in warmer.Input) (warmer.Report, error) {
 	report, err := h.warmer.Run(ctx, in)
 	h.logger.LogAttrs(ctx, slog.LevelInfo, "warmer report", slog.Any("report", report))
 	return report, err

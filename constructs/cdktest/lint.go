@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/liftcdk/lift/internal/testsvc"
 )
 
 // Ignored is a cfn-lint rule a caller ignores, with the reason (required).
@@ -24,14 +26,11 @@ var DefaultIgnored = []Ignored{{
 }}
 
 // CfnLint runs cfn-lint on the template and fails the test on any finding
-// (error, warning or informational) not listed in DefaultIgnored or ignore. cfn-lint must be
-// installed; a missing cfn-lint fails the test, it never skips it.
+// (error, warning or informational) not listed in DefaultIgnored or ignore. A missing
+// cfn-lint ends the test through testsvc.Missing (a skip, or a failure in CI).
 func CfnLint(t testing.TB, templateJSON []byte, ignore ...Ignored) {
 	t.Helper()
-	bin, err := exec.LookPath("cfn-lint")
-	if err != nil {
-		t.Fatalf("cdktest: cfn-lint not found on PATH (%v): run `make setup` (it is a Python tool: pip install cfn-lint)", err)
-	}
+	bin := testsvc.Tool(t, "cfn-lint")
 	path := filepath.Join(t.TempDir(), "template.json")
 	if err := os.WriteFile(path, templateJSON, 0o644); err != nil {
 		t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 
 	"github.com/liftcdk/lift/constructs/cdktest"
 	"github.com/liftcdk/lift/constructs/gofunction"
-	"github.com/liftcdk/lift/internal/contract"
 )
 
 // TestElastiCacheExample synthesizes the example as `cdk synth` would (the
@@ -52,9 +51,9 @@ func TestElastiCacheExample(t *testing.T) {
 		}
 		env := props["Environment"].(map[string]any)["Variables"].(map[string]any)
 		for k, v := range map[string]string{
-			contract.EnvCacheKind: contract.CacheKindValkey, contract.EnvCacheAuth: contract.CacheAuthIAM,
-			contract.EnvCacheServerless: "true", contract.EnvCacheCluster: "true", contract.EnvCacheTLS: "true",
-			contract.EnvCacheName: ex.Cache.CacheName(), contract.EnvService: "elasticache-example",
+			"LIFT_CACHE_KIND": "valkey", "LIFT_CACHE_AUTH": "iam",
+			"LIFT_CACHE_SERVERLESS": "true", "LIFT_CACHE_CLUSTER": "true", "LIFT_CACHE_TLS": "true",
+			"LIFT_CACHE_NAME": ex.Cache.CacheName(), "LIFT_SERVICE": "elasticache-example",
 		} {
 			if env[k] != v {
 				t.Errorf("%s = %v, want %q", k, env[k], v)

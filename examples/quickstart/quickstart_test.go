@@ -14,7 +14,6 @@ import (
 	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/constructs/monitoring"
 	"github.com/liftcdk/lift/constructs/service"
-	"github.com/liftcdk/lift/internal/contract"
 )
 
 // moduleRoot is the repository root, where cdk.json is and `cdk synth` runs.
@@ -69,7 +68,7 @@ func TestQuickstart(t *testing.T) {
 			"MemorySize":    256,
 			"Timeout":       10,
 			"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
-				contract.EnvService: "quickstart", contract.EnvLogLevel: "info", contract.EnvCacheKind: contract.CacheKindDynamoDB,
+				"LIFT_SERVICE": "quickstart", "LIFT_LOG_LEVEL": "info", "LIFT_CACHE_KIND": "dynamodb",
 			})},
 		})
 		tmpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
@@ -84,7 +83,7 @@ func TestQuickstart(t *testing.T) {
 	t.Run("cache tier", func(t *testing.T) {
 		tmpl.HasResourceProperties(jsii.String("AWS::DynamoDB::Table"), map[string]any{
 			"BillingMode":             "PAY_PER_REQUEST",
-			"TimeToLiveSpecification": map[string]any{"AttributeName": contract.DefaultCacheTTLAttribute, "Enabled": true},
+			"TimeToLiveSpecification": map[string]any{"AttributeName": "expiresAt", "Enabled": true},
 		})
 		tmpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
 			"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{

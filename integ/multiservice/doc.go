@@ -3,7 +3,7 @@
 // through the AWS APIs, then orders (A) really calling inventory (B) through
 // Cloud Map discovery under two Lambda Runtime Interface Emulators.
 //
-// moto's CloudFormation, as Lift extends it (internal/localsvc/motocfn.py),
+// moto's CloudFormation, as Lift extends it (internal/localsvc/motocfn),
 // creates the Cloud Map namespace, services and instances in moto's Cloud Map,
 // so runtime/discovery reads exactly what the deploy registered. inventory's
 // ElastiCache Serverless cache is stood in by a local valkey-server with TLS

@@ -6,6 +6,7 @@ package prewarm_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -17,6 +18,11 @@ import (
 )
 
 const targetARN = "arn:aws:lambda:us-east-1:123456789012:function:api:live"
+
+// controlToken is the targets' control token: they refuse control events
+// without it (LIFT_CONTROL_AUTH=required), so every warm-up the warmer lands
+// proves that it sent the target's token.
+const controlToken = "integ-prewarm-control-token"
 
 type env struct {
 	router *testsvc.LambdaRouterServer
@@ -39,7 +45,11 @@ func start(t *testing.T, n int) *env {
 	for i := range n {
 		urls[i] = testsvc.RIE(t, testsvc.RIEOptions{
 			Bootstrap: targetBin, FunctionName: "api", Timeout: 10 * time.Second,
-			Env: map[string]string{contract.EnvService: "api"},
+			Env: map[string]string{
+				contract.EnvService:            "api",
+				contract.EnvControlAuth:        contract.ControlAuthRequired,
+				contract.EnvControlTokenSHA256: fmt.Sprintf("%x", sha256.Sum256([]byte(controlToken))),
+			},
 		}).URL
 	}
 	r := testsvc.LambdaRouter(t, testsvc.LambdaRoutes{targetARN: urls})
@@ -80,7 +90,7 @@ func TestWarmerReachesDistinctEnvironments(t *testing.T) {
 	e := start(t, n)
 	rep := e.run(t, contract.WarmerInput{
 		HoldMs: 300, BudgetMs: 30000,
-		Targets: []contract.WarmerTarget{{Name: "api", ARN: targetARN, Concurrency: n}},
+		Targets: []contract.WarmerTarget{{Name: "api", ARN: targetARN, Concurrency: n, Token: controlToken}},
 	})
 	got := rep.Targets[0]
 	if got.Name != "api" || got.Asked != n || got.Warmed != n || got.Failed != 0 {
@@ -125,7 +135,7 @@ func TestWarmerReportsShortfallWhenThrottled(t *testing.T) {
 	e := start(t, n)
 	rep := e.run(t, contract.WarmerInput{
 		HoldMs: 500, BudgetMs: 30000,
-		Targets: []contract.WarmerTarget{{Name: "api", ARN: targetARN, Concurrency: asked}},
+		Targets: []contract.WarmerTarget{{Name: "api", ARN: targetARN, Concurrency: asked, Token: controlToken}},
 	})
 	got := rep.Targets[0]
 	want := contract.WarmerTargetReport{Name: "api", Asked: asked, Warmed: n, Failed: asked - n, Attempts: asked}

@@ -1,5 +1,7 @@
 package contract
 
+import "time"
+
 // Control-event authentication. Anyone allowed to invoke a function can send
 // it raw JSON, so a control event proves it comes from Lift's warmer (or an
 // operator) with a per-deployment token. The construct writes only the
@@ -24,6 +26,11 @@ const (
 	// ControlAuthRequired refuses control events without a valid token.
 	ControlAuthRequired = "required"
 )
+
+// UnauthenticatedWarmupHold caps the hold of a warm-up event without a valid
+// token under ControlAuthOptional: parallel warm-ups still overlap a little,
+// but 20 forged ones cost 2 s of compute, not 20 x MaxWarmupHold.
+const UnauthenticatedWarmupHold = 100 * time.Millisecond
 
 // EnvCheck, set to "1", makes lift.Start (and every other Lift entry point)
 // validate the handler, its options and the LIFT_* environment, print one

@@ -25,6 +25,7 @@ const (
 	MetricHealthFailed       = "HealthFailed"       // Count, 1 when a report's status is fail
 	MetricShutdownDuration   = "ShutdownDuration"   // Milliseconds
 	MetricShutdownAbandoned  = "ShutdownAbandoned"  // Count, hooks that overran the budget
+	MetricControlRefused     = "ControlRefused"     // Count, control events refused for want of a valid token
 )
 
 // Cache metrics (dimensions: Service, Tier).

@@ -9,7 +9,8 @@
 //
 // Run returns a Report with every step's raw results; Checks summarises what
 // the pipeline expects of them. Callers must not trust a green deploy alone:
-// moto skips some resource types (see TOOLING.md and the README's "Local
-// cloud"; internal/localsvc/motocfn.py teaches it several), so the report
-// reads back what moto did create.
+// moto 5.2.1's CloudFormation skips some resource types with only a warning
+// (Lambda aliases, schedules, alarms, Cloud Map and ElastiCache types among
+// them; internal/localsvc/motocfn teaches it those, see the README's "Local
+// cloud"), so the report reads back what moto did create.
 package localcloud

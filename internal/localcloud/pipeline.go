@@ -230,9 +230,9 @@ func (r *runner) deploy(ctx context.Context) ([]string, error) {
 	if err != nil {
 		if strings.Contains(res.Output, "references undefined resource") || strings.Contains(res.Output, "must contain resources") {
 			err = fmt.Errorf("%w\nhint: moto skips the resource types neither it nor "+
-				"internal/localsvc/motocfn.py knows: a Fn::GetAtt on a skipped resource fails the stack, and a Ref "+
+				"internal/localsvc/motocfn knows: a Fn::GetAtt on a skipped resource fails the stack, and a Ref "+
 				"to one is empty (an IAM statement left without resources is rejected); in resources moto creates, refer to "+
-				"them by a name-built ARN instead (see TOOLING.md)", err)
+				"them by a name-built ARN instead", err)
 		}
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package localsvc
 import (
 	"context"
 	"crypto/sha256"
-	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -19,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/liftcdk/lift/internal/localsvc/motocfn"
 )
 
 // Moto's fixed identity: any credentials are accepted, this account owns everything.
@@ -41,14 +42,6 @@ type Moto struct {
 	proc *process
 }
 
-// motoCFN runs moto_server with CloudFormation support for the types Lift's
-// stacks use that moto only skips: Cloud Map (into moto's own Cloud Map),
-// ElastiCache users, user groups and serverless caches (whose endpoint is
-// MotoOptions.CacheEndpoint).
-//
-//go:embed motocfn.py
-var motoCFN []byte
-
 // MotoOptions configures StartMoto.
 type MotoOptions struct {
 	// CacheEndpoint (host:port) is the local Valkey or Redis server that
@@ -61,18 +54,23 @@ type MotoOptions struct {
 
 // StartMoto starts moto_server on a free loopback port, with dir as its
 // working directory, and waits until it answers. It runs moto through
-// motocfn.py with the python3 found with LookTool under root, so that
-// `cdk deploy` also creates Cloud Map and ElastiCache resources.
+// motocfn.py (package motocfn) with the python3 found with LookTool under
+// root, so that `cdk deploy` also creates what moto's CloudFormation skips.
 func StartMoto(root, dir string, opts MotoOptions) (*Moto, error) {
 	python, err := LookTool(root, "python3")
 	if err != nil {
 		return nil, err
 	}
-	launcher := filepath.Join(dir, "motocfn.py")
-	if err := os.WriteFile(launcher, motoCFN, 0o600); err != nil {
+	// moto's own entry point, installed with it: without it the launcher
+	// would only fail on its import, with a Python traceback.
+	if _, err := LookTool(root, "moto_server"); err != nil {
 		return nil, err
 	}
-	env := append(os.Environ(), "LIFT_MOTO_CACHE_ENDPOINT="+opts.CacheEndpoint)
+	launcher := filepath.Join(dir, "motocfn.py")
+	if err := os.WriteFile(launcher, motocfn.Script, 0o600); err != nil {
+		return nil, err
+	}
+	env := append(os.Environ(), motocfn.CacheEndpointEnv+"="+opts.CacheEndpoint)
 	var lastErr error
 	var lastLogs string
 	for attempt := range startAttempts {

@@ -53,7 +53,8 @@ func ModulePathOf(goMod string) (string, error) {
 
 // LookTool returns the path of an executable, looked up in the repository's
 // pinned tool folders first (root/.tools/bin, then root/node_modules/.bin) and
-// then on PATH. Its error wraps ErrToolMissing and names the fix.
+// then on PATH. When it is nowhere the error is a *MissingToolError, which
+// wraps ErrToolMissing and names the fix.
 func LookTool(root, name string) (string, error) {
 	for _, dir := range []string{filepath.Join(root, ".tools", "bin"), filepath.Join(root, "node_modules", ".bin")} {
 		p := filepath.Join(dir, name)
@@ -64,5 +65,35 @@ func LookTool(root, name string) (string, error) {
 	if p, err := exec.LookPath(name); err == nil {
 		return p, nil
 	}
-	return "", fmt.Errorf("%s: %w in .tools/bin, node_modules/.bin or PATH: run `make setup` at the repository root", name, ErrToolMissing)
+	return "", &MissingToolError{Name: name}
+}
+
+// MissingToolError is a tool LookTool found nowhere; Fix says how to get it.
+type MissingToolError struct{ Name string }
+
+func (e *MissingToolError) Error() string {
+	return fmt.Sprintf("%s is not installed (looked in .tools/bin, node_modules/.bin and PATH): %s", e.Name, e.Fix())
+}
+
+// Is makes errors.Is(err, ErrToolMissing) true.
+func (e *MissingToolError) Is(target error) bool { return target == ErrToolMissing }
+
+// Fix is how to install the tool: `make setup` for what it installs, the
+// apt or pip command for what it only checks.
+func (e *MissingToolError) Fix() string {
+	if fix, ok := installFixes[e.Name]; ok {
+		return fix
+	}
+	return "run `make setup` at the repository root"
+}
+
+var installFixes = map[string]string{
+	"redis-server":  "run `make setup` (it runs apt-get install redis-server)",
+	"valkey-server": "run `make setup` (it runs apt-get install valkey-server, from bookworm-backports on Debian 12)",
+	"moto_server":   "pip install 'moto[server]==5.2.1' (for the python3 on PATH; `make setup` checks it)",
+	"cfn-lint":      "pip install cfn-lint==1.51.0 (`make setup` checks it)",
+	"aws":           "pip install awscli (`make setup` checks it)",
+	"python3":       "apt-get install python3",
+	"chromium":      "apt-get install chromium",
+	"pyflakes3":     "run `make setup` (it runs apt-get install pyflakes3)",
 }

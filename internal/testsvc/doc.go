@@ -5,6 +5,9 @@
 // Runtime Interface Emulator. It is a thin testing.TB layer over
 // internal/localsvc, which the demo program shares.
 //
-// Nothing here skips: a missing tool fails the test with the fix ("run make
-// setup"), and a service that does not come up fails it with the service's log.
+// A missing tool ends the test through Missing, the one rule for it: one line
+// naming the tool and how to get it (`make setup`, or the apt or pip
+// command), a skip on a developer's machine and a failure when
+// LIFT_REQUIRE_SERVICES=1 or CI=true (`make test` and CI set it). A service
+// that is installed but does not come up fails the test with its log.
 package testsvc

@@ -14,8 +14,8 @@ import (
 // each step's findings, and tears it down when the test ends. Root and
 // WorkDir default to the repository root and a test directory (kept until
 // the test ends, so cdk.out and the CLI logs can be read on failure). The
-// tools a deploy needs are checked first, so a missing one fails with "run
-// make setup" rather than midway.
+// tools a deploy needs are checked first (Tool), so a missing one ends the
+// test through Missing rather than midway.
 func Deploy(t testing.TB, ctx context.Context, o localcloud.Options) *localcloud.Cloud {
 	t.Helper()
 	tools := []string{"cdk", "node", "moto_server", "aws-lambda-rie"}

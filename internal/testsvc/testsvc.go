@@ -39,12 +39,12 @@ func Root(t testing.TB) string {
 }
 
 // Tool returns the path of an executable from .tools/bin, node_modules/.bin or
-// PATH, in that order; the test fails with "run make setup" when it is nowhere.
+// PATH, in that order; when it is nowhere the test ends through Missing.
 func Tool(t testing.TB, name string) string {
 	t.Helper()
 	p, err := localsvc.LookTool(Root(t), name)
 	if err != nil {
-		t.Fatalf("testsvc: %v", err)
+		fatal(t, err)
 	}
 	return p
 }
@@ -57,7 +57,7 @@ func Moto(t testing.TB) *MotoServer {
 	t.Helper()
 	m, err := localsvc.StartMoto(Root(t), t.TempDir(), localsvc.MotoOptions{})
 	if err != nil {
-		t.Fatalf("testsvc: %v", err)
+		fatal(t, err)
 	}
 	t.Cleanup(m.Close)
 	return &MotoServer{m}
@@ -82,7 +82,7 @@ func Redis(t testing.TB, o RedisOptions) *RedisServer {
 	t.Helper()
 	r, err := localsvc.StartRedis(Root(t), t.TempDir(), o)
 	if err != nil {
-		t.Fatalf("testsvc: %v", err)
+		fatal(t, err)
 	}
 	t.Cleanup(r.Close)
 	return &RedisServer{r}
@@ -92,7 +92,7 @@ func Redis(t testing.TB, o RedisOptions) *RedisServer {
 func (r *RedisServer) Stop(t testing.TB) {
 	t.Helper()
 	if err := r.Redis.Stop(); err != nil {
-		t.Fatalf("testsvc: %v", err)
+		fatal(t, err)
 	}
 }
 
@@ -100,7 +100,7 @@ func (r *RedisServer) Stop(t testing.TB) {
 func (r *RedisServer) Start(t testing.TB) {
 	t.Helper()
 	if err := r.Redis.Start(); err != nil {
-		t.Fatalf("testsvc: %v", err)
+		fatal(t, err)
 	}
 }
 
@@ -116,7 +116,7 @@ func BuildHandler(t testing.TB, pkg string) string {
 	defer cancel()
 	p, err := localsvc.BuildHandler(ctx, Root(t), pkg, t.TempDir())
 	if err != nil {
-		t.Fatalf("testsvc: %v", err)
+		fatal(t, err)
 	}
 	return p
 }
@@ -133,7 +133,7 @@ func RIE(t testing.TB, o RIEOptions) *RIEProcess {
 	t.Helper()
 	p, err := localsvc.StartRIE(Root(t), o)
 	if err != nil {
-		t.Fatalf("testsvc: %v", err)
+		fatal(t, err)
 	}
 	t.Cleanup(p.Close)
 	return &RIEProcess{p}
@@ -173,7 +173,7 @@ func (p *RIEProcess) WaitForLog(t testing.TB, want string) string {
 func (p *RIEProcess) Terminate(t testing.TB) {
 	t.Helper()
 	if err := p.RIE.Terminate(); err != nil {
-		t.Fatalf("testsvc: %v", err)
+		fatal(t, err)
 	}
 }
 

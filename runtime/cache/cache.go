@@ -87,6 +87,6 @@ var (
 	ErrInvalidTTL = errors.New("cache: ttl must be positive")
 	// ErrCorruptEntry reports stored bytes that are not a valid entry.
 	ErrCorruptEntry = errors.New("cache: corrupt entry")
-	// ErrConfig reports a missing or bad configuration variable.
-	ErrConfig = errors.New("cache: bad configuration")
+	// ErrInvalidConfig reports a missing or bad option or configuration variable.
+	ErrInvalidConfig = errors.New("cache: invalid configuration")
 )

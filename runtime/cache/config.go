@@ -56,20 +56,20 @@ func ConfigFromEnv(env LookupEnv) (Config, error) {
 	cfg.Service, _ = env(contract.EnvService)
 	if cfg.Service == "" {
 		errs = append(errs, fmt.Errorf("%w: %s is not set: it names the service that cache keys and metrics belong to",
-			ErrConfig, contract.EnvService))
+			ErrInvalidConfig, contract.EnvService))
 	}
 	cfg.Kind, _ = env(contract.EnvCacheKind)
 	switch cfg.Kind {
 	case "", contract.CacheKindMemory, contract.CacheKindDynamoDB, contract.CacheKindValkey:
 	default:
-		errs = append(errs, fmt.Errorf("%w: %s=%q: want one of %q, %q, %q (or unset for memory only)", ErrConfig,
+		errs = append(errs, fmt.Errorf("%w: %s=%q: want one of %q, %q, %q (or unset for memory only)", ErrInvalidConfig,
 			contract.EnvCacheKind, cfg.Kind, contract.CacheKindMemory, contract.CacheKindDynamoDB, contract.CacheKindValkey))
 	}
 	if s, ok := env(contract.EnvCacheMemoryBytes); ok && s != "" {
 		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 		if err != nil || n < contract.MinCacheMemoryBytes {
 			errs = append(errs, fmt.Errorf("%w: %s=%q: want a whole number of bytes, at least %d (e.g. %d for 64 MiB)",
-				ErrConfig, contract.EnvCacheMemoryBytes, s, contract.MinCacheMemoryBytes, contract.DefaultCacheMemoryBytes))
+				ErrInvalidConfig, contract.EnvCacheMemoryBytes, s, contract.MinCacheMemoryBytes, contract.DefaultCacheMemoryBytes))
 		} else {
 			cfg.MemoryBytes = n
 		}
@@ -78,7 +78,7 @@ func ConfigFromEnv(env LookupEnv) (Config, error) {
 		d, err := time.ParseDuration(strings.TrimSpace(s))
 		if err != nil || d <= 0 {
 			errs = append(errs, fmt.Errorf("%w: %s=%q: want a positive Go duration such as %q",
-				ErrConfig, contract.EnvCacheTimeout, s, contract.DefaultCacheTimeout.String()))
+				ErrInvalidConfig, contract.EnvCacheTimeout, s, contract.DefaultCacheTimeout.String()))
 		} else {
 			cfg.Timeout = d
 		}
@@ -132,7 +132,7 @@ func FromEnv(ctx context.Context, opts ...Option) (*Scope, error) {
 	b, ok := o.backends[cfg.Kind]
 	if !ok || b.New == nil {
 		return nil, fmt.Errorf("%w: %s=%s but the %s backend is not linked into this binary: pass %s.Backend() to cache.FromEnv, or call cacheenv.FromEnv",
-			ErrConfig, contract.EnvCacheKind, cfg.Kind, cfg.Kind, backendPackage(cfg.Kind))
+			ErrInvalidConfig, contract.EnvCacheKind, cfg.Kind, cfg.Kind, backendPackage(cfg.Kind))
 	}
 	env := o.lookupEnv
 	if env == nil {

@@ -38,8 +38,8 @@ func TestConfigFromEnv(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := cache.ConfigFromEnv(envOf(tt.env))
 			if tt.wantErr != nil {
-				if !errors.Is(err, cache.ErrConfig) {
-					t.Fatalf("err = %v, want ErrConfig", err)
+				if !errors.Is(err, cache.ErrInvalidConfig) {
+					t.Fatalf("err = %v, want ErrInvalidConfig", err)
 				}
 				for _, s := range tt.wantErr {
 					if !strings.Contains(err.Error(), s) {
@@ -89,8 +89,8 @@ func TestConfigFromEnvMemoryDefault(t *testing.T) {
 	t.Run("explicit value still validated", func(t *testing.T) {
 		_, err := cache.ConfigFromEnv(envOf(map[string]string{contract.EnvService: "orders", fnMemory: "128",
 			contract.EnvCacheMemoryBytes: "255"}))
-		if !errors.Is(err, cache.ErrConfig) || !strings.Contains(err.Error(), contract.EnvCacheMemoryBytes+`="255"`) {
-			t.Fatalf("err = %v; want ErrConfig naming %s", err, contract.EnvCacheMemoryBytes)
+		if !errors.Is(err, cache.ErrInvalidConfig) || !strings.Contains(err.Error(), contract.EnvCacheMemoryBytes+`="255"`) {
+			t.Fatalf("err = %v; want ErrInvalidConfig naming %s", err, contract.EnvCacheMemoryBytes)
 		}
 	})
 }
@@ -140,7 +140,7 @@ func TestFromEnvMemoryOnly(t *testing.T) {
 func TestFromEnvBackendNotLinked(t *testing.T) {
 	_, err := cache.FromEnv(context.Background(), quietMetrics(),
 		cache.WithLookupEnv(envOf(map[string]string{contract.EnvService: "s", contract.EnvCacheKind: "valkey"})))
-	if !errors.Is(err, cache.ErrConfig) || !strings.Contains(err.Error(), "valkeycache.Backend()") {
+	if !errors.Is(err, cache.ErrInvalidConfig) || !strings.Contains(err.Error(), "valkeycache.Backend()") {
 		t.Fatalf("got %v; want an error naming valkeycache.Backend()", err)
 	}
 }

@@ -29,10 +29,10 @@ type Scope struct {
 // NewScope returns c seen through service's namespace.
 func NewScope(c Cache, service string) (*Scope, error) {
 	if c == nil {
-		return nil, fmt.Errorf("%w: NewScope needs a cache", ErrConfig)
+		return nil, fmt.Errorf("%w: NewScope needs a cache", ErrInvalidConfig)
 	}
 	if service == "" {
-		return nil, fmt.Errorf("%w: empty service name: set %s", ErrConfig, contract.EnvService)
+		return nil, fmt.Errorf("%w: empty service name: set %s", ErrInvalidConfig, contract.EnvService)
 	}
 	return &Scope{inner: c, service: service, prefix: encodePrefix(service, "", false)}, nil
 }

@@ -55,7 +55,7 @@ func TestScopeIsolation(t *testing.T) {
 
 func TestScopeBadNames(t *testing.T) {
 	mem := newMemory(t)
-	if _, err := cache.NewScope(mem, ""); !errors.Is(err, cache.ErrConfig) {
+	if _, err := cache.NewScope(mem, ""); !errors.Is(err, cache.ErrInvalidConfig) {
 		t.Fatalf("empty service: %v", err)
 	}
 	s := scope(t, mem, "svc", "")

@@ -59,7 +59,7 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 	load func(context.Context) (T, error), opts ...LoadOption) (T, error) {
 	var zero T
 	if c == nil || load == nil {
-		return zero, fmt.Errorf("%w: GetOrLoad needs a cache and a loader", ErrConfig)
+		return zero, fmt.Errorf("%w: GetOrLoad needs a cache and a loader", ErrInvalidConfig)
 	}
 	if ttl <= 0 {
 		return zero, fmt.Errorf("%w: GetOrLoad %q: ttl %v", ErrInvalidTTL, key, ttl)

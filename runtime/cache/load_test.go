@@ -254,7 +254,7 @@ func TestGetOrLoadBadArguments(t *testing.T) {
 	if _, err := cache.GetOrLoad(context.Background(), c, "k", 0, func(context.Context) (int, error) { return 1, nil }); !errors.Is(err, cache.ErrInvalidTTL) {
 		t.Fatalf("ttl 0: %v", err)
 	}
-	if _, err := cache.GetOrLoad[int](context.Background(), c, "k", time.Second, nil); !errors.Is(err, cache.ErrConfig) {
+	if _, err := cache.GetOrLoad[int](context.Background(), c, "k", time.Second, nil); !errors.Is(err, cache.ErrInvalidConfig) {
 		t.Fatalf("nil loader: %v", err)
 	}
 }

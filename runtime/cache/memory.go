@@ -44,7 +44,7 @@ func NewMemory(opts ...Option) (*Memory, error) {
 	o := buildOptions(opts)
 	if o.maxBytes < contract.MinCacheMemoryBytes {
 		return nil, fmt.Errorf("%w: memory tier size %d bytes is too small: set %s (or WithMaxBytes) to at least %d",
-			ErrConfig, o.maxBytes, contract.EnvCacheMemoryBytes, contract.MinCacheMemoryBytes)
+			ErrInvalidConfig, o.maxBytes, contract.EnvCacheMemoryBytes, contract.MinCacheMemoryBytes)
 	}
 	c, err := otter.New(&otter.Options[string, memEntry]{
 		MaximumWeight: uint64(o.maxBytes),

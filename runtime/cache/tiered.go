@@ -35,14 +35,14 @@ type TierNamer interface{ Tier() string }
 // NewTiered layers mem over l2.
 func NewTiered(mem *Memory, l2 Cache, opts ...Option) (*Tiered, error) {
 	if mem == nil || l2 == nil {
-		return nil, fmt.Errorf("%w: NewTiered needs both a memory tier and an L2 tier", ErrConfig)
+		return nil, fmt.Errorf("%w: NewTiered needs both a memory tier and an L2 tier", ErrInvalidConfig)
 	}
 	o := buildOptions(opts)
 	if o.timeout <= 0 {
-		return nil, fmt.Errorf("%w: L2 timeout %v must be positive", ErrConfig, o.timeout)
+		return nil, fmt.Errorf("%w: L2 timeout %v must be positive", ErrInvalidConfig, o.timeout)
 	}
 	if o.memoryTTL <= 0 {
-		return nil, fmt.Errorf("%w: memory TTL cap %v must be positive", ErrConfig, o.memoryTTL)
+		return nil, fmt.Errorf("%w: memory TTL cap %v must be positive", ErrInvalidConfig, o.memoryTTL)
 	}
 	tier := o.tier
 	if tier == "" {

@@ -8,7 +8,8 @@ import (
 	"github.com/sony/gobreaker/v2"
 )
 
-// BreakerPolicy configures the circuit breaker kept for each instance.
+// BreakerPolicy configures the circuit breaker kept for each instance. A zero
+// field takes its default, as in RetryPolicy; a negative one is ErrInvalidConfig.
 type BreakerPolicy struct {
 	// ConsecutiveFailures opens the breaker. Default 5.
 	ConsecutiveFailures uint32
@@ -32,16 +33,23 @@ func (p BreakerPolicy) withDefaults() BreakerPolicy {
 	if p.ConsecutiveFailures == 0 {
 		p.ConsecutiveFailures = d.ConsecutiveFailures
 	}
-	if p.OpenTimeout <= 0 {
+	if p.OpenTimeout == 0 {
 		p.OpenTimeout = d.OpenTimeout
 	}
 	if p.HalfOpenRequests == 0 {
 		p.HalfOpenRequests = d.HalfOpenRequests
 	}
-	if p.Interval <= 0 {
+	if p.Interval == 0 {
 		p.Interval = d.Interval
 	}
 	return p
+}
+
+func (p BreakerPolicy) validate() error {
+	if p.OpenTimeout < 0 || p.Interval < 0 {
+		return fmt.Errorf("%w: discovery.BreakerPolicy%+v: durations must not be negative (0 takes the default)", ErrInvalidConfig, p)
+	}
+	return nil
 }
 
 // errExcluded marks an attempt that ended because the caller gave up; it
@@ -50,8 +58,8 @@ var errExcluded = errors.New("discovery: attempt abandoned by caller")
 
 type breaker = gobreaker.TwoStepCircuitBreaker[struct{}]
 
+// newBreaker builds a breaker for p, whose zero fields config.validate has filled.
 func newBreaker(p BreakerPolicy, service, instanceID string, onChange func(to BreakerState)) *breaker {
-	p = p.withDefaults()
 	failures := p.ConsecutiveFailures
 	return gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
 		Name:        fmt.Sprintf("%s/%s", service, instanceID),

@@ -58,7 +58,7 @@ func (c *Client) call(ctx context.Context, service string, in *Instance, payload
 
 func (c *Client) callLambda(ctx context.Context, service string, in *Instance, payload []byte) ([]byte, error) {
 	if c.cfg.lambda == nil {
-		return nil, fmt.Errorf("%w: service %q instance %s is a Lambda target but the client has no Lambda client (use WithLambdaClient or FromEnv)", ErrConfig, service, in.ID)
+		return nil, fmt.Errorf("%w: service %q instance %s is a Lambda target but the client has no Lambda client (use WithLambdaClient or FromEnv)", ErrInvalidConfig, service, in.ID)
 	}
 	reqID, trace := propagation(ctx)
 	input := &lambda.InvokeInput{
@@ -144,7 +144,7 @@ func classify(ctx context.Context, err error) outcome {
 	if ctx.Err() != nil {
 		return outcome{excluded: true}
 	}
-	if errors.Is(err, ErrConfig) {
+	if errors.Is(err, ErrInvalidConfig) {
 		return outcome{}
 	}
 	var re *RemoteError

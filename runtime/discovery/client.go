@@ -43,17 +43,17 @@ type serviceState struct {
 // Lambda targets need WithLambdaClient (FromEnv sets it).
 func NewClient(resolver *Resolver, opts ...Option) (*Client, error) {
 	if resolver == nil {
-		return nil, fmt.Errorf("%w: nil Resolver", ErrConfig)
+		return nil, fmt.Errorf("%w: nil Resolver", ErrInvalidConfig)
 	}
 	cfg := defaultConfig()
-	for _, o := range opts {
-		o(&cfg)
+	if err := applyOptions(&cfg, forClient, opts); err != nil {
+		return nil, err
 	}
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
 	if cfg.httpClient == nil {
-		return nil, fmt.Errorf("%w: nil HTTP client", ErrConfig)
+		return nil, fmt.Errorf("%w: nil HTTP client", ErrInvalidConfig)
 	}
 	cfg.clock = resolver.cfg.clock // one notion of time for refreshes, breakers and deadlines
 	c := &Client{resolver: resolver, cfg: cfg, met: newMeter(&cfg)}

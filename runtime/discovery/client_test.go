@@ -263,8 +263,8 @@ func TestNoLambdaClientIsAConfigError(t *testing.T) {
 	cm := newFakeCloudMap()
 	cm.set("orders", lambdaInstance("a", 1))
 	c := mustClient(t, mustResolver(t, cm), WithMetrics(newMetricSink().w))
-	if _, err := c.Invoke(context.Background(), "orders", nil, Idempotent()); !errors.Is(err, ErrConfig) {
-		t.Fatalf("err = %v, want ErrConfig", err)
+	if _, err := c.Invoke(context.Background(), "orders", nil, Idempotent()); !errors.Is(err, ErrInvalidConfig) {
+		t.Fatalf("err = %v, want ErrInvalidConfig", err)
 	}
 }
 
@@ -332,7 +332,7 @@ func TestConcurrentInvokesAreSafe(t *testing.T) {
 	cm.set("orders", lambdaInstance("a", 1), lambdaInstance("b", 2), lambdaInstance("c", 3))
 	clk := newFakeClock()
 	opts := []Option{WithClock(clk), WithStrategy(LeastOutstanding), WithMetrics(newMetricSink().w), WithLambdaClient(fl),
-		WithRetryPolicy(RetryPolicy{MaxAttempts: 2})}
+		WithRetryPolicy(RetryPolicy{MaxAttempts: 2, BaseDelay: time.Nanosecond, MaxDelay: time.Nanosecond})}
 	c := mustClient(t, mustResolver(t, cm, opts...), opts...)
 	var wg sync.WaitGroup
 	for g := range 16 {

@@ -34,7 +34,7 @@ func configFromLookup(lookup func(string) (string, bool)) (EnvConfig, error) {
 	ec.Namespace = strings.TrimSpace(ns)
 	if ec.Namespace == "" {
 		return ec, fmt.Errorf("%w: %s is not set: connect this function to a Cloud Map namespace with constructs/cloudmap, or set it to the HTTP namespace name",
-			ErrConfig, contract.EnvDiscoveryNamespace)
+			ErrInvalidConfig, contract.EnvDiscoveryNamespace)
 	}
 	if v, ok := lookup(contract.EnvDiscoveryTargets); ok {
 		for _, name := range strings.Split(v, ",") {
@@ -44,7 +44,7 @@ func configFromLookup(lookup func(string) (string, bool)) (EnvConfig, error) {
 			}
 			if len(name) > 127 || strings.ContainsAny(name, " \t\n/") {
 				return ec, fmt.Errorf("%w: %s=%q: %q is not a Cloud Map service name (comma-separated names, up to 127 characters, no spaces or slashes)",
-					ErrConfig, contract.EnvDiscoveryTargets, v, name)
+					ErrInvalidConfig, contract.EnvDiscoveryTargets, v, name)
 			}
 			ec.Targets = append(ec.Targets, name)
 		}
@@ -58,7 +58,7 @@ func configFromLookup(lookup func(string) (string, bool)) (EnvConfig, error) {
 	}
 	if ec.MaxStale < ec.Refresh {
 		return ec, fmt.Errorf("%w: %s=%v is shorter than %s=%v: the max-stale bound must be at least one refresh interval",
-			ErrConfig, contract.EnvDiscoveryMaxStale, ec.MaxStale, contract.EnvDiscoveryRefresh, ec.Refresh)
+			ErrInvalidConfig, contract.EnvDiscoveryMaxStale, ec.MaxStale, contract.EnvDiscoveryRefresh, ec.Refresh)
 	}
 	return ec, nil
 }
@@ -70,14 +70,19 @@ func durationEnv(lookup func(string) (string, bool), name string, def time.Durat
 	}
 	d, err := time.ParseDuration(strings.TrimSpace(v))
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%w: %s=%q must be a positive Go duration such as %q", ErrConfig, name, v, def.String())
+		return 0, fmt.Errorf("%w: %s=%q must be a positive Go duration such as %q", ErrInvalidConfig, name, v, def.String())
 	}
 	return d, nil
 }
 
-// Options returns the options that apply this configuration.
-func (ec EnvConfig) Options() []Option {
-	return []Option{WithRefreshInterval(ec.Refresh), WithMaxStale(ec.MaxStale), WithTargets(ec.Targets...)}
+// ResolverOptions returns the options that apply this configuration to a Resolver.
+func (ec EnvConfig) ResolverOptions() []Option {
+	return []Option{WithRefreshInterval(ec.Refresh), WithMaxStale(ec.MaxStale)}
+}
+
+// ClientOptions returns the options that apply this configuration to a Client.
+func (ec EnvConfig) ClientOptions() []Option {
+	return []Option{WithTargets(ec.Targets...)}
 }
 
 // FromEnv builds a Resolver and a Client from the LIFT_DISCOVERY_* variables
@@ -93,13 +98,13 @@ func FromEnv(ctx context.Context, cfg aws.Config, opts ...Option) (*Client, erro
 		return nil, err
 	}
 	lc := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.RetryMaxAttempts = 1 })
-	all := append(append(ec.Options(), WithLambdaClient(lc)), opts...)
+	clientOpts := append(ec.ClientOptions(), WithLambdaClient(lc))
 	if cfg.Credentials != nil {
-		all = append([]Option{WithSigV4(cfg.Credentials, cfg.Region)}, all...)
+		clientOpts = append(clientOpts, WithSigV4(cfg.Credentials, cfg.Region))
 	}
-	res, err := NewResolver(NewCloudMapClient(cfg), ec.Namespace, all...)
+	res, err := NewResolver(NewCloudMapClient(cfg), ec.Namespace, append(ec.ResolverOptions(), optionsFor(forResolver, opts)...)...)
 	if err != nil {
 		return nil, err
 	}
-	return NewClient(res, all...)
+	return NewClient(res, append(clientOpts, optionsFor(forClient, opts)...)...)
 }

@@ -38,8 +38,8 @@ func TestConfigFromEnv(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := configFromLookup(func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
 			if tt.wantErr != nil {
-				if !errors.Is(err, ErrConfig) {
-					t.Fatalf("err = %v, want ErrConfig", err)
+				if !errors.Is(err, ErrInvalidConfig) {
+					t.Fatalf("err = %v, want ErrInvalidConfig", err)
 				}
 				for _, s := range tt.wantErr {
 					if !strings.Contains(err.Error(), s) {
@@ -61,7 +61,7 @@ func TestConfigFromEnv(t *testing.T) {
 
 func TestFromEnv(t *testing.T) {
 	t.Setenv(contract.EnvDiscoveryNamespace, "")
-	if _, err := FromEnv(context.Background(), aws.Config{Region: "us-east-1"}); !errors.Is(err, ErrConfig) {
+	if _, err := FromEnv(context.Background(), aws.Config{Region: "us-east-1"}); !errors.Is(err, ErrInvalidConfig) {
 		t.Fatalf("FromEnv without a namespace: %v", err)
 	}
 	t.Setenv(contract.EnvDiscoveryNamespace, "shop")
@@ -92,7 +92,7 @@ func TestLongRefreshFromEnvIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewResolver(newFakeCloudMap(), ec.Namespace, ec.Options()...)
+	r, err := NewResolver(newFakeCloudMap(), ec.Namespace, ec.ResolverOptions()...)
 	if err != nil {
 		t.Fatalf("a 5m refresh from the environment is rejected: %v", err)
 	}
@@ -104,24 +104,23 @@ func TestLongRefreshFromEnvIsValid(t *testing.T) {
 func TestOptionValidation(t *testing.T) {
 	cm := newFakeCloudMap()
 	bad := map[string][]Option{
-		"zero refresh":          {WithRefreshInterval(0)},
-		"max stale < refresh":   {WithRefreshInterval(time.Minute), WithMaxStale(time.Second)},
-		"health < refresh":      {WithHealthRefresh(time.Second)},
-		"jitter > 1":            {WithJitter(2)},
-		"retry without attempt": {WithRetryPolicy(RetryPolicy{})},
+		"zero refresh":        {WithRefreshInterval(0)},
+		"max stale < refresh": {WithRefreshInterval(time.Minute), WithMaxStale(time.Second)},
+		"health < refresh":    {WithHealthRefresh(time.Second)},
+		"jitter > 1":          {WithJitter(2)},
 	}
 	for name, opts := range bad {
-		if _, err := NewResolver(cm, "ns", opts...); !errors.Is(err, ErrConfig) {
-			t.Errorf("%s: err = %v, want ErrConfig", name, err)
+		if _, err := NewResolver(cm, "ns", opts...); !errors.Is(err, ErrInvalidConfig) {
+			t.Errorf("%s: err = %v, want ErrInvalidConfig", name, err)
 		}
 	}
-	if _, err := NewResolver(nil, "ns"); !errors.Is(err, ErrConfig) {
+	if _, err := NewResolver(nil, "ns"); !errors.Is(err, ErrInvalidConfig) {
 		t.Error("nil client accepted")
 	}
-	if _, err := NewResolver(cm, ""); !errors.Is(err, ErrConfig) {
+	if _, err := NewResolver(cm, ""); !errors.Is(err, ErrInvalidConfig) {
 		t.Error("empty namespace accepted")
 	}
-	if _, err := NewClient(nil); !errors.Is(err, ErrConfig) {
+	if _, err := NewClient(nil); !errors.Is(err, ErrInvalidConfig) {
 		t.Error("nil resolver accepted")
 	}
 }

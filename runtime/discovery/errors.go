@@ -24,6 +24,6 @@ var (
 	// connected to (LIFT_DISCOVERY_TARGETS, WithTargets): its IAM policy does
 	// not allow discovering it, so the client refuses before calling Cloud Map.
 	ErrUnknownService = errors.New("discovery: service not connected to this function")
-	// ErrConfig means the configuration (options or environment) is invalid.
-	ErrConfig = errors.New("discovery: invalid configuration")
+	// ErrInvalidConfig means the configuration (options or environment) is invalid.
+	ErrInvalidConfig = errors.New("discovery: invalid configuration")
 )

@@ -229,9 +229,11 @@ func (s *metricSink) values(t *testing.T, target string) map[string]float64 {
 	return out
 }
 
+// mustResolver and mustClient take the same options and use those meant for
+// them, so that a test can give both one list.
 func mustResolver(t testing.TB, api CloudMapAPI, opts ...Option) *Resolver {
 	t.Helper()
-	r, err := NewResolver(api, "lift-test", opts...)
+	r, err := NewResolver(api, "lift-test", optionsFor(forResolver, opts)...)
 	if err != nil {
 		t.Fatalf("NewResolver: %v", err)
 	}
@@ -240,7 +242,7 @@ func mustResolver(t testing.TB, api CloudMapAPI, opts ...Option) *Resolver {
 
 func mustClient(t testing.TB, r *Resolver, opts ...Option) *Client {
 	t.Helper()
-	c, err := NewClient(r, opts...)
+	c, err := NewClient(r, optionsFor(forClient, opts)...)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}

@@ -100,15 +100,15 @@ func FuzzConfigFromEnv(f *testing.F) {
 			contract.EnvDiscoveryRefresh: refresh, contract.EnvDiscoveryMaxStale: maxStale}
 		ec, err := configFromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 		if err != nil {
-			if !errors.Is(err, ErrConfig) {
-				t.Fatalf("error %v does not wrap ErrConfig", err)
+			if !errors.Is(err, ErrInvalidConfig) {
+				t.Fatalf("error %v does not wrap ErrInvalidConfig", err)
 			}
 			return
 		}
 		if ec.Namespace == "" || ec.Refresh <= 0 || ec.MaxStale < ec.Refresh {
 			t.Fatalf("accepted %+v", ec)
 		}
-		if _, err := NewResolver(newFakeCloudMap(), ec.Namespace, ec.Options()...); err != nil {
+		if _, err := NewResolver(newFakeCloudMap(), ec.Namespace, ec.ResolverOptions()...); err != nil {
 			t.Fatalf("a config FromEnv accepts is rejected by NewResolver: %v", err)
 		}
 	})

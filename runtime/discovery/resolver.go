@@ -55,14 +55,14 @@ type serviceEntry struct {
 // NewResolver returns a Resolver for the services of one Cloud Map HTTP namespace.
 func NewResolver(api CloudMapAPI, namespace string, opts ...Option) (*Resolver, error) {
 	cfg := defaultConfig()
-	for _, o := range opts {
-		o(&cfg)
+	if err := applyOptions(&cfg, forResolver, opts); err != nil {
+		return nil, err
 	}
 	if api == nil {
-		return nil, fmt.Errorf("%w: nil Cloud Map client", ErrConfig)
+		return nil, fmt.Errorf("%w: nil Cloud Map client", ErrInvalidConfig)
 	}
 	if namespace == "" {
-		return nil, fmt.Errorf("%w: empty Cloud Map namespace name", ErrConfig)
+		return nil, fmt.Errorf("%w: empty Cloud Map namespace name", ErrInvalidConfig)
 	}
 	if err := cfg.validate(); err != nil {
 		return nil, err

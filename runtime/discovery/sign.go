@@ -26,8 +26,10 @@ type sigV4 struct {
 // The region comes from the instance's AttrRegion, else the host, else region.
 // FromEnv enables it with the aws.Config's credentials. Other hosts are never
 // signed.
+//
+// Configures a Client (NewClient).
 func WithSigV4(creds aws.CredentialsProvider, region string) Option {
-	return func(c *config) { c.sign = &sigV4{creds: creds, region: region, signer: v4.NewSigner()} }
+	return clientOption("WithSigV4", func(c *config) { c.sign = &sigV4{creds: creds, region: region, signer: v4.NewSigner()} })
 }
 
 // functionURLRegion returns REGION for a host ID.lambda-url.REGION.on.aws.
@@ -60,7 +62,7 @@ func (s *sigV4) sign(ctx context.Context, req *http.Request, in *Instance, paylo
 		region = s.region
 	}
 	if region == "" {
-		return fmt.Errorf("%w: cannot sign the call to instance %s: no region (set the instance's region attribute or the AWS region)", ErrConfig, in.ID)
+		return fmt.Errorf("%w: cannot sign the call to instance %s: no region (set the instance's region attribute or the AWS region)", ErrInvalidConfig, in.ID)
 	}
 	creds, err := s.creds.Retrieve(ctx)
 	if err != nil {

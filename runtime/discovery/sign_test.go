@@ -40,7 +40,7 @@ func TestHTTPCallsAreSignedForFunctionURLs(t *testing.T) {
 	in.Attributes[contract.AttrRegion] = "eu-west-1"
 	cm.set("web", in)
 	signer := WithSigV4(credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""), "us-east-1")
-	opts := []Option{WithMetrics(newMetricSink().w), signer, func(c *config) { c.sign.all = true }}
+	opts := []Option{WithMetrics(newMetricSink().w), signer, clientOption("signAll", func(c *config) { c.sign.all = true })}
 	c := mustClient(t, mustResolver(t, cm, opts...), opts...)
 	if _, err := c.Invoke(context.Background(), "web", []byte(`{}`)); err != nil {
 		t.Fatal(err)

@@ -61,7 +61,7 @@ func newHTTPClient(t *testing.T, urls ...string) (*Client, *metricSink) {
 	}
 	cm.set("web", ins...)
 	sink := newMetricSink()
-	opts := []Option{WithMetrics(sink.w), WithRetryPolicy(RetryPolicy{MaxAttempts: 3, BaseDelay: 0, MaxDelay: 0})}
+	opts := []Option{WithMetrics(sink.w), WithRetryPolicy(RetryPolicy{MaxAttempts: 3, BaseDelay: 1, MaxDelay: 1})} // 1ns: no backoff
 	return mustClient(t, mustResolver(t, cm, opts...), opts...), sink
 }
 

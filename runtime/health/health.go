@@ -1,5 +1,5 @@
 // Package health runs health checks and reports them in the shape of the IETF
-// "Health Check Response Format for HTTP APIs" draft (contract.HealthResponse).
+// "Health Check Response Format for HTTP APIs" draft (Response).
 //
 // Every check runs concurrently under its own timeout. A check that ignores
 // its context and overruns is abandoned (reported as fail) rather than waited
@@ -11,8 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/liftcdk/lift/internal/contract"
 )
 
 // DefaultTimeout bounds each check when Run is given no timeout.
@@ -33,15 +31,15 @@ var ErrTimeout = errors.New("health check timed out")
 // The top-level status is the worst of the checks: fail, then warn, then pass.
 // With no checks the status is pass. ServiceID and InstanceID are left for the
 // caller to fill.
-func Run(ctx context.Context, checks []Check, timeout time.Duration) contract.HealthResponse {
+func Run(ctx context.Context, checks []Check, timeout time.Duration) Response {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	report := contract.HealthResponse{
-		Status: contract.StatusPass,
-		Checks: make(map[string][]contract.CheckResult, len(checks)),
+	report := Response{
+		Status: StatusPass,
+		Checks: make(map[string][]CheckResult, len(checks)),
 	}
-	results := make([]contract.CheckResult, len(checks))
+	results := make([]CheckResult, len(checks))
 	done := make(chan struct{}, len(checks))
 	for i, c := range checks {
 		go func() {
@@ -61,7 +59,7 @@ func Run(ctx context.Context, checks []Check, timeout time.Duration) contract.He
 
 // runOne runs a check in its own goroutine and stops waiting when its timeout
 // passes: a check that ignores its context cannot hold the report hostage.
-func runOne(ctx context.Context, c Check, timeout time.Duration) contract.CheckResult {
+func runOne(ctx context.Context, c Check, timeout time.Duration) CheckResult {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
@@ -85,7 +83,7 @@ func runOne(ctx context.Context, c Check, timeout time.Duration) contract.CheckR
 		err = fmt.Errorf("%w after %v (%v); the check was abandoned", ErrTimeout, time.Since(start).Round(time.Millisecond), context.Cause(ctx))
 	}
 	end := time.Now()
-	r := contract.CheckResult{
+	r := CheckResult{
 		ComponentID:   c.Name,
 		Status:        StatusOf(err),
 		ObservedValue: float64(end.Sub(start).Microseconds()) / 1000,
@@ -103,11 +101,11 @@ func runOne(ctx context.Context, c Check, timeout time.Duration) contract.CheckR
 func StatusOf(err error) string {
 	switch {
 	case err == nil:
-		return contract.StatusPass
+		return StatusPass
 	case IsWarn(err):
-		return contract.StatusWarn
+		return StatusWarn
 	default:
-		return contract.StatusFail
+		return StatusFail
 	}
 }
 
@@ -122,9 +120,9 @@ func Worst(a, b string) string {
 
 func severity(s string) int {
 	switch s {
-	case contract.StatusPass:
+	case StatusPass:
 		return 0
-	case contract.StatusWarn:
+	case StatusWarn:
 		return 1
 	default:
 		return 2

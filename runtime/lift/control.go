@@ -24,11 +24,22 @@ const (
 	controlHealth
 )
 
-// controlEvent is a recognised control event with the warm-up fields parsed.
+func (k controlKind) String() string {
+	switch k {
+	case controlWarmup:
+		return contract.ControlWarmup
+	case controlHealth:
+		return contract.ControlHealth
+	}
+	return "none"
+}
+
+// controlEvent is a recognised control event with its fields parsed.
 type controlEvent struct {
 	kind   controlKind
 	holdMs int
 	round  string
+	token  string // ControlTokenField; checked by controlAuth
 }
 
 func (e controlEvent) warmupEvent() contract.WarmupEvent {
@@ -45,7 +56,7 @@ var liftKey = []byte(`"` + contract.ControlField + `"`)
 // "warmup" or "health" (again literal). A "lift" key nested deeper, a "lift"
 // inside a string, or any other value leaves the payload to the user's
 // handler. Other top-level members are ignored, so newer warmers may add
-// fields; the known ones (holdMs, round) must have the right type.
+// fields; the known ones (holdMs, round, token) must have the right type.
 //
 // It returns notControl with a nil error for ordinary events, and an error
 // wrapping ErrInvalidControlEvent when the payload is a control event that
@@ -60,9 +71,9 @@ func parseControl(p []byte) (controlEvent, error) {
 		return controlEvent{}, nil
 	}
 	var (
-		lift, hold, round []byte
-		liftCount         int
-		liftIsString      bool
+		lift, hold, round, token []byte
+		liftCount                int
+		liftIsString             bool
 	)
 	s.ws()
 	if !s.eat('}') {
@@ -91,6 +102,8 @@ func parseControl(p []byte) (controlEvent, error) {
 				hold = val
 			case `"round"`:
 				round = val
+			case `"` + contract.ControlTokenField + `"`:
+				token = val
 			}
 			s.ws()
 			if s.eat(',') {
@@ -124,21 +137,24 @@ func parseControl(p []byte) (controlEvent, error) {
 		return controlEvent{}, fmt.Errorf(`%w: the "lift" member appears %d times; send it once`, ErrInvalidControlEvent, liftCount)
 	}
 	ev := controlEvent{kind: kind}
+	var err error
+	if ev.token, err = parseString(contract.ControlTokenField, token); err != nil {
+		return controlEvent{}, err
+	}
 	if kind != controlWarmup {
 		return ev, nil
 	}
-	var err error
 	if ev.holdMs, err = parseHoldMs(hold); err != nil {
 		return controlEvent{}, err
 	}
-	if ev.round, err = parseRound(round); err != nil {
+	if ev.round, err = parseString("round", round); err != nil {
 		return controlEvent{}, err
 	}
 	return ev, nil
 }
 
 // parseHoldMs reads holdMs: absent or null is 0; otherwise an integer that
-// fits in an int (the hold is clamped later by contract.WarmupEvent.Hold).
+// fits in an int (the hold is clamped later by WarmupEvent.Hold).
 func parseHoldMs(raw []byte) (int, error) {
 	if raw == nil || string(raw) == "null" {
 		return 0, nil
@@ -151,20 +167,22 @@ func parseHoldMs(raw []byte) (int, error) {
 	return int(n), nil
 }
 
-// parseRound reads round: absent or null is "", otherwise a JSON string.
-func parseRound(raw []byte) (string, error) {
+// parseString reads the string member name: absent or null is "",
+// otherwise a JSON string. The value is not quoted in errors: it may be the
+// control token.
+func parseString(name string, raw []byte) (string, error) {
 	if raw == nil || string(raw) == "null" {
 		return "", nil
 	}
 	if raw[0] != '"' {
-		return "", fmt.Errorf(`%w: "round" must be a string, got %.40s`, ErrInvalidControlEvent, raw)
+		return "", fmt.Errorf(`%w: %q must be a string`, ErrInvalidControlEvent, name)
 	}
 	if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
 		return string(raw[1 : len(raw)-1]), nil
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", fmt.Errorf(`%w: "round": %w`, ErrInvalidControlEvent, err)
+		return "", fmt.Errorf(`%w: %q is not a valid JSON string`, ErrInvalidControlEvent, name)
 	}
 	return s, nil
 }

@@ -23,6 +23,8 @@ func TestParseControlFixtures(t *testing.T) {
 		"warmup_escaped_round": {kind: controlWarmup, round: `café "r"`},
 		"health":               {kind: controlHealth},
 		"health_ignores_hold":  {kind: controlHealth},
+		"warmup_token":         {kind: controlWarmup, holdMs: 100, round: "r1", token: "t0kén"},
+		"health_token":         {kind: controlHealth, token: "abc"},
 	}
 	files, err := filepath.Glob("testdata/control/*.json")
 	if err != nil || len(files) < 30 {
@@ -63,6 +65,10 @@ func TestInvalidControlEventMessages(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"holdMs" must be an integer number of milliseconds`) || !strings.Contains(err.Error(), `"soon"`) {
 		t.Fatalf("message must name the field, the value and the expectation: %v", err)
 	}
+	_, err = parseControl([]byte(`{"lift":"warmup","token":["s3cret"]}`))
+	if err == nil || !strings.Contains(err.Error(), `"token" must be a string`) || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("a bad token must be named, never echoed: %v", err)
+	}
 }
 
 // FuzzParseControl checks the byte-level detector against encoding/json:
@@ -78,6 +84,8 @@ func FuzzParseControl(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	f.Add([]byte(`{"lift":"warmup","token":"a\"b","token":"c"}`))
+	f.Add([]byte(`{"lift":"health","token":null}`))
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		ev, err := parseControl(payload) // must not panic or hang
 		var m map[string]json.RawMessage
@@ -99,16 +107,27 @@ func FuzzParseControl(f *testing.F) {
 			if lift != want {
 				t.Fatalf("kind %v but lift is %q: %q", ev.kind, lift, payload)
 			}
+			// Members are read by their exact key, as the parser does
+			// (encoding/json's struct fields would match "holDMs" too).
+			member := func(key string, v any) {
+				if raw, ok := m[key]; ok {
+					if e := json.Unmarshal(raw, v); e != nil {
+						t.Fatalf("accepted a %s encoding/json rejects: %v: %q", key, e, payload)
+					}
+				}
+			}
+			var token string
+			member("token", &token)
+			if token != ev.token {
+				t.Fatalf("token %q, encoding/json reads %q: %q", ev.token, token, payload)
+			}
 			if ev.kind == controlWarmup {
-				var we struct {
-					HoldMs *int    `json:"holdMs"`
-					Round  *string `json:"round"`
-				}
-				if e := json.Unmarshal(payload, &we); e != nil {
-					t.Fatalf("accepted a warm-up encoding/json rejects: %v: %q", e, payload)
-				}
-				if (we.HoldMs != nil && *we.HoldMs != ev.holdMs) || (we.Round != nil && *we.Round != ev.round) {
-					t.Fatalf("fields differ from encoding/json: %+v vs %+v: %q", ev, we, payload)
+				var holdMs int
+				var round string
+				member("holdMs", &holdMs)
+				member("round", &round)
+				if holdMs != ev.holdMs || round != ev.round {
+					t.Fatalf("fields differ from encoding/json: %+v vs holdMs %d round %q: %q", ev, holdMs, round, payload)
 				}
 			}
 		}

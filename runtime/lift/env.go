@@ -36,6 +36,7 @@ type envConfig struct {
 	shutdownBudget time.Duration
 	logLevel       slog.Level
 	initType       string
+	controlAuth    controlAuth
 }
 
 func readEnv(getenv func(string) string) (envConfig, error) {
@@ -43,6 +44,11 @@ func readEnv(getenv func(string) string) (envConfig, error) {
 		shutdownBudget: contract.DefaultShutdownBudget,
 		logLevel:       slog.LevelInfo,
 		initType:       getenv(envInitType),
+	}
+	// Lambda always sets the init type; the emulator and SAM local do not,
+	// and there every process start is an on-demand init.
+	if e.initType == "" {
+		e.initType = initOnDemand
 	}
 	var errs []error
 	if v := getenv(contract.EnvShutdownBudget); v != "" {
@@ -62,6 +68,10 @@ func readEnv(getenv func(string) string) (envConfig, error) {
 			errs = append(errs, fmt.Errorf("%w: %s=%q is not a log level; use debug, info, warn or error, or unset it for info",
 				ErrInvalidConfig, contract.EnvLogLevel, v))
 		}
+	}
+	var err error
+	if e.controlAuth, err = readControlAuth(getenv); err != nil {
+		errs = append(errs, err)
 	}
 	return e, errors.Join(errs...)
 }

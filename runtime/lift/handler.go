@@ -43,9 +43,11 @@ type Handler struct {
 	concurrent bool
 	inners     sync.Pool // of lambda.Handler, used when concurrent
 
-	coldStarts, panics               *metrics.Counter
-	warmups, healthChecks, healthBad *metrics.Counter
-	shutdownAbandoned                *metrics.Counter
+	coldStarts, panics                *metrics.Counter
+	warmups, healthChecks, healthBad  *metrics.Counter
+	shutdownAbandoned, controlRefused *metrics.Counter
+
+	auth controlAuth
 
 	checks       []health.Check
 	checkTimeout time.Duration
@@ -114,6 +116,8 @@ func newHandler(handler any, getenv func(string) string, opts ...Option) (*Handl
 		healthChecks:      w.Counter(contract.MetricHealthChecks, svc),
 		healthBad:         w.Counter(contract.MetricHealthFailed, svc),
 		shutdownAbandoned: w.Counter(contract.MetricShutdownAbandoned, svc),
+		controlRefused:    w.Counter(contract.MetricControlRefused, svc),
+		auth:              env.controlAuth,
 		checks:            c.checks,
 		checkTimeout:      c.checkTimeout,
 		reporter:          c.reporter,
@@ -151,8 +155,13 @@ func (h *Handler) invoke(ctx context.Context, payload []byte, cold bool) (resp [
 		h.coldStarts.Add(1)
 	}
 	defer func() {
-		if p := recover(); p != nil {
+		switch p := recover(); {
+		case p != nil:
 			resp, err = nil, h.recovered(ctx, p)
+		case err != nil:
+			logHandlerError(ctx, err)
+		case len(resp) > maxResponse:
+			resp, err = nil, responseTooLarge(ctx, len(resp))
 		}
 		h.flush()
 	}()
@@ -189,8 +198,12 @@ func (h *Handler) control(ctx context.Context, ev controlEvent, parseErr error, 
 		Logger(ctx).Warn("lift: rejected control event", "error", parseErr.Error())
 		return nil, parseErr
 	}
+	authenticated := h.auth.authenticated(ev.token)
+	if !authenticated && h.auth.required {
+		return nil, h.refuse(ctx, ev)
+	}
 	if ev.kind == controlWarmup {
-		return h.warmup(ctx, ev, cold)
+		return h.warmup(ctx, ev, cold, authenticated)
 	}
 	return h.health(ctx)
 }

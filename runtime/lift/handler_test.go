@@ -26,7 +26,7 @@ func TestColdStartRules(t *testing.T) {
 		{"provisioned-concurrency", []bool{false, false}},
 		{"snap-start", []bool{false, false}},
 		{"lambda-managed-instances", []bool{false}},
-		{"", []bool{false}},
+		{"", []bool{true, false}}, // the emulator and SAM local leave it unset: on-demand
 	}
 	for _, tt := range tests {
 		t.Run("init="+tt.initType, func(t *testing.T) {
@@ -161,7 +161,10 @@ func TestConfigErrors(t *testing.T) {
 	}{
 		{"bad budget env", map[string]string{"LIFT_SHUTDOWN_BUDGET": "soon"}, ok, nil, []string{"LIFT_SHUTDOWN_BUDGET", `"soon"`, "400ms"}},
 		{"negative budget env", map[string]string{"LIFT_SHUTDOWN_BUDGET": "-1s"}, ok, nil, []string{"LIFT_SHUTDOWN_BUDGET", "positive"}},
-		{"huge budget env", map[string]string{"LIFT_SHUTDOWN_BUDGET": "1m"}, ok, nil, []string{"LIFT_SHUTDOWN_BUDGET", "2s"}},
+		{"huge budget env", map[string]string{"LIFT_SHUTDOWN_BUDGET": "1m"}, ok, nil, []string{"LIFT_SHUTDOWN_BUDGET", "450ms"}},
+		{"budget env past SIGKILL", map[string]string{"LIFT_SHUTDOWN_BUDGET": "1s"}, ok, nil, []string{"LIFT_SHUTDOWN_BUDGET", `"1s"`, "450ms"}},
+		{"budget env just over", map[string]string{"LIFT_SHUTDOWN_BUDGET": "451ms"}, ok, nil, []string{"LIFT_SHUTDOWN_BUDGET", "450ms"}},
+		{"budget option past SIGKILL", nil, ok, []Option{WithShutdownBudget(time.Second)}, []string{"WithShutdownBudget(1s)", "450ms"}},
 		{"bad log level", map[string]string{"LIFT_LOG_LEVEL": "loud"}, ok, nil, []string{"LIFT_LOG_LEVEL", `"loud"`, "debug, info, warn or error"}},
 		{"nil handler", nil, nil, nil, []string{"lift.Start(nil)"}},
 		{"not a func", nil, 42, nil, []string{"int", "not a function"}},

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"reflect"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
@@ -32,15 +31,9 @@ const maxPayload = 6 << 20
 // runs the shutdown hooks. It returns Shutdown's result, or the server's
 // error if serving failed.
 //
-// Local mode counts its process start as an on-demand init when
-// AWS_LAMBDA_INITIALIZATION_TYPE is unset. Call ServeLocal before any Invoke.
+// Call ServeLocal before any Invoke.
 func (h *Handler) ServeLocal(ctx context.Context, ln net.Listener, invokeTimeout time.Duration) error {
 	h.concurrent = true // HTTP requests overlap
-	if h.initType == "" {
-		h.initType = initOnDemand
-		h.coldPending.Store(true)
-		h.renderWarmupParts()
-	}
 	if invokeTimeout <= 0 {
 		invokeTimeout = defaultLocalTimeout
 	}
@@ -98,15 +91,7 @@ func (h *Handler) serveInvocation(w http.ResponseWriter, r *http.Request, timeou
 
 // errorPayload renders err the way Lambda answers a function error.
 func errorPayload(err error) []byte {
-	ive, ok := errors.AsType[messages.InvokeResponse_Error](err)
-	if !ok {
-		t := reflect.TypeOf(err)
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		ive = messages.InvokeResponse_Error{Message: err.Error(), Type: t.Name()}
-	}
-	b, mErr := json.Marshal(ive)
+	b, mErr := json.Marshal(invokeError(err))
 	if mErr != nil {
 		return []byte(`{"errorMessage":"unserializable error","errorType":"Runtime.SerializationError"}`)
 	}

@@ -63,6 +63,7 @@ func TestServeLocal(t *testing.T) {
 	if resp.Header.Get("X-Amz-Function-Error") != "Unhandled" || !strings.Contains(body, "errorMessage") {
 		t.Fatalf("bad JSON must be a function error: %s", body)
 	}
+	badJSONRequest := resp.Header.Get("X-Amzn-RequestId")
 	resp, body = post(`{"lift":"health"}`)
 	if resp.StatusCode != 200 || !strings.Contains(body, `"status":"pass"`) {
 		t.Fatalf("health: %s", body)
@@ -94,6 +95,10 @@ func TestServeLocal(t *testing.T) {
 	}
 	if l := te.logs.logsWith(t, "handler panicked"); len(l) != 1 || l[0]["requestId"] == nil {
 		t.Fatalf("panic log line must carry the local request id: %v", l)
+	}
+	if l := te.logs.logsWith(t, "handler returned an error"); len(l) != 1 || l[0]["level"] != "ERROR" ||
+		l[0]["requestId"] != badJSONRequest || l[0]["errorType"] != "SyntaxError" || l[0]["errorMessage"] == nil {
+		t.Fatalf("a function error must be logged at ERROR with requestId %s, errorType and errorMessage: %v", badJSONRequest, l)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/runtime/health"
 	"github.com/liftcdk/lift/runtime/metrics"
 )
@@ -19,8 +20,8 @@ type Option func(*config)
 
 // HealthReporter receives this instance's health status after every health
 // event and after every warm-up event (for example to update Cloud Map's
-// custom health status). status is contract.StatusPass, StatusWarn or
-// StatusFail. An error is logged; it never fails the event.
+// custom health status). status is health.StatusPass, health.StatusWarn or
+// health.StatusFail. An error is logged; it never fails the event.
 type HealthReporter interface {
 	ReportHealth(ctx context.Context, status string) error
 }
@@ -110,9 +111,9 @@ func OnShutdown(name string, hook func(context.Context) error) Option {
 }
 
 // WithShutdownBudget sets the total time all shutdown hooks may take. It wins
-// over $LIFT_SHUTDOWN_BUDGET; default contract.DefaultShutdownBudget (400ms,
-// inside the ~500ms Lambda allows before SIGKILL). At most 2s, Lambda's limit
-// with external extensions.
+// over $LIFT_SHUTDOWN_BUDGET; default 400ms. At most 450ms: with the internal
+// extension Lift registers, Lambda sends SIGKILL about 500ms after SIGTERM,
+// and the last 50ms are kept for the final metric flush.
 func WithShutdownBudget(d time.Duration) Option {
 	return func(c *config) {
 		if err := validBudget(d); err != nil {
@@ -178,10 +179,8 @@ func validBudget(d time.Duration) error {
 	switch {
 	case d <= 0:
 		return errors.New("the budget must be positive")
-	case d > maxShutdownBudget:
-		return fmt.Errorf("the budget exceeds %v, the most Lambda waits after SIGTERM", maxShutdownBudget)
+	case d > contract.MaxShutdownBudget:
+		return fmt.Errorf("the budget exceeds %v: Lambda sends SIGKILL about 500ms after SIGTERM, and the final metric flush needs the rest", contract.MaxShutdownBudget)
 	}
 	return nil
 }
-
-const maxShutdownBudget = 2 * time.Second

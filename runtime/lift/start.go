@@ -2,6 +2,7 @@ package lift
 
 import (
 	"context"
+	"log"
 	"log/slog"
 	"net"
 	"os"
@@ -28,8 +29,15 @@ import (
 //
 // A bad option or LIFT_* variable fails the init: Start logs one JSON error
 // line naming the setting, its value and the fix, and exits with status 1.
+//
+// With LIFT_CHECK=1 Start only validates the handler's signature, the
+// options and the LIFT_* environment, prints {"lift":"check","ok":true} (or
+// "ok":false and "error") as one line on stderr, and exits 0 (or 1) without
+// serving. gofunction runs a built handler this way at synth.
 func Start(handler any, opts ...Option) {
 	h, err := NewHandler(handler, opts...)
+	_, addrErr := localAddr(os.Getenv)
+	exitIfChecking(err, addrErr)
 	if err != nil {
 		exitInit(err)
 	}
@@ -38,6 +46,7 @@ func Start(handler any, opts ...Option) {
 		startLocal(h)
 		return
 	}
+	log.SetOutput(withoutInvokeErrorEcho{log.Writer()})
 	lambda.StartWithOptions(h, append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
 		_ = h.Shutdown(context.Background()) // results are logged hook by hook
 		os.Exit(0)

@@ -14,6 +14,12 @@ import (
 	"github.com/liftcdk/lift/runtime/metrics"
 )
 
+// errHookAbandoned reports a hook still running near the invocation deadline.
+var errHookAbandoned = fmt.Errorf("did not finish %v before the invocation deadline; abandoned, it may still be running", holdMargin)
+
+// hookFailed is a failed hook's error in the warm-up answer.
+const hookFailed = "failed; the function's log has the error"
+
 // holdMargin is kept free before the invocation deadline so a held warm-up
 // still answers instead of timing out.
 const holdMargin = 50 * time.Millisecond
@@ -40,8 +46,12 @@ func (s *warmupState) init(n int) {
 
 // warmup answers a warm-up event: hooks (once per process), the health
 // report, then the hold, so the invocation is busy for about holdMs in total.
-func (h *Handler) warmup(ctx context.Context, ev controlEvent, cold bool) ([]byte, error) {
+// Without a valid token the hold is capped at unauthenticatedHold.
+func (h *Handler) warmup(ctx context.Context, ev controlEvent, cold, authenticated bool) ([]byte, error) {
 	hold := ev.warmupEvent().Hold()
+	if !authenticated {
+		hold = min(hold, unauthenticatedHold)
+	}
 	var start time.Time
 	if hold > 0 { // the common scheduled warm-up holds; a bare ping skips the clock
 		start = time.Now()
@@ -156,15 +166,20 @@ func (h *Handler) runWarmupHooks(ctx context.Context) []contract.HookTiming {
 		select {
 		case err = <-result:
 		case <-wait.Done():
-			err = fmt.Errorf("did not finish %v before the invocation deadline; abandoned, it may still be running", holdMargin)
+			err = errHookAbandoned
 		}
 		d := time.Since(t0)
 		t := contract.HookTiming{Name: hk.name, DurationMs: float64(d.Microseconds()) / 1000}
 		h.metrics.Emit([]metrics.Dimension{h.service}, contract.MetricWarmupHookDuration, metrics.Milliseconds, t.DurationMs)
 		if err != nil {
-			t.Error = err.Error()
+			// The caller learns that the hook failed; its error text, which may
+			// name hosts and users, goes to the log only.
+			t.Error = hookFailed
+			if err == errHookAbandoned {
+				t.Error = err.Error()
+			}
 			all = false
-			Logger(ctx).Error("lift: warm-up hook failed; it runs again on the next warm-up", "hook", hk.name, "durationMs", t.DurationMs, "error", t.Error)
+			Logger(ctx).Error("lift: warm-up hook failed; it runs again on the next warm-up", "hook", hk.name, "durationMs", t.DurationMs, "error", err.Error())
 		}
 		timings = append(timings, t)
 	}
@@ -229,7 +244,7 @@ func (h *Handler) report(ctx context.Context, status string) {
 
 // appendWarmupResponse encodes r without reflection (the warm-up path must
 // stay well under a microsecond). Field order and names follow the json tags
-// of contract.WarmupResponse.
+// of WarmupResponse.
 func appendWarmupResponse(b []byte, r contract.WarmupResponse) []byte {
 	b = append(b, `{"lift":`...)
 	b = jsonenc.AppendString(b, r.Lift)

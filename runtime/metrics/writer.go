@@ -75,7 +75,7 @@ var defaultWriter = sync.OnceValue(func() *Writer {
 })
 
 // Default returns the process-wide Writer: stdout, namespace
-// contract.MetricsNamespace unless $LIFT_METRICS_NAMESPACE overrides it.
+// "Lift" unless $LIFT_METRICS_NAMESPACE overrides it.
 func Default() *Writer { return defaultWriter() }
 
 // ServiceDimension returns the Service dimension every runtime metric carries:

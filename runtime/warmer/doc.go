@@ -18,7 +18,7 @@
 //     a little apart or some of them pay a cold start.
 //   - Retry of the shortfall: when fewer than N distinct ids answered, the
 //     warmer sends another wave with a doubled hold (bounded by
-//     contract.MaxWarmupHold), within the run's budget and deadline. The retry
+//     lift.MaxWarmupHold), within the run's budget and deadline. The retry
 //     wave is a full wave of N, not just the missing part: environments already
 //     warm are idle again and would absorb a smaller wave, so they must be kept
 //     busy while the extra invokes force new environments.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
-	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/runtime/lift"
 	"github.com/liftcdk/lift/runtime/metrics"
 	"github.com/liftcdk/lift/runtime/warmer"
 )
@@ -20,22 +20,22 @@ import (
 type oneEnvironmentPerInvoke struct{ n atomic.Int64 }
 
 func (f *oneEnvironmentPerInvoke) Invoke(_ context.Context, in *lambda.InvokeInput, _ ...func(*lambda.Options)) (*lambda.InvokeOutput, error) {
-	var ev contract.WarmupEvent
+	var ev lift.WarmupEvent
 	if err := json.Unmarshal(in.Payload, &ev); err != nil {
 		return nil, err
 	}
-	b, _ := json.Marshal(contract.WarmupResponse{Lift: contract.ControlWarmup, InstanceID: fmt.Sprint("env-", f.n.Add(1)), Round: ev.Round})
+	b, _ := json.Marshal(lift.WarmupResponse{Lift: lift.ControlWarmup, InstanceID: fmt.Sprint("env-", f.n.Add(1)), Round: ev.Round})
 	return &lambda.InvokeOutput{StatusCode: 200, Payload: b}, nil
 }
 
 func Example() {
 	// In the Lambda main: warmer.New(lambda.NewFromConfig(cfg)).
 	w := warmer.New(&oneEnvironmentPerInvoke{},
-		warmer.WithMetrics(metrics.New(io.Discard, contract.MetricsNamespace)),
+		warmer.WithMetrics(metrics.New(io.Discard, "Lift")),
 		warmer.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 		warmer.WithRoundID(func(context.Context) string { return "r1" }))
-	report, err := w.Run(context.Background(), contract.WarmerInput{
-		Targets: []contract.WarmerTarget{{Name: "api", ARN: "arn:aws:lambda:us-east-1:123456789012:function:api:live", Concurrency: 3}},
+	report, err := w.Run(context.Background(), warmer.Input{
+		Targets: []warmer.Target{{Name: "api", ARN: "arn:aws:lambda:us-east-1:123456789012:function:api:live", Concurrency: 3, Token: "per-deployment-secret"}},
 	})
 	if err != nil {
 		fmt.Println(err)

@@ -33,6 +33,7 @@ type fakeLambda struct {
 	deadlines []time.Time
 	holds     []int
 	rounds    map[string]bool
+	tokens    map[string]map[string]bool // by function ARN, the tokens its events carried
 	retries   []int
 }
 
@@ -54,7 +55,7 @@ type fakeFunction struct {
 }
 
 func newFake() *fakeLambda {
-	return &fakeLambda{funcs: map[string]*fakeFunction{}, rounds: map[string]bool{}}
+	return &fakeLambda{funcs: map[string]*fakeFunction{}, rounds: map[string]bool{}, tokens: map[string]map[string]bool{}}
 }
 
 func (f *fakeLambda) add(arn string, fn *fakeFunction) {
@@ -87,6 +88,10 @@ func (f *fakeLambda) Invoke(ctx context.Context, in *lambda.InvokeInput, optFns 
 	f.deadlines = append(f.deadlines, d)
 	f.holds = append(f.holds, ev.HoldMs)
 	f.rounds[ev.Round] = true
+	if f.tokens[aws.ToString(in.FunctionName)] == nil {
+		f.tokens[aws.ToString(in.FunctionName)] = map[string]bool{}
+	}
+	f.tokens[aws.ToString(in.FunctionName)][ev.Token] = true
 	f.retries = append(f.retries, opts.RetryMaxAttempts)
 	f.recMu.Unlock()
 

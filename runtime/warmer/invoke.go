@@ -46,9 +46,11 @@ func (f failure) String() string {
 // slow warm-up would land outside the wave it was meant to overlap.
 func noSDKRetries(o *lambda.Options) { o.RetryMaxAttempts = 1 }
 
-func warmupPayload(hold time.Duration, round string) []byte {
-	b, _ := json.Marshal(contract.WarmupEvent{Lift: contract.ControlWarmup, HoldMs: int(hold / time.Millisecond), Round: round})
-	return b // a struct of a string and an int always marshals
+// warmupPayload is the warm-up event for one wave; token (the target's
+// control token, empty for none) lets the function authenticate it.
+func warmupPayload(hold time.Duration, round, token string) []byte {
+	b, _ := json.Marshal(contract.WarmupEvent{Lift: contract.ControlWarmup, HoldMs: int(hold / time.Millisecond), Round: round, Token: token})
+	return b // a struct of strings and an int always marshals
 }
 
 // invoke sends one warm-up event and returns the answering instance id.

@@ -24,8 +24,8 @@ type waveOutcome struct {
 // warmTarget sends waves of t.Concurrency overlapping invokes until that many
 // distinct environments answered, the waves run out, a wave was throttled or
 // the deadline is near.
-func (w *Warmer) warmTarget(ctx context.Context, sem *semaphore.Weighted, s settings, round string, t contract.WarmerTarget) contract.WarmerTargetReport {
-	r := contract.WarmerTargetReport{Name: t.Name, Asked: t.Concurrency}
+func (w *Warmer) warmTarget(ctx context.Context, sem *semaphore.Weighted, s settings, round string, t Target) TargetReport {
+	r := TargetReport{Name: t.Name, Asked: t.Concurrency}
 	seen := make(map[string]struct{}, t.Concurrency)
 	failures := map[failure]int{}
 	hold := s.hold
@@ -61,8 +61,8 @@ func (w *Warmer) warmTarget(ctx context.Context, sem *semaphore.Weighted, s sett
 }
 
 // wave sends n overlapping invokes and collects their instance ids.
-func (w *Warmer) wave(ctx context.Context, s settings, round string, hold time.Duration, t contract.WarmerTarget) waveOutcome {
-	payload := warmupPayload(hold, round)
+func (w *Warmer) wave(ctx context.Context, s settings, round string, hold time.Duration, t Target) waveOutcome {
+	payload := warmupPayload(hold, round, t.Token)
 	timeout := hold + w.initAllowance
 	out := waveOutcome{failures: map[failure]int{}}
 	var mu sync.Mutex
@@ -85,7 +85,7 @@ func (w *Warmer) wave(ctx context.Context, s settings, round string, hold time.D
 	return out
 }
 
-func (w *Warmer) log(ctx context.Context, r contract.WarmerTargetReport, waves int, failures map[failure]int) {
+func (w *Warmer) log(ctx context.Context, r TargetReport, waves int, failures map[failure]int) {
 	level := slog.LevelInfo
 	if r.Warmed < r.Asked {
 		level = slog.LevelWarn

@@ -3,14 +3,12 @@ package warmer
 import (
 	"fmt"
 	"strings"
-
-	"github.com/liftcdk/lift/internal/contract"
 )
 
 // validateTargets splits targets into the ones to warm and, by index, the
 // errors of the ones refused.
-func validateTargets(targets []contract.WarmerTarget) ([]contract.WarmerTarget, map[int]error) {
-	var valid []contract.WarmerTarget
+func validateTargets(targets []Target) ([]Target, map[int]error) {
+	var valid []Target
 	invalid := map[int]error{}
 	names := map[string]int{}
 	for i, t := range targets {
@@ -28,7 +26,7 @@ func validateTargets(targets []contract.WarmerTarget) ([]contract.WarmerTarget, 
 	return valid, invalid
 }
 
-func validateTarget(t contract.WarmerTarget) error {
+func validateTarget(t Target) error {
 	if t.Name == "" {
 		return fmt.Errorf("%w: name is empty: set it to the function's logical name (the Target metric dimension)", ErrInvalidTarget)
 	}

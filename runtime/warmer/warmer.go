@@ -16,7 +16,7 @@ import (
 	"github.com/liftcdk/lift/runtime/metrics"
 )
 
-// Defaults for the fields of contract.WarmerInput left at zero.
+// Defaults for the fields of Input left at zero.
 const (
 	DefaultHold        = 300 * time.Millisecond
 	DefaultBudget      = 60 * time.Second
@@ -116,7 +116,7 @@ type settings struct {
 	deadline    time.Time
 }
 
-func (w *Warmer) settings(ctx context.Context, in contract.WarmerInput, targets []contract.WarmerTarget) settings {
+func (w *Warmer) settings(ctx context.Context, in Input, targets []Target) settings {
 	s := settings{hold: DefaultHold, parallelism: DefaultParallelism}
 	if in.HoldMs > 0 {
 		s.hold = contract.WarmupEvent{HoldMs: in.HoldMs}.Hold()
@@ -144,7 +144,7 @@ func (w *Warmer) settings(ctx context.Context, in contract.WarmerInput, targets 
 // are reported with Failed equal to Asked and their errors are returned joined
 // (each wraps ErrInvalidTarget); valid targets are warmed regardless. Run also
 // emits WarmerAsked, WarmerWarmed, WarmerFailed and WarmerShortfall per target.
-func (w *Warmer) Run(ctx context.Context, in contract.WarmerInput) (contract.WarmerReport, error) {
+func (w *Warmer) Run(ctx context.Context, in Input) (Report, error) {
 	round := w.roundID(ctx)
 	valid, invalid := validateTargets(in.Targets)
 	s := w.settings(ctx, in, valid)
@@ -152,11 +152,11 @@ func (w *Warmer) Run(ctx context.Context, in contract.WarmerInput) (contract.War
 	defer cancel()
 
 	sem := semaphore.NewWeighted(int64(s.parallelism))
-	report := contract.WarmerReport{Round: round, Targets: make([]contract.WarmerTargetReport, len(in.Targets))}
+	report := Report{Round: round, Targets: make([]TargetReport, len(in.Targets))}
 	var wg sync.WaitGroup
 	for i, t := range in.Targets {
 		if err, bad := invalid[i]; bad {
-			report.Targets[i] = contract.WarmerTargetReport{Name: t.Name, Asked: max(t.Concurrency, 0), Failed: max(t.Concurrency, 0)}
+			report.Targets[i] = TargetReport{Name: t.Name, Asked: max(t.Concurrency, 0), Failed: max(t.Concurrency, 0)}
 			w.logger.LogAttrs(ctx, slog.LevelError, "warmer target refused", slog.String("target", t.Name), slog.String("error", err.Error()))
 			continue
 		}
@@ -176,7 +176,7 @@ func (w *Warmer) Run(ctx context.Context, in contract.WarmerInput) (contract.War
 	return report, errors.Join(errs...)
 }
 
-func (w *Warmer) emit(r contract.WarmerTargetReport) {
+func (w *Warmer) emit(r TargetReport) {
 	dims := []metrics.Dimension{{Name: contract.DimTarget, Value: r.Name}}
 	w.metrics.Emit(dims, contract.MetricWarmerAsked, metrics.Count, float64(r.Asked))
 	w.metrics.Emit(dims, contract.MetricWarmerWarmed, metrics.Count, float64(r.Warmed))

@@ -71,6 +71,28 @@ func TestRunWarmsDistinctEnvironments(t *testing.T) {
 	}
 }
 
+// TestEventsCarryTheTargetsToken: each target's warm-ups carry its own
+// control token (and none when it has none), so the function can tell them
+// from forged ones.
+func TestEventsCarryTheTargetsToken(t *testing.T) {
+	fake := newFake()
+	fake.add(arn("api"), &fakeFunction{releaseAt: 2})
+	fake.add(arn("jobs"), &fakeFunction{releaseAt: 2})
+	w := New(fake, WithMetrics(&recordingMetrics{}), quiet())
+	if _, err := w.Run(context.Background(), contract.WarmerInput{HoldMs: 2000, Targets: []contract.WarmerTarget{
+		{Name: "api", ARN: arn("api"), Concurrency: 2, Token: "api-secret"},
+		{Name: "jobs", ARN: arn("jobs"), Concurrency: 2},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.tokens[arn("api")]; len(got) != 1 || !got["api-secret"] {
+		t.Fatalf("api's events carried tokens %v, want only its own", got)
+	}
+	if got := fake.tokens[arn("jobs")]; len(got) != 1 || !got[""] {
+		t.Fatalf("jobs has no token, its events carried %v", got)
+	}
+}
+
 func TestRetryWaveDoublesHold(t *testing.T) {
 	fake := newFake()
 	fake.add(arn("api"), &fakeFunction{releaseAt: 3, reuseFirst: 3})

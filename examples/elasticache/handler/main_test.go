@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/runtime/cache"
 )
 
@@ -15,7 +14,7 @@ import (
 // environment, the way main builds it from the Valkey tier's.
 func TestGreetCaches(t *testing.T) {
 	ctx := context.Background()
-	env := map[string]string{contract.EnvService: "elasticache-example", contract.EnvCacheKind: contract.CacheKindMemory}
+	env := map[string]string{"LIFT_SERVICE": "elasticache-example", "LIFT_CACHE_KIND": "memory"}
 	store, err := cache.FromEnv(ctx, append(backends(), cache.WithLookupEnv(func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok

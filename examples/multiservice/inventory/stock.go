@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/runtime/cache"
 )
 
@@ -52,8 +51,8 @@ func newStock(levels map[string]int, c cache.Cache) *stock {
 	return &stock{
 		levels:     levels,
 		cache:      c,
-		service:    os.Getenv(contract.EnvDiscoveryService),
-		instanceID: os.Getenv(contract.EnvDiscoveryInstanceID),
+		service:    os.Getenv("LIFT_DISCOVERY_SERVICE"),
+		instanceID: os.Getenv("LIFT_DISCOVERY_INSTANCE_ID"),
 	}
 }
 

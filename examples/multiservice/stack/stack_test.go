@@ -14,7 +14,6 @@ import (
 	"github.com/liftcdk/lift/constructs/cdktest"
 	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/examples/multiservice/stack"
-	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/testsvc"
 )
 
@@ -66,27 +65,27 @@ func TestStack(t *testing.T) {
 	t.Run("environment", func(t *testing.T) {
 		orders, inventory := tpl.env(t, ordersFn), tpl.env(t, invFn)
 		for k, want := range map[string]string{
-			contract.EnvDiscoveryService: stack.OrdersService, contract.EnvDiscoveryTargets: stack.InventoryService,
-			contract.EnvDiscoveryNamespace: stack.NamespaceName, contract.EnvService: stack.OrdersService,
+			"LIFT_DISCOVERY_SERVICE": stack.OrdersService, "LIFT_DISCOVERY_TARGETS": stack.InventoryService,
+			"LIFT_DISCOVERY_NAMESPACE": stack.NamespaceName, "LIFT_SERVICE": stack.OrdersService,
 		} {
 			if orders[k] != want {
 				t.Errorf("orders %s = %v, want %q", k, orders[k], want)
 			}
 		}
-		if _, ok := orders[contract.EnvCacheKind]; ok {
+		if _, ok := orders["LIFT_CACHE_KIND"]; ok {
 			t.Errorf("orders has no cache tier, env = %v", orders)
 		}
 		for k, want := range map[string]string{
-			contract.EnvDiscoveryService: stack.InventoryService, contract.EnvService: stack.InventoryService,
-			contract.EnvCacheKind: contract.CacheKindValkey, contract.EnvCacheAuth: contract.CacheAuthIAM,
-			contract.EnvCacheTLS: "true", contract.EnvCacheCluster: "true", contract.EnvCacheServerless: "true",
-			contract.EnvCacheName: m.Inventory.ElastiCache.CacheName(),
+			"LIFT_DISCOVERY_SERVICE": stack.InventoryService, "LIFT_SERVICE": stack.InventoryService,
+			"LIFT_CACHE_KIND": "valkey", "LIFT_CACHE_AUTH": "iam",
+			"LIFT_CACHE_TLS": "true", "LIFT_CACHE_CLUSTER": "true", "LIFT_CACHE_SERVERLESS": "true",
+			"LIFT_CACHE_NAME": m.Inventory.ElastiCache.CacheName(),
 		} {
 			if inventory[k] != want {
 				t.Errorf("inventory %s = %v, want %q", k, inventory[k], want)
 			}
 		}
-		if _, ok := inventory[contract.EnvDiscoveryTargets]; ok {
+		if _, ok := inventory["LIFT_DISCOVERY_TARGETS"]; ok {
 			t.Errorf("inventory calls nothing, env = %v", inventory)
 		}
 	})
@@ -186,8 +185,8 @@ func TestStack(t *testing.T) {
 	}
 	for _, in := range instances {
 		attrs := in["InstanceAttributes"].(map[string]any)
-		ref, _ := json.Marshal(attrs[contract.AttrFunctionARN])
-		if attrs[contract.AttrAlias] != stack.AliasName || attrs[contract.AttrProtocol] != contract.ProtocolLambda || !strings.Contains(string(ref), `":`+stack.AliasName+`"`) {
+		ref, _ := json.Marshal(attrs["LIFT_FUNCTION_ARN"])
+		if attrs["LIFT_ALIAS"] != stack.AliasName || attrs["LIFT_PROTOCOL"] != "lambda" || !strings.Contains(string(ref), `":`+stack.AliasName+`"`) {
 			t.Errorf("instance %v attributes = %v", in["InstanceId"], attrs)
 		}
 	}

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/testsvc"
+	"github.com/liftcdk/lift/runtime/health"
+	"github.com/liftcdk/lift/runtime/lift"
 )
 
 // TestUnderEmulator runs the built handler the Lambda way, under the Runtime
@@ -19,7 +20,7 @@ func TestUnderEmulator(t *testing.T) {
 	fn := testsvc.RIE(t, testsvc.RIEOptions{
 		Bootstrap:    bootstrap,
 		FunctionName: "quickstart",
-		Env:          map[string]string{contract.EnvService: "quickstart", contract.EnvLogLevel: "info"},
+		Env:          map[string]string{"LIFT_SERVICE": "quickstart", "LIFT_LOG_LEVEL": "info"},
 		Timeout:      10 * time.Second,
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -32,7 +33,7 @@ func TestUnderEmulator(t *testing.T) {
 		}
 	}
 
-	var warm contract.WarmupResponse
+	var warm lift.WarmupResponse
 	invoke(`{"lift":"warmup","round":"t1"}`, &warm)
 	if !warm.ColdStart || warm.InstanceID == "" || warm.Round != "t1" || len(warm.Hooks) != 2 ||
 		warm.Hooks[0].Name != "catalog" || warm.Hooks[1].Name != "cache" || warm.Hooks[1].Error != "" {
@@ -59,10 +60,10 @@ func TestUnderEmulator(t *testing.T) {
 		}
 	}
 
-	var health contract.HealthResponse
-	invoke(`{"lift":"health"}`, &health)
-	if health.Status != contract.StatusPass || len(health.Checks["catalog"]) != 1 {
-		t.Fatalf("health answer %+v: want pass with the catalog check", health)
+	var report health.Response
+	invoke(`{"lift":"health"}`, &report)
+	if report.Status != health.StatusPass || len(report.Checks["catalog"]) != 1 {
+		t.Fatalf("health answer %+v: want pass with the catalog check", report)
 	}
 
 	fn.Terminate(t)

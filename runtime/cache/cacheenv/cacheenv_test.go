@@ -99,7 +99,7 @@ func TestFromEnvNamesMissingVariables(t *testing.T) {
 	_, err := cacheenv.FromEnv(context.Background(), quiet(), cache.WithLookupEnv(envOf(map[string]string{
 		contract.EnvService: "s", contract.EnvCacheKind: "valkey", contract.EnvCacheAuth: "iam",
 	})))
-	if !errors.Is(err, cache.ErrConfig) {
+	if !errors.Is(err, cache.ErrInvalidConfig) {
 		t.Fatalf("got %v", err)
 	}
 	for _, name := range []string{contract.EnvCacheEndpoint, contract.EnvCacheUser, contract.EnvCacheName} {

@@ -74,12 +74,12 @@ func New(api API, table string, opts ...Option) (*Cache, error) {
 	}
 	switch {
 	case api == nil:
-		return nil, fmt.Errorf("%w: dynamocache.New needs a DynamoDB client", cache.ErrConfig)
+		return nil, fmt.Errorf("%w: dynamocache.New needs a DynamoDB client", cache.ErrInvalidConfig)
 	case table == "":
-		return nil, fmt.Errorf("%w: empty table name: set %s", cache.ErrConfig, contract.EnvCacheTable)
+		return nil, fmt.Errorf("%w: empty table name: set %s", cache.ErrInvalidConfig, contract.EnvCacheTable)
 	case c.keyAttr == "" || c.ttlAttr == "" || c.keyAttr == c.ttlAttr || c.keyAttr == ValueAttribute || c.ttlAttr == ValueAttribute:
 		return nil, fmt.Errorf("%w: key attribute %q and TTL attribute %q must be distinct, non-empty and not %q",
-			cache.ErrConfig, c.keyAttr, c.ttlAttr, ValueAttribute)
+			cache.ErrInvalidConfig, c.keyAttr, c.ttlAttr, ValueAttribute)
 	}
 	c.names = map[string]string{"#v": ValueAttribute, "#t": c.ttlAttr}
 	c.projection = aws.String("#v, #t")

@@ -29,7 +29,7 @@ func ConfigFromEnv(env cache.LookupEnv) (Config, error) {
 	var errs []error
 	if cfg.Table, _ = env(contract.EnvCacheTable); cfg.Table == "" {
 		errs = append(errs, fmt.Errorf("%w: %s is not set: %s=%s needs the table name (cachetier's Bind sets it)",
-			cache.ErrConfig, contract.EnvCacheTable, contract.EnvCacheKind, contract.CacheKindDynamoDB))
+			cache.ErrInvalidConfig, contract.EnvCacheTable, contract.EnvCacheKind, contract.CacheKindDynamoDB))
 	}
 	if v, _ := env(contract.EnvCacheKeyAttribute); v != "" {
 		cfg.KeyAttribute = v
@@ -39,7 +39,7 @@ func ConfigFromEnv(env cache.LookupEnv) (Config, error) {
 	}
 	if cfg.KeyAttribute == cfg.TTLAttribute {
 		errs = append(errs, fmt.Errorf("%w: %s and %s are both %q: they must differ",
-			cache.ErrConfig, contract.EnvCacheKeyAttribute, contract.EnvCacheTTLAttribute, cfg.KeyAttribute))
+			cache.ErrInvalidConfig, contract.EnvCacheKeyAttribute, contract.EnvCacheTTLAttribute, cfg.KeyAttribute))
 	}
 	return cfg, errors.Join(errs...)
 }

@@ -94,7 +94,7 @@ func fetchPassword(ctx context.Context, api SecretsAPI, arn string) (string, err
 		return "", fmt.Errorf("valkeycache: read the password secret %s (%s): %w", arn, contract.EnvCachePasswordSecretARN, err)
 	}
 	if out.SecretString == nil {
-		return "", fmt.Errorf("%w: secret %s has no string value", cache.ErrConfig, arn)
+		return "", fmt.Errorf("%w: secret %s has no string value", cache.ErrInvalidConfig, arn)
 	}
 	pw, err := parseSecret(*out.SecretString)
 	if err != nil {
@@ -113,15 +113,15 @@ func parseSecret(s string) (string, error) {
 			Password *string `json:"password"`
 		}
 		if err := json.Unmarshal([]byte(t), &v); err != nil {
-			return "", fmt.Errorf("%w: the secret looks like JSON but does not parse", cache.ErrConfig)
+			return "", fmt.Errorf("%w: the secret looks like JSON but does not parse", cache.ErrInvalidConfig)
 		}
 		if v.Password == nil || *v.Password == "" {
-			return "", fmt.Errorf("%w: the secret's JSON has no non-empty \"password\" field", cache.ErrConfig)
+			return "", fmt.Errorf("%w: the secret's JSON has no non-empty \"password\" field", cache.ErrInvalidConfig)
 		}
 		return *v.Password, nil
 	}
 	if s == "" {
-		return "", fmt.Errorf("%w: the secret is empty", cache.ErrConfig)
+		return "", fmt.Errorf("%w: the secret is empty", cache.ErrInvalidConfig)
 	}
 	return s, nil
 }

@@ -115,8 +115,8 @@ func FuzzParseSecret(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		pw, err := parseSecret(s)
 		if err != nil {
-			if !errors.Is(err, cache.ErrConfig) {
-				t.Fatalf("error %v does not wrap ErrConfig", err)
+			if !errors.Is(err, cache.ErrInvalidConfig) {
+				t.Fatalf("error %v does not wrap ErrInvalidConfig", err)
 			}
 			if len(s) > 8 && strings.Contains(err.Error(), s) {
 				t.Fatalf("error leaks the secret: %v", err)

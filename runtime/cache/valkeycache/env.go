@@ -46,7 +46,7 @@ func ConfigFromEnv(env cache.LookupEnv) (Config, error) {
 		if s := get(name); s != "" {
 			b, err := strconv.ParseBool(s)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%w: %s=%q: want true or false", cache.ErrConfig, name, s))
+				errs = append(errs, fmt.Errorf("%w: %s=%q: want true or false", cache.ErrInvalidConfig, name, s))
 				return
 			}
 			*dst = b
@@ -57,10 +57,10 @@ func ConfigFromEnv(env cache.LookupEnv) (Config, error) {
 	boolVar(contract.EnvCacheServerless, &cfg.Serverless)
 	if cfg.Endpoint == "" {
 		errs = append(errs, fmt.Errorf("%w: %s is not set: %s=%s needs the cache endpoint as host:port (cachetier's Bind sets it)",
-			cache.ErrConfig, contract.EnvCacheEndpoint, contract.EnvCacheKind, contract.CacheKindValkey))
+			cache.ErrInvalidConfig, contract.EnvCacheEndpoint, contract.EnvCacheKind, contract.CacheKindValkey))
 	} else if _, port, err := net.SplitHostPort(cfg.Endpoint); err != nil || port == "" {
 		errs = append(errs, fmt.Errorf("%w: %s=%q: want host:port, e.g. my-cache-abc123.serverless.use1.cache.amazonaws.com:6379",
-			cache.ErrConfig, contract.EnvCacheEndpoint, cfg.Endpoint))
+			cache.ErrInvalidConfig, contract.EnvCacheEndpoint, cfg.Endpoint))
 	}
 	if cfg.Auth == "" {
 		cfg.Auth = contract.CacheAuthNone
@@ -69,22 +69,22 @@ func ConfigFromEnv(env cache.LookupEnv) (Config, error) {
 	case contract.CacheAuthNone:
 	case contract.CacheAuthIAM:
 		if cfg.User == "" {
-			errs = append(errs, fmt.Errorf("%w: %s=iam needs %s, the ElastiCache user id", cache.ErrConfig, contract.EnvCacheAuth, contract.EnvCacheUser))
+			errs = append(errs, fmt.Errorf("%w: %s=iam needs %s, the ElastiCache user id", cache.ErrInvalidConfig, contract.EnvCacheAuth, contract.EnvCacheUser))
 		}
 		if cfg.CacheName == "" {
 			errs = append(errs, fmt.Errorf("%w: %s=iam needs %s, the cache or replication group the token is signed for",
-				cache.ErrConfig, contract.EnvCacheAuth, contract.EnvCacheName))
+				cache.ErrInvalidConfig, contract.EnvCacheAuth, contract.EnvCacheName))
 		}
 		if !cfg.TLS {
-			errs = append(errs, fmt.Errorf("%w: %s=iam needs TLS: unset %s or set it to true", cache.ErrConfig, contract.EnvCacheAuth, contract.EnvCacheTLS))
+			errs = append(errs, fmt.Errorf("%w: %s=iam needs TLS: unset %s or set it to true", cache.ErrInvalidConfig, contract.EnvCacheAuth, contract.EnvCacheTLS))
 		}
 	case contract.CacheAuthPassword:
 		if cfg.PasswordSecretARN == "" {
 			errs = append(errs, fmt.Errorf("%w: %s=password needs %s (the password itself never goes in the environment)",
-				cache.ErrConfig, contract.EnvCacheAuth, contract.EnvCachePasswordSecretARN))
+				cache.ErrInvalidConfig, contract.EnvCacheAuth, contract.EnvCachePasswordSecretARN))
 		}
 	default:
-		errs = append(errs, fmt.Errorf("%w: %s=%q: want %q, %q or %q", cache.ErrConfig, contract.EnvCacheAuth, cfg.Auth,
+		errs = append(errs, fmt.Errorf("%w: %s=%q: want %q, %q or %q", cache.ErrInvalidConfig, contract.EnvCacheAuth, cfg.Auth,
 			contract.CacheAuthIAM, contract.CacheAuthPassword, contract.CacheAuthNone))
 	}
 	return cfg, errors.Join(errs...)
@@ -107,7 +107,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Cache, error) {
 	o := buildOptions(opts)
 	host, _, err := net.SplitHostPort(cfg.Endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("%w: endpoint %q: want host:port (%s)", cache.ErrConfig, cfg.Endpoint, contract.EnvCacheEndpoint)
+		return nil, fmt.Errorf("%w: endpoint %q: want host:port (%s)", cache.ErrInvalidConfig, cfg.Endpoint, contract.EnvCacheEndpoint)
 	}
 	copt := valkey.ClientOption{
 		InitAddress:       []string{cfg.Endpoint},
@@ -143,7 +143,7 @@ func configureAuth(ctx context.Context, o *options, cfg Config, copt *valkey.Cli
 			return err
 		}
 		if awsCfg.Region == "" {
-			return fmt.Errorf("%w: IAM auth needs an AWS region to sign tokens (AWS_REGION is set in Lambda)", cache.ErrConfig)
+			return fmt.Errorf("%w: IAM auth needs an AWS region to sign tokens (AWS_REGION is set in Lambda)", cache.ErrInvalidConfig)
 		}
 		s := &iamSigner{creds: awsCfg.Credentials, region: awsCfg.Region, user: cfg.User, cacheName: cfg.CacheName,
 			serverless: cfg.Serverless, signer: v4.NewSigner(), now: time.Now}

@@ -260,8 +260,8 @@ func TestConfigFromEnv(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := valkeycache.ConfigFromEnv(env(tt.env))
 			if tt.wantErr != nil {
-				if !errors.Is(err, cache.ErrConfig) {
-					t.Fatalf("err = %v, want ErrConfig", err)
+				if !errors.Is(err, cache.ErrInvalidConfig) {
+					t.Fatalf("err = %v, want ErrInvalidConfig", err)
 				}
 				for _, s := range tt.wantErr {
 					if !strings.Contains(err.Error(), s) {

@@ -41,8 +41,8 @@ import (
 var (
 	// ErrUnknownStatus means ReportHealth got a status other than pass, warn or fail.
 	ErrUnknownStatus = errors.New("cloudmaphealth: unknown health status")
-	// ErrConfig means the reporter's configuration or environment is invalid.
-	ErrConfig = errors.New("cloudmaphealth: invalid configuration")
+	// ErrInvalidConfig means the reporter's configuration or environment is invalid.
+	ErrInvalidConfig = errors.New("cloudmaphealth: invalid configuration")
 )
 
 // Defaults.
@@ -108,17 +108,17 @@ func New(api API, serviceID, instanceID string, opts ...Option) (*Reporter, erro
 	}
 	switch {
 	case api == nil:
-		return nil, fmt.Errorf("%w: nil Cloud Map client", ErrConfig)
+		return nil, fmt.Errorf("%w: nil Cloud Map client", ErrInvalidConfig)
 	case serviceID == "":
-		return nil, fmt.Errorf("%w: empty Cloud Map service id", ErrConfig)
+		return nil, fmt.Errorf("%w: empty Cloud Map service id", ErrInvalidConfig)
 	case instanceID == "":
-		return nil, fmt.Errorf("%w: empty Cloud Map instance id", ErrConfig)
+		return nil, fmt.Errorf("%w: empty Cloud Map instance id", ErrInvalidConfig)
 	case r.minInterval < 0 || r.reassert < 0 || r.timeout <= 0:
-		return nil, fmt.Errorf("%w: min interval %v and reassert %v must not be negative, timeout %v must be positive", ErrConfig, r.minInterval, r.reassert, r.timeout)
+		return nil, fmt.Errorf("%w: min interval %v and reassert %v must not be negative, timeout %v must be positive", ErrInvalidConfig, r.minInterval, r.reassert, r.timeout)
 	case r.reassert != 0 && r.reassert < r.minInterval:
-		return nil, fmt.Errorf("%w: reassert %v is shorter than the min interval %v", ErrConfig, r.reassert, r.minInterval)
+		return nil, fmt.Errorf("%w: reassert %v is shorter than the min interval %v", ErrInvalidConfig, r.reassert, r.minInterval)
 	case r.warnAs != types.CustomHealthStatusHealthy && r.warnAs != types.CustomHealthStatusUnhealthy:
-		return nil, fmt.Errorf("%w: warn status %q must be HEALTHY or UNHEALTHY", ErrConfig, r.warnAs)
+		return nil, fmt.Errorf("%w: warn status %q must be HEALTHY or UNHEALTHY", ErrInvalidConfig, r.warnAs)
 	}
 	return r, nil
 }
@@ -132,7 +132,7 @@ func FromEnv(ctx context.Context, cfg aws.Config, opts ...Option) (*Reporter, er
 	for name, v := range map[string]string{contract.EnvDiscoveryServiceID: svc, contract.EnvDiscoveryInstanceID: inst} {
 		if v == "" {
 			return nil, fmt.Errorf("%w: %s is not set: register this function in Cloud Map with constructs/cloudmap, or set it to the Cloud Map %s",
-				ErrConfig, name, map[string]string{contract.EnvDiscoveryServiceID: "service id (srv-...)", contract.EnvDiscoveryInstanceID: "instance id"}[name])
+				ErrInvalidConfig, name, map[string]string{contract.EnvDiscoveryServiceID: "service id (srv-...)", contract.EnvDiscoveryInstanceID: "instance id"}[name])
 		}
 	}
 	return New(servicediscovery.NewFromConfig(cfg), svc, inst, opts...)

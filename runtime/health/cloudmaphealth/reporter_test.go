@@ -158,8 +158,8 @@ func TestNewValidates(t *testing.T) {
 		"zero timeout":   func() (*Reporter, error) { return New(api, "s", "i", WithTimeout(0)) },
 	}
 	for name, f := range cases {
-		if _, err := f(); !errors.Is(err, ErrConfig) {
-			t.Errorf("%s: err = %v, want ErrConfig", name, err)
+		if _, err := f(); !errors.Is(err, ErrInvalidConfig) {
+			t.Errorf("%s: err = %v, want ErrInvalidConfig", name, err)
 		}
 	}
 }
@@ -168,8 +168,8 @@ func TestFromEnvNamesMissingVariable(t *testing.T) {
 	t.Setenv(contract.EnvDiscoveryServiceID, "srv-1")
 	t.Setenv(contract.EnvDiscoveryInstanceID, "")
 	_, err := FromEnv(context.Background(), aws.Config{Region: "us-east-1"})
-	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), contract.EnvDiscoveryInstanceID) {
-		t.Fatalf("err = %v, want ErrConfig naming %s", err, contract.EnvDiscoveryInstanceID)
+	if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), contract.EnvDiscoveryInstanceID) {
+		t.Fatalf("err = %v, want ErrInvalidConfig naming %s", err, contract.EnvDiscoveryInstanceID)
 	}
 	t.Setenv(contract.EnvDiscoveryInstanceID, "fn")
 	if _, err := FromEnv(context.Background(), aws.Config{Region: "us-east-1"}); err != nil {

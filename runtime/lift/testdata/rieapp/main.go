@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/liftcdk/lift/runtime/lift"
 )
@@ -12,6 +13,7 @@ import (
 type greeting struct {
 	Name  string `json:"name"`
 	Panic bool   `json:"panic"`
+	Pad   int    `json:"pad"` // bytes of padding in the reply, to exceed Lambda's response limit
 }
 
 type reply struct {
@@ -27,7 +29,7 @@ func handle(ctx context.Context, g greeting) (reply, error) {
 		return reply{}, errors.New("name is required")
 	}
 	lift.Logger(ctx).Info("greeting", "name", g.Name)
-	return reply{Message: fmt.Sprintf("hello, %s", g.Name), ColdStart: lift.ColdStart(ctx)}, nil
+	return reply{Message: fmt.Sprintf("hello, %s", g.Name) + strings.Repeat(" ", g.Pad), ColdStart: lift.ColdStart(ctx)}, nil
 }
 
 func main() {

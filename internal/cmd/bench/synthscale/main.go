@@ -7,8 +7,8 @@
 // /proc VmHWM) and the load average at the start of each run, and compares
 // serial (LIFT_BUILD_JOBS=1) with parallel handler builds.
 //
-//	go run ./bench/synthscale                   # everything, table on stdout
-//	go run ./bench/synthscale -services 1,10 -cold=false -o results.md
+//	go run ./internal/cmd/bench/synthscale                   # everything, table on stdout
+//	go run ./internal/cmd/bench/synthscale -services 1,10 -cold=false -o results.md
 //
 // Run from anywhere in the repository after `make setup` (it uses the pinned
 // node_modules/.bin/cdk and Node 22).
@@ -153,7 +153,7 @@ func setup(maxN int) (*config, error) {
 		return nil, err
 	}
 	c := &config{root: root, interval: 50 * time.Millisecond}
-	c.gen = filepath.Join(c.root, "bench", "synthscale", "_gen")
+	c.gen = filepath.Join(c.root, "internal", "cmd", "bench", "synthscale", "_gen")
 	c.cdk = filepath.Join(c.root, "node_modules", ".bin", "cdk")
 	if _, err := os.Stat(c.cdk); err != nil {
 		return nil, fmt.Errorf("the pinned cdk CLI is missing (%v): run `make setup`", err)

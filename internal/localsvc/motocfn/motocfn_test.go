@@ -1,4 +1,4 @@
-package localsvc_test
+package motocfn_test
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/url"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +25,8 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/liftcdk/lift/internal/localsvc"
+	"github.com/liftcdk/lift/internal/localsvc/motocfn"
+	"github.com/liftcdk/lift/internal/testsvc"
 )
 
 // motoCFNTemplate has a resource of each Cloud Map, ElastiCache and DynamoDB
@@ -77,11 +81,8 @@ func cacheOnlyTemplate(outputs string) string {
 
 func startMotoCFN(t *testing.T, opts localsvc.MotoOptions) *localsvc.Moto {
 	t.Helper()
-	root, err := localsvc.FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := localsvc.StartMoto(root, t.TempDir(), opts)
+	testsvc.Tool(t, "moto_server") // missing: skip, or fail in CI (testsvc.Missing)
+	m, err := localsvc.StartMoto(testsvc.Root(t), t.TempDir(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -586,5 +587,33 @@ func TestMotoCFNCreatesAlarmsAliasScheduleAndScaling(t *testing.T) {
 	if c := p.TargetTrackingScalingPolicyConfiguration; c == nil || aws.ToFloat64(c.TargetValue) != 0.7 || c.CustomizedMetricSpecification == nil ||
 		c.CustomizedMetricSpecification.Statistic != aastypes.MetricStatisticMaximum || aws.ToString(c.CustomizedMetricSpecification.MetricName) != "ProvisionedConcurrencyUtilization" {
 		t.Errorf("scaling policy target tracking %+v, want 0.7 of ProvisionedConcurrencyUtilization's Maximum", c)
+	}
+}
+
+// TestReadmeListsEveryType: every type motocfn.py creates or patches has its
+// row in README.md, and the script's pins match the Go constants.
+func TestReadmeListsEveryType(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := string(motocfn.Script)
+	types := regexp.MustCompile(`cfn_type = "(AWS::[A-Za-z:]+)"`).FindAllStringSubmatch(script, -1)
+	if len(types) < 10 {
+		t.Fatalf("found %d cfn_type lines in motocfn.py; expected every type it creates", len(types))
+	}
+	patched := []string{"AWS::DynamoDB::Table", "AWS::Lambda::Version"} // moto's own models, patched in place
+	for _, m := range types {
+		patched = append(patched, m[1])
+	}
+	for _, typ := range patched {
+		if !strings.Contains(string(readme), "| `"+typ+"` |") {
+			t.Errorf("README.md has no row for %s, which motocfn.py handles: add one saying what moto does alone and what the script does", typ)
+		}
+	}
+	for _, pin := range []string{`MOTO_VERSION = "` + motocfn.MotoVersion + `"`, `CACHE_ENDPOINT_ENV = "` + motocfn.CacheEndpointEnv + `"`} {
+		if !strings.Contains(script, pin) {
+			t.Errorf("motocfn.py lacks %s (the Go constant's value)", pin)
+		}
 	}
 }

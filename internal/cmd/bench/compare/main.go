@@ -1,10 +1,11 @@
 // Command compare measures what Lift's runtime adds to a Go Lambda handler:
-// the binary size of bench/apps/lifthello against bench/apps/barehello (both
-// built with gofunction's flags), and their init time under the Lambda
-// Runtime Interface Emulator: process start to first response, the median of
-// several cold starts, alternating the two apps.
+// the binary size of internal/cmd/bench/apps/lifthello against
+// internal/cmd/bench/apps/barehello (both built with gofunction's flags), and
+// their init time under the Lambda Runtime Interface Emulator: process start
+// to first response, the median of several cold starts, alternating the two
+// apps.
 //
-//	go run ./bench/compare [-runs 9] [-check]
+//	go run ./internal/cmd/bench/compare [-runs 9] [-check]
 //
 // With -check it exits 1 when a target is missed (size +1.5 MB, init +5 ms).
 package main
@@ -69,8 +70,8 @@ func run(runs int, check bool) error {
 	defer os.RemoveAll(dir)
 
 	apps := []*app{
-		{name: "bare aws-lambda-go", pkg: "./bench/apps/barehello"},
-		{name: "lift.Start", pkg: "./bench/apps/lifthello"},
+		{name: "bare aws-lambda-go", pkg: "./internal/cmd/bench/apps/barehello"},
+		{name: "lift.Start", pkg: "./internal/cmd/bench/apps/lifthello"},
 	}
 	for _, a := range apps {
 		if err := build(root, dir, a); err != nil {

@@ -1,40 +1,12 @@
 """moto_server, taught to deploy the resource types Lift's stacks use that
-moto's CloudFormation only skips (and then fails the stack on a Fn::GetAtt
-of them).
-
-- AWS::ServiceDiscovery::HttpNamespace, Service and Instance are created in
-  moto's own Cloud Map backend, so what a stack registers is read back and
-  used through the servicediscovery API, as in AWS.
-- AWS::ElastiCache::User is created in moto's ElastiCache backend.
-- AWS::CloudWatch::Alarm and CompositeAlarm are created in moto's CloudWatch
-  (metric math included), so alarms, their actions and a composite's rule
-  are read back through DescribeAlarms (moto never evaluates them).
-- AWS::Lambda::Alias is created in moto's Lambda (its provisioned
-  concurrency is not: moto has no such API), and AWS::Lambda::Version gets
-  what an alias refers to it by: its Ref (the version ARN) and Fn::GetAtt
-  Version and FunctionArn, which moto's model lacks.
-- AWS::SNS::TopicPolicy sets its topics' policy in moto's SNS, and
-  AWS::Lambda::EventInvokeConfig is put on its function in moto's Lambda.
-- AWS::Scheduler::Schedule is created in moto's EventBridge Scheduler
-  backend, so a schedule's target and resolved input are read back through
-  the scheduler API (moto does not fire schedules).
-- AWS::ApplicationAutoScaling::ScalableTarget (with its ScheduledActions)
-  and ScalingPolicy are created in moto's Application Auto Scaling, so a
-  target's capacities, its scheduled actions and its policies (a target
-  tracking configuration as given, customized metric included) are read
-  back through the Describe* API (moto never scales anything).
-- AWS::DynamoDB::Table also gets its TimeToLiveSpecification and
-  SSESpecification, which moto's CloudFormation drops (TTL) or misreads
-  (SSEEnabled, the template's name for the API's Enabled).
-- AWS::ElastiCache::ServerlessCache and UserGroup have no moto backend; they
-  are recorded here, and a serverless cache's endpoint is the local Valkey or
-  Redis server named by LIFT_MOTO_CACHE_ENDPOINT (host:port), which stands in
-  for ElastiCache. Without it, a stack with a serverless cache fails to
-  deploy with a message saying so.
+moto's CloudFormation skips (and then fails the stack on a Fn::GetAtt of
+them) or gets wrong. README.md beside this file lists each type it creates
+or patches, and why.
 
 Run as `python3 motocfn.py [moto_server arguments]`. It relies on moto's
 CloudFormation internals, so it insists on the moto version it was written
-against.
+against. A serverless cache's endpoint is the local Valkey or Redis server
+named by LIFT_MOTO_CACHE_ENDPOINT (host:port).
 """
 
 import json
@@ -51,17 +23,18 @@ if moto.__version__ != MOTO_VERSION:
         f"moto {MOTO_VERSION} (pip install 'moto[server]=={MOTO_VERSION}')"
     )
 
-from moto.cloudformation.exceptions import ValidationError  # noqa: E402
-from moto.core.common_models import CloudFormationModel  # noqa: E402
-from moto.applicationautoscaling.models import applicationautoscaling_backends  # noqa: E402
-from moto.awslambda.models import LambdaVersion, lambda_backends  # noqa: E402
-from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends  # noqa: E402
-from moto.dynamodb.models import dynamodb_backends  # noqa: E402
-from moto.sns.models import sns_backends  # noqa: E402
-from moto.dynamodb.models.table import Table  # noqa: E402
-from moto.elasticache.models import elasticache_backends  # noqa: E402
-from moto.scheduler.models import scheduler_backends  # noqa: E402
-from moto.servicediscovery.models import servicediscovery_backends  # noqa: E402
+# Imported only after the version check: their internals are what this patches.
+from moto.cloudformation.exceptions import ValidationError
+from moto.core.common_models import CloudFormationModel
+from moto.applicationautoscaling.models import applicationautoscaling_backends
+from moto.awslambda.models import LambdaVersion, lambda_backends
+from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends
+from moto.dynamodb.models import dynamodb_backends
+from moto.sns.models import sns_backends
+from moto.dynamodb.models.table import Table
+from moto.elasticache.models import elasticache_backends
+from moto.scheduler.models import scheduler_backends
+from moto.servicediscovery.models import servicediscovery_backends
 
 CACHE_ENDPOINT_ENV = "LIFT_MOTO_CACHE_ENDPOINT"
 
