@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 	"github.com/liftcdk/lift/runtime/health/cloudmaphealth"
 	"github.com/liftcdk/lift/runtime/lift"
 	"github.com/liftcdk/lift/runtime/metrics"
+	"github.com/liftcdk/lift/runtime/web"
 )
 
 type Order struct {
@@ -247,4 +249,71 @@ func Example_emf() {
 	hits := w.Counter("CacheHits", metrics.Dimension{Name: "Service", Value: "orders"}, metrics.Dimension{Name: "Tier", Value: "memory"})
 	hits.Add(3)
 	w.Flush()
+}
+
+// The HTTP section's snippets.
+
+func Example_startHTTP() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
+		rc, _ := lift.RequestContextFrom(r.Context()) // event kind, request id, cold start, authorizer
+		sub, _ := rc.Claim("sub")
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":%q,"user":%q}`, r.PathValue("id"), sub)
+	})
+	lift.StartHTTP(mux, lift.OnShutdown("flush", func(ctx context.Context) error { return nil }))
+}
+
+var errNoStock = errors.New("no stock")
+
+func reserve(ctx context.Context, id string) error { return errNoStock }
+
+func Example_problems() {
+	reserveItem := lift.ErrorHandler(func(w http.ResponseWriter, r *http.Request) error {
+		err := reserve(r.Context(), r.PathValue("id"))
+		if errors.Is(err, errNoStock) {
+			return lift.NewProblem(http.StatusConflict, "the item is out of stock") // a 409 problem+json
+		}
+		if err != nil {
+			return err // logged; the caller gets a 500 problem with the request id, nothing more
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+	http.Handle("POST /items/{id}/reservations", reserveItem)
+}
+
+var createItem = web.MustCompileSchema("create-item.json", []byte(`{
+  "type": "object",
+  "required": ["name"],
+  "properties": {"name": {"type": "string", "minLength": 1}}
+}`))
+
+func Example_middleware() {
+	items, err := cache.FromEnv(context.Background()) // memory, plus DynamoDB or Valkey when configured
+	if err != nil {
+		panic(err)
+	}
+	cached := web.ResponseCache(items, web.WithDefaultTTL(30*time.Second))
+	tenant := web.Tenant(web.TenantClaim("custom:tenant"))
+
+	mux := http.NewServeMux()
+	mux.Handle("GET /items/{id}", tenant(cached(http.HandlerFunc(getItem))))
+	mux.Handle("POST /items", tenant(cached(web.ValidateRequest(createItem, 0)(http.HandlerFunc(postItem)))))
+	lift.StartHTTP(web.RequestID(web.AccessLog(mux)))
+}
+
+func getItem(w http.ResponseWriter, r *http.Request)  {}
+func postItem(w http.ResponseWriter, r *http.Request) {}
+
+func Example_streaming() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /events", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for i := range 3 {
+			fmt.Fprintf(w, "data: %d\n\n", i)
+			w.(http.Flusher).Flush() // reaches the caller now
+		}
+	})
+	lift.StartHTTP(mux, lift.WithResponseStreaming()) // function URL with InvokeMode RESPONSE_STREAM
 }

@@ -105,3 +105,22 @@ const (
 	ProtocolLambda = "lambda"
 	ProtocolHTTP   = "http"
 )
+
+// EnvMode chooses how a Lift binary serves: one of Mode*. Unset, it is
+// ModeLambda inside Lambda (AWS_LAMBDA_RUNTIME_API set) and ModeLocal elsewhere.
+const EnvMode = "LIFT_MODE"
+
+// Values of EnvMode.
+const (
+	// ModeLambda serves Lambda's Runtime API.
+	ModeLambda = "lambda"
+	// ModeLocal serves the RIE invocation path on EnvLocalAddr and, for
+	// lift.StartHTTP, ordinary HTTP requests beside it.
+	ModeLocal = "local"
+	// ModeServer (lift.StartHTTP only) runs a plain HTTP server on EnvLocalAddr,
+	// with health at HealthPath and graceful shutdown on SIGTERM, for containers.
+	ModeServer = "server"
+)
+
+// HealthPath is where server mode answers health checks (application/health+json).
+const HealthPath = "/healthz"

@@ -220,18 +220,22 @@ func (s *scanner) str() ([]byte, bool) {
 	if !s.eat('"') {
 		return nil, false
 	}
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case '\\':
-			s.i += 2
-		case '"':
-			s.i++
+	for {
+		j := bytes.IndexByte(s.b[s.i:], '"') // vectorised: HTTP events are mostly strings
+		if j < 0 {
+			s.i = len(s.b)
+			return nil, false
+		}
+		s.i += j + 1
+		// The quote ends the string unless an odd number of backslashes precede it.
+		k := s.i - 2
+		for k > start && s.b[k] == '\\' {
+			k--
+		}
+		if (s.i-2-k)%2 == 0 {
 			return s.b[start:s.i], true
-		default:
-			s.i++
 		}
 	}
-	return nil, false
 }
 
 // skipValue consumes one value of any kind; containers are skipped by depth

@@ -64,6 +64,10 @@ type Handler struct {
 	shutdownErr    error
 
 	lambdaOptions []lambda.Option
+
+	web        *httpAdapter // set by NewHTTPHandler: serves plain HTTP in local and server modes
+	streaming  bool         // answers may stream: see loopHandler
+	streamHTTP bool         // WithResponseStreaming
 }
 
 // NewHandler wraps handler (any signature aws-lambda-go's lambda.Start
@@ -101,6 +105,7 @@ func newHandler(handler any, getenv func(string) string, opts ...Option) (*Handl
 	if c.shutdownBudget == 0 {
 		c.shutdownBudget = env.shutdownBudget
 	}
+	handler, streams := captureStreams(handler)
 	svc := serviceDimension(getenv)
 	w := c.metrics
 	h := &Handler{
@@ -125,6 +130,8 @@ func newHandler(handler any, getenv func(string) string, opts ...Option) (*Handl
 		shutdownHooks:     c.shutdownHooks,
 		shutdownBudget:    c.shutdownBudget,
 		lambdaOptions:     c.lambdaOptions,
+		streaming:         streams || c.streamHTTP,
+		streamHTTP:        c.streamHTTP,
 	}
 	// Only an on-demand init is a user-facing cold start; provisioned
 	// concurrency and SnapStart inits happen before any request waits.

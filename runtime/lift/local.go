@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -41,22 +40,8 @@ func (h *Handler) ServeLocal(ctx context.Context, ln net.Listener, invokeTimeout
 	mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", func(w http.ResponseWriter, r *http.Request) {
 		h.serveInvocation(w, r, invokeTimeout)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		_ = h.Shutdown(context.Background())
-		return fmt.Errorf("lift: local server on %s: %w", ln.Addr(), err)
-	case <-ctx.Done():
-	}
-	drain, cancel := context.WithTimeout(context.Background(), h.shutdownBudget)
-	defer cancel()
-	if err := srv.Shutdown(drain); err != nil {
-		h.log.Warn("lift: local server did not drain in time", "error", err.Error())
-		_ = srv.Close()
-	}
-	return h.Shutdown(context.Background())
+	h.mountHTTP(mux) // StartHTTP: ordinary requests beside the invocation path
+	return h.serveUntil(ctx, mux, ln, "local server")
 }
 
 func (h *Handler) serveInvocation(w http.ResponseWriter, r *http.Request, timeout time.Duration) {

@@ -35,11 +35,13 @@ func Logger(ctx context.Context) *slog.Logger {
 	if ctx == nil {
 		return l
 	}
-	lc, ok := lambdacontext.FromContext(ctx)
-	if !ok {
+	attrs := logAttrs(ctx)
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		attrs = append([]slog.Attr{slog.String("requestId", lc.AwsRequestID), slog.Bool("coldStart", ColdStart(ctx))}, attrs...)
+	}
+	if len(attrs) == 0 {
 		return l
 	}
-	attrs := []slog.Attr{slog.String("requestId", lc.AwsRequestID), slog.Bool("coldStart", ColdStart(ctx))}
 	if ch, ok := l.Handler().(contextHandler); ok {
 		return slog.New(contextHandler{Handler: ch.Handler.WithAttrs(attrs), bound: true})
 	}
@@ -58,6 +60,7 @@ func (h contextHandler) Handle(ctx context.Context, r slog.Record) error {
 		if lc, ok := lambdacontext.FromContext(ctx); ok {
 			r.AddAttrs(slog.String("requestId", lc.AwsRequestID), slog.Bool("coldStart", ColdStart(ctx)))
 		}
+		r.AddAttrs(logAttrs(ctx)...)
 	}
 	return h.Handler.Handle(ctx, r)
 }

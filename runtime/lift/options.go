@@ -41,6 +41,7 @@ type config struct {
 	lambdaOptions  []lambda.Option
 	metrics        *metrics.Writer
 	logWriter      io.Writer
+	streamHTTP     bool
 	errs           []error
 }
 

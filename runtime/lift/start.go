@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/liftcdk/lift/internal/contract"
 )
 
 // Start runs handler as a Lambda function with Lift's lifecycle: control
@@ -36,29 +38,54 @@ import (
 // serving. gofunction runs a built handler this way at synth.
 func Start(handler any, opts ...Option) {
 	h, err := NewHandler(handler, opts...)
+	run(h, err)
+}
+
+// run is the one init path after the Handler is built, shared by Start and
+// StartHTTP: a check or mode added here applies to both.
+func run(h *Handler, err error) {
 	_, addrErr := localAddr(os.Getenv)
 	exitIfChecking(err, addrErr)
 	if err != nil {
 		exitInit(err)
 	}
 	slog.SetDefault(h.log)
-	if os.Getenv(envRuntimeAPI) == "" {
+	mode, err := runMode(os.Getenv, h.web != nil)
+	if err != nil {
+		exitInit(err)
+	}
+	switch mode {
+	case contract.ModeLocal:
 		startLocal(h)
+		return
+	case contract.ModeServer:
+		startServer(h)
 		return
 	}
 	log.SetOutput(withoutInvokeErrorEcho{log.Writer()})
-	lambda.StartWithOptions(h, append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
+	lambda.StartWithOptions(h.loopHandler(), append(h.lambdaOptions, lambda.WithEnableSIGTERM(func() {
 		_ = h.Shutdown(context.Background()) // results are logged hook by hook
 		os.Exit(0)
 	}))...)
 }
 
 func startLocal(h *Handler) {
-	addr, err := localAddr(os.Getenv)
+	timeout, err := localTimeout(os.Getenv)
 	if err != nil {
 		exitInit(err)
 	}
-	timeout, err := localTimeout(os.Getenv)
+	ln, ctx, stop := listenLocal()
+	defer stop()
+	h.log.Info("lift: local mode (AWS_LAMBDA_RUNTIME_API is unset)", "url", "http://"+ln.Addr().String()+InvocationPath)
+	if err := h.ServeLocal(ctx, ln, timeout); err != nil {
+		h.log.Error("lift: local mode stopped with errors", "error", err.Error())
+	}
+}
+
+// listenLocal listens on LIFT_LOCAL_ADDR for local and server modes and
+// returns a context that SIGINT or SIGTERM ends.
+func listenLocal() (net.Listener, context.Context, context.CancelFunc) {
+	addr, err := localAddr(os.Getenv)
 	if err != nil {
 		exitInit(err)
 	}
@@ -67,11 +94,7 @@ func startLocal(h *Handler) {
 		exitInit(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	h.log.Info("lift: local mode (AWS_LAMBDA_RUNTIME_API is unset)", "url", "http://"+ln.Addr().String()+InvocationPath)
-	if err := h.ServeLocal(ctx, ln, timeout); err != nil {
-		h.log.Error("lift: local mode stopped with errors", "error", err.Error())
-	}
+	return ln, ctx, stop
 }
 
 // exitInit reports an init failure as one JSON line on stderr and exits 1.
