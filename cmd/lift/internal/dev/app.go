@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liftcdk/lift/cmd/lift/internal/local"
 	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/localcloud"
 	"github.com/liftcdk/lift/internal/localsvc"
@@ -45,8 +46,8 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 	var out []Function
 	for _, tf := range tfs {
 		svc, _ := tf.Env[contract.EnvService].(string)
-		if svc == "" {
-			continue // not a Lift service (a stack's warmer, say)
+		if svc == "" || svc == local.WarmerService {
+			continue // not a Lift service; the warmer's schedule does not run locally
 		}
 		f := Function{Service: svc, Stack: tf.Stack, LogicalID: tf.LogicalID, Env: map[string]string{}}
 		for k, v := range tf.Env {
