@@ -44,6 +44,7 @@ func TestHelpHasExamples(t *testing.T) {
 }
 
 func TestDoctor(t *testing.T) {
+	requireTools(t) // it checks that doctor finds every one
 	dir := t.TempDir()
 	r := mustLift(t, dir, 0, "doctor", "--json")
 	var tools []struct {

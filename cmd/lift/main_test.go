@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/liftcdk/lift/internal/localsvc"
+	"github.com/liftcdk/lift/internal/testsvc"
 )
 
 // liftBin is the lift binary TestMain builds once; the tests run it as a user would.
@@ -90,4 +91,13 @@ func runIn(t *testing.T, dir string, name string, args ...string) string {
 		t.Fatalf("%s %s in %s: %v\n%s", name, strings.Join(args, " "), dir, err, out)
 	}
 	return string(out)
+}
+
+// requireTools checks what lift local up and a scaffolded app's tests use:
+// a skip on a developer's machine without them, a failure in make test and CI.
+func requireTools(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"go", "node", "cdk", "moto_server", "aws-lambda-rie", "cfn-lint", "valkey-server"} {
+		testsvc.Tool(t, tool)
+	}
 }

@@ -15,6 +15,7 @@ import (
 // (moto, as the deploy registered it) and calls it through the local Lambda
 // endpoint: a real discovery call between two local functions.
 func TestMultiServiceLocalDiscovery(t *testing.T) {
+	requireTools(t)
 	root, err := localsvc.FindRoot()
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,7 @@ func invokeJSON(t *testing.T, dir string, args ...string) invoked {
 // cdk synth and cfn-lint, then lift local up, invoke, health, logs, bench
 // and local down, asserting what each printed.
 func TestNewAppInLocalCloud(t *testing.T) {
+	requireTools(t)
 	root, err := localsvc.FindRoot()
 	if err != nil {
 		t.Fatal(err)
