@@ -62,6 +62,7 @@ golden: setup ## regenerate golden templates
 bench: setup ## benchmarks (compare each against its named baseline in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout $(TEST_TIMEOUT) $(BENCH_PKGS)
 	$(GO) run ./internal/cmd/bench/compare -runs 9
+	$(GO) run ./internal/cmd/benchtable -count 7
 
 lint: setup ## gofmt, go vet, staticcheck (pinned in tools/lint/go.mod) and pyflakes3 on the Python files
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; \

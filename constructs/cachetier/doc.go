@@ -17,11 +17,10 @@
 // binding a function to a second tier is an error; binding it to the same tier
 // again is a no-op.
 //
-// Errors follow the CDK convention of failing at synth: a constructor never
-// panics on bad props; it records every problem as a validation error on the
-// construct, so `cdk synth` (app.Synth) fails listing each prop, its value and
-// the fix. Bind records its errors the same way and also returns them, so Go
-// callers can stop early.
+// Errors follow aws-cdk's convention: NewDynamoDB, NewElastiCache and Bind
+// check every prop before defining anything and panic once with an error
+// wrapping ErrInvalidProps that lists each problem with the construct path,
+// the prop, its value and the fix.
 //
 // Decisions, with their cost in mind:
 //   - DynamoDB point-in-time recovery is off by default. A cache holds only data

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/internal/nag"
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/constructs/internal/token"
 	"github.com/liftcdk/lift/internal/contract"
 )
@@ -68,7 +69,6 @@ type TableProps struct {
 // DynamoDB is a cache tier on a DynamoDB table.
 type DynamoDB struct {
 	constructs.Construct
-	problems *problems
 	table    awsdynamodb.ITable
 	key, ttl string
 	timeout  string
@@ -77,45 +77,70 @@ type DynamoDB struct {
 var _ Tier = (*DynamoDB)(nil)
 
 // NewDynamoDB creates a DynamoDB cache tier: a new table, or the existing
-// props.Table. Bad props fail synthesis with a message naming the fix.
+// props.Table. Bad props panic with an error wrapping ErrInvalidProps that
+// lists every problem.
 func NewDynamoDB(scope constructs.Construct, id *string, props *DynamoDBProps) *DynamoDB {
 	if props == nil {
 		props = &DynamoDBProps{}
 	}
-	d := &DynamoDB{}
-	constructs.NewConstruct_Override(d, scope, id)
-	d.problems = newProblems(d)
-	d.key = d.attributeName("DynamoDBProps.KeyAttribute", props.KeyAttribute, contract.DefaultCacheKeyAttribute)
-	d.ttl = d.attributeName("DynamoDBProps.TTLAttribute", props.TTLAttribute, contract.DefaultCacheTTLAttribute)
-	if d.key == d.ttl {
-		d.problems.addf(ErrInvalidProp, "DynamoDBProps.KeyAttribute and DynamoDBProps.TTLAttribute are both %q: "+
-			"the partition key cannot be the expiry; leave TTLAttribute unset for %q", d.key, contract.DefaultCacheTTLAttribute)
+	c := propcheck.For(ErrInvalidProps, scope, id)
+	d := &DynamoDB{key: contract.DefaultCacheKeyAttribute, ttl: contract.DefaultCacheTTLAttribute}
+	d.attributes(c, props)
+	d.timeout = timeoutValue(c, "DynamoDBProps.Timeout", props.Timeout)
+	if props.Table != nil && props.TableProps != nil {
+		c.Add("DynamoDBProps.TableProps", propcheck.Literal("set with DynamoDBProps.Table "+path(props.Table)),
+			"TableProps configures a new table; remove TableProps to use the existing table, or remove Table to create one")
 	}
-	d.timeout = timeoutValue(d.problems, "DynamoDBProps.Timeout", props.Timeout)
+	c.Check()
 
-	switch {
-	case props.Table != nil && props.TableProps != nil:
-		d.problems.addf(ErrConflictingProps, "DynamoDBProps.Table (%s) and DynamoDBProps.TableProps are both set: "+
-			"TableProps configures a new table; remove TableProps to use the existing table, or remove Table to create one",
-			path(props.Table))
-	case props.Table != nil:
-		d.table = props.Table
-	case len(d.problems.errs) == 0:
+	constructs.NewConstruct_Override(d, scope, id)
+	d.table = props.Table
+	if d.table == nil {
 		d.table = d.newTable(props.TableProps)
 	}
 	return d
 }
 
-func (d *DynamoDB) attributeName(prop string, v *string, def string) string {
-	switch {
-	case v == nil:
-		return def
-	case token.Unresolved(v) || *v == "" || len(*v) > 255:
-		d.problems.addf(ErrInvalidProp, "%s is %s: give a literal attribute name of 1 to 255 characters, or leave it unset for %q",
-			prop, describe(v), def)
-		return def
+// attributes settles the key and TTL attribute names by the rule the
+// runtime's dynamocache applies at start (contract.ValidCacheAttributes).
+func (d *DynamoDB) attributes(c *propcheck.Collector, props *DynamoDBProps) {
+	for _, a := range []struct {
+		prop string
+		v    *string
+		dst  *string
+	}{{"DynamoDBProps.KeyAttribute", props.KeyAttribute, &d.key}, {"DynamoDBProps.TTLAttribute", props.TTLAttribute, &d.ttl}} {
+		switch {
+		case a.v == nil:
+		case token.Unresolved(a.v):
+			c.Add(a.prop, a.v, "give a literal attribute name: the runtime checks it at start, and the table's key schema needs it at synth")
+			return
+		default:
+			*a.dst = *a.v
+		}
 	}
-	return *v
+	keyErr, ttlErr := validAttribute(d.key, true), validAttribute(d.ttl, false)
+	if keyErr != nil {
+		c.Add("DynamoDBProps.KeyAttribute", props.KeyAttribute, "%v", keyErr)
+	}
+	if ttlErr != nil {
+		c.Add("DynamoDBProps.TTLAttribute", props.TTLAttribute, "%v", ttlErr)
+	}
+	if err := contract.ValidCacheAttributes(d.key, d.ttl); err != nil && keyErr == nil && ttlErr == nil {
+		c.Add("DynamoDBProps.TTLAttribute", props.TTLAttribute, "%v", err)
+	}
+}
+
+// validAttribute applies contract.ValidCacheAttributes to one name, paired
+// with a valid other name.
+func validAttribute(name string, isKey bool) error {
+	other := contract.DefaultCacheTTLAttribute
+	if name == other {
+		other = contract.DefaultCacheKeyAttribute
+	}
+	if isKey {
+		return contract.ValidCacheAttributes(name, other)
+	}
+	return contract.ValidCacheAttributes(other, name)
 }
 
 func (d *DynamoDB) newTable(tp *TableProps) awsdynamodb.Table {
@@ -154,8 +179,7 @@ func (d *DynamoDB) newTable(tp *TableProps) awsdynamodb.Table {
 // Kind is contract.CacheKindDynamoDB.
 func (d *DynamoDB) Kind() string { return contract.CacheKindDynamoDB }
 
-// Table is the tier's table (the new one, or DynamoDBProps.Table). Nil when
-// the props were invalid.
+// Table is the tier's table (the new one, or DynamoDBProps.Table).
 func (d *DynamoDB) Table() awsdynamodb.ITable { return d.table }
 
 // KeyAttribute is the table's partition key name.
@@ -179,24 +203,21 @@ func (d *DynamoDB) TTLAttribute() string { return d.ttl }
 // that is the VPC owner's choice and is not created here.
 //
 // Bind takes awslambda.Function rather than IFunction because an imported
-// function cannot have its environment set. Binding fn to another tier
-// returns (and records for synth) an error wrapping ErrAlreadyBound; binding
-// it to this tier again does nothing.
-func (d *DynamoDB) Bind(fn awslambda.Function) error {
-	if d.table == nil {
-		return d.problems.addf(ErrInvalidTier, "cannot bind function %s to %s: fix the tier's props first (%v)",
-			path(fn), path(d), d.problems.err())
+// function cannot have its environment set. Binding fn to another tier, or
+// a function without a role, panics with an error wrapping ErrInvalidProps;
+// binding it to this tier again does nothing.
+func (d *DynamoDB) Bind(fn awslambda.Function) {
+	c := propcheck.New(ErrInvalidProps, path(d))
+	if fn == nil {
+		c.Add("Bind(fn)", fn, "pass the awslambda.Function that reads the cache (e.g. from gofunction.New)")
+		c.Check()
 	}
 	if fn.Role() == nil {
-		return d.problems.addf(ErrMissingProp, "function %s has no execution role, so Bind cannot grant it access to table %s: "+
-			"create the function with a role (the default)", path(fn), path(d.table))
+		c.AddAt(path(fn), "Role", propcheck.Literal("none"), "Bind cannot grant access to table %s without an execution role: create the function with a role (the default)", path(d.table))
 	}
-	done, err := claim(d, d.Kind(), fn)
-	if err != nil {
-		return d.problems.add(err)
-	}
-	if done {
-		return nil
+	c.Check()
+	if claim(d, d.Kind(), fn) {
+		return
 	}
 	setEnv(fn, [][2]*string{
 		pair(contract.EnvCacheKind, jsii.String(contract.CacheKindDynamoDB)),
@@ -213,7 +234,6 @@ func (d *DynamoDB) Bind(fn awslambda.Function) error {
 	if key := d.table.EncryptionKey(); key != nil {
 		key.GrantEncryptDecrypt(fn)
 	}
-	return nil
 }
 
 // MetricThrottledRequests is the sum of throttled GetItem, PutItem and

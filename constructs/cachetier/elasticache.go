@@ -1,6 +1,8 @@
 package cachetier
 
 import (
+	"regexp"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticache"
@@ -9,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/constructs/internal/token"
 	"github.com/liftcdk/lift/internal/contract"
 )
@@ -119,7 +122,6 @@ type ReplicationGroupProps struct {
 // ElastiCache is a cache tier on ElastiCache for Valkey.
 type ElastiCache struct {
 	constructs.Construct
-	problems *problems
 
 	auth       Auth
 	serverless bool
@@ -147,18 +149,17 @@ var _ Tier = (*ElastiCache)(nil)
 
 // NewElastiCache creates an ElastiCache Valkey cache tier: by default a
 // serverless cache with an IAM-authenticated user, in props.Vpc or a new VPC.
-// Bad props fail synthesis with a message naming the fix.
+// Bad props panic, before any resource is defined, with an error wrapping
+// ErrInvalidProps that lists every problem.
 func NewElastiCache(scope constructs.Construct, id *string, props *ElastiCacheProps) *ElastiCache {
 	if props == nil {
 		props = &ElastiCacheProps{}
 	}
 	e := &ElastiCache{}
-	constructs.NewConstruct_Override(e, scope, id)
-	e.problems = newProblems(e)
-	e.checkProps(props)
-	if len(e.problems.errs) > 0 {
-		return e
-	}
+	constructs.NewConstruct_Override(e, scope, id) // the generated cache name derives from its path
+	c := propcheck.New(ErrInvalidProps, path(e))
+	e.checkProps(c, props)
+	c.Check()
 	e.vpc = e.network(props)
 	e.users(props)
 	var cache awscdk.CfnResource
@@ -176,25 +177,26 @@ func NewElastiCache(scope constructs.Construct, id *string, props *ElastiCachePr
 }
 
 // checkProps validates props and settles the derived settings.
-func (e *ElastiCache) checkProps(props *ElastiCacheProps) {
-	p := e.problems
+func (e *ElastiCache) checkProps(c *propcheck.Collector, props *ElastiCacheProps) {
 	createVpc := props.CreateVpc != nil && *props.CreateVpc
 	switch {
 	case props.Vpc != nil && createVpc:
-		p.addf(ErrConflictingProps, "ElastiCacheProps.Vpc (%s) is set and ElastiCacheProps.CreateVpc is true: "+
-			"remove CreateVpc to use your VPC, or remove Vpc to create one", path(props.Vpc))
+		c.Add("ElastiCacheProps.CreateVpc", propcheck.Literal("true with ElastiCacheProps.Vpc "+path(props.Vpc)),
+			"remove CreateVpc to use your VPC, or remove Vpc to create one")
 	case props.Vpc == nil && !createVpc:
-		p.addf(ErrMissingProp, "ElastiCacheProps.Vpc is nil and ElastiCacheProps.CreateVpc is %v: an ElastiCache cache lives in a VPC; "+
-			"set Vpc to your VPC (e.g. awsec2.Vpc_FromLookup) or set CreateVpc: jsii.Bool(true)", createVpc)
+		c.Add("ElastiCacheProps.Vpc", props.Vpc, "an ElastiCache cache lives in a VPC: set Vpc to your VPC (e.g. awsec2.Vpc_FromLookup) or set CreateVpc: jsii.Bool(true)")
 	}
 	if createVpc && props.VpcSubnets != nil {
-		p.addf(ErrConflictingProps, "ElastiCacheProps.VpcSubnets is set with CreateVpc: the created VPC has only the cache's "+
+		c.Add("ElastiCacheProps.VpcSubnets", propcheck.Literal("set with CreateVpc"), "the created VPC has only the cache's "+
 			"isolated subnets; remove VpcSubnets, or pass your own VPC in Vpc")
+	}
+	if props.Vpc != nil && props.VpcSubnets != nil {
+		checkSubnets(c, props)
 	}
 
 	e.serverless = props.ReplicationGroup == nil
 	if props.Serverless != nil && props.ReplicationGroup != nil {
-		p.addf(ErrConflictingProps, "ElastiCacheProps.Serverless and ElastiCacheProps.ReplicationGroup are both set: "+
+		c.Add("ElastiCacheProps.ReplicationGroup", propcheck.Literal("set with ElastiCacheProps.Serverless"),
 			"a tier is one cache; keep Serverless for ElastiCache Serverless (the default) or ReplicationGroup for node-based")
 	}
 
@@ -204,68 +206,74 @@ func (e *ElastiCache) checkProps(props *ElastiCacheProps) {
 	case AuthIAM, AuthPassword:
 		e.auth = props.Auth
 	default:
-		p.addf(ErrInvalidProp, "ElastiCacheProps.Auth is %q: use cachetier.AuthIAM (the default) or cachetier.AuthPassword", string(props.Auth))
+		c.Add("ElastiCacheProps.Auth", string(props.Auth), "use cachetier.AuthIAM (the default) or cachetier.AuthPassword")
 	}
 	if s := props.AccessString; s != nil && !token.Unresolved(s) && *s == "" {
-		p.addf(ErrInvalidProp, "ElastiCacheProps.AccessString is empty: give a Valkey ACL such as \"on ~* +@all\", or leave it unset")
+		c.Add("ElastiCacheProps.AccessString", s, "give a Valkey ACL such as \"on ~* +@all\", or leave it unset")
 	}
 
 	switch name := props.CacheName; {
 	case name == nil:
 		e.name = generatedCacheName(e)
 	case token.Unresolved(name) || !validCacheName(*name):
-		p.addf(ErrInvalidProp, "ElastiCacheProps.CacheName is %s: give a literal name of at most %d characters: a lowercase letter, "+
+		c.Add("ElastiCacheProps.CacheName", name, "give a literal name of at most %d characters: a lowercase letter, "+
 			"then lowercase letters, digits and single hyphens, not ending with a hyphen (e.g. \"orders-cache\"); or leave it unset "+
-			"to derive one from the construct path", describe(name), maxCacheNameChars)
+			"to derive one from the construct path", maxCacheNameChars)
 	default:
 		e.name = *name
 	}
 
 	if e.serverless && props.RemovalPolicy == awscdk.RemovalPolicy_SNAPSHOT {
-		p.addf(ErrInvalidProp, "ElastiCacheProps.RemovalPolicy is SNAPSHOT, which CloudFormation supports for replication "+
+		c.Add("ElastiCacheProps.RemovalPolicy", propcheck.Literal("SNAPSHOT"), "CloudFormation supports SNAPSHOT for replication "+
 			"groups only: use DESTROY (the default) or RETAIN for a serverless cache, or set ReplicationGroup")
 	}
-	e.timeout = timeoutValue(p, "ElastiCacheProps.Timeout", props.Timeout)
+	e.timeout = timeoutValue(c, "ElastiCacheProps.Timeout", props.Timeout)
 	e.port = DefaultPort
 	e.cluster = e.serverless
 	if rg := props.ReplicationGroup; rg != nil {
-		e.checkReplicationGroup(rg)
+		e.checkReplicationGroup(c, rg)
 	}
 	if sv := props.Serverless; sv != nil {
-		nonNegative(p, "ServerlessProps.MaxDataStorageGB", sv.MaxDataStorageGB, 1)
-		nonNegative(p, "ServerlessProps.MaxECPUPerSecond", sv.MaxECPUPerSecond, 1000)
-		nonNegative(p, "ServerlessProps.SnapshotRetentionLimit", sv.SnapshotRetentionLimit, 0)
+		nonNegative(c, "ServerlessProps.MaxDataStorageGB", sv.MaxDataStorageGB, 1)
+		nonNegative(c, "ServerlessProps.MaxECPUPerSecond", sv.MaxECPUPerSecond, 1000)
+		nonNegative(c, "ServerlessProps.SnapshotRetentionLimit", sv.SnapshotRetentionLimit, 0)
 	}
 }
 
-func (e *ElastiCache) checkReplicationGroup(rg *ReplicationGroupProps) {
-	p := e.problems
-	nonNegative(p, "ReplicationGroupProps.NumShards", rg.NumShards, 1)
-	nonNegative(p, "ReplicationGroupProps.ReplicasPerShard", rg.ReplicasPerShard, 0)
-	nonNegative(p, "ReplicationGroupProps.SnapshotRetentionLimit", rg.SnapshotRetentionLimit, 0)
+func (e *ElastiCache) checkReplicationGroup(c *propcheck.Collector, rg *ReplicationGroupProps) {
+	nonNegative(c, "ReplicationGroupProps.NumShards", rg.NumShards, 1)
+	nonNegative(c, "ReplicationGroupProps.ReplicasPerShard", rg.ReplicasPerShard, 0)
+	nonNegative(c, "ReplicationGroupProps.SnapshotRetentionLimit", rg.SnapshotRetentionLimit, 0)
 	if rg.ReplicasPerShard != nil && *rg.ReplicasPerShard > 5 {
-		p.addf(ErrInvalidProp, "ReplicationGroupProps.ReplicasPerShard is %v: ElastiCache allows 0 to 5 replicas per shard", *rg.ReplicasPerShard)
+		c.Add("ReplicationGroupProps.ReplicasPerShard", rg.ReplicasPerShard, "ElastiCache allows 0 to 5 replicas per shard")
 	}
 	if rg.NumShards != nil && *rg.NumShards > 1 {
 		e.cluster = true
 	}
+	if t := rg.CacheNodeType; t != nil && !token.Unresolved(t) && !nodeTypePattern.MatchString(*t) {
+		c.Add("ReplicationGroupProps.CacheNodeType", t, "give an ElastiCache node type, \"cache.<family>.<size>\" such as %q or \"cache.r7g.large\" "+
+			"(https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html)", defaultNodeType)
+	}
 	if rg.Port != nil {
 		if *rg.Port < 1024 || *rg.Port > 65535 || *rg.Port != float64(int(*rg.Port)) {
-			p.addf(ErrInvalidProp, "ReplicationGroupProps.Port is %v: give a whole number from 1024 to 65535, or leave it unset for %d",
-				*rg.Port, DefaultPort)
+			c.Add("ReplicationGroupProps.Port", rg.Port, "give a whole number from 1024 to 65535, or leave it unset for %d", DefaultPort)
 		} else {
 			e.port = *rg.Port
 		}
 	}
 }
 
+// nodeTypePattern is the shape of every ElastiCache node type: cache., a
+// family (t4g, r7g, m6gd, c7gn, ...) and a size (micro, large, 16xlarge, ...).
+var nodeTypePattern = regexp.MustCompile(`^cache\.[a-z][0-9]+[a-z]*\.(nano|micro|small|medium|large|[0-9]*xlarge)$`)
+
 // nonNegative checks an optional whole-number prop is at least min.
-func nonNegative(p *problems, prop string, v *float64, min float64) {
+func nonNegative(c *propcheck.Collector, prop string, v *float64, min float64) {
 	if v == nil {
 		return
 	}
 	if *v < min || *v != float64(int64(*v)) {
-		p.addf(ErrInvalidProp, "%s is %v: give a whole number of at least %v, or leave it unset for the default", prop, *v, min)
+		c.Add(prop, v, "give a whole number of at least %v, or leave it unset for the default", min)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -31,27 +32,22 @@ import (
 // 443 into the Secrets Manager endpoint the tier created, if any).
 //
 // Bind takes awslambda.Function rather than IFunction because an imported
-// function cannot have its environment set. Binding fn to another tier
-// returns (and records for synth) an error wrapping ErrAlreadyBound; binding
-// it to this tier again does nothing.
-func (e *ElastiCache) Bind(fn awslambda.Function) error {
-	if e.user == nil {
-		return e.problems.addf(ErrInvalidTier, "cannot bind function %s to %s: fix the tier's props first (%v)",
-			path(fn), path(e), e.problems.err())
+// function cannot have its environment set. Binding fn to another tier, or
+// a function outside the cache's VPC or without a role, panics with an error
+// wrapping ErrInvalidProps; binding it to this tier again does nothing.
+func (e *ElastiCache) Bind(fn awslambda.Function) {
+	c := propcheck.New(ErrInvalidProps, path(e))
+	if fn == nil {
+		c.Add("Bind(fn)", fn, "pass the awslambda.Function that reads the cache (e.g. from gofunction.New)")
+		c.Check()
 	}
 	if fn.Role() == nil {
-		return e.problems.addf(ErrMissingProp, "function %s has no execution role, so Bind cannot grant it access to cache %s: "+
-			"create the function with a role (the default)", path(fn), e.name)
+		c.AddAt(path(fn), "Role", propcheck.Literal("none"), "Bind cannot grant access to cache %s without an execution role: create the function with a role (the default)", e.name)
 	}
-	if err := e.checkSameVpc(fn); err != nil {
-		return e.problems.add(err)
-	}
-	done, err := claim(e, e.Kind(), fn)
-	if err != nil {
-		return e.problems.add(err)
-	}
-	if done {
-		return nil
+	e.checkSameVpc(c, fn)
+	c.Check()
+	if claim(e, e.Kind(), fn) {
+		return
 	}
 
 	setEnv(fn, e.env())
@@ -73,7 +69,6 @@ func (e *ElastiCache) Bind(fn awslambda.Function) error {
 		}
 	}
 	e.connections.AllowDefaultPortFrom(fn, jsii.String(fmt.Sprintf("Lift cache: %s to %s", path(fn), e.name)))
-	return nil
 }
 
 // env is the LIFT_CACHE_* environment of a bound function.

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 )
 
 // network settles the VPC, the cache's security group and (for a created VPC
@@ -75,30 +77,32 @@ func (e *ElastiCache) newVpc() awsec2.Vpc {
 	})
 }
 
-// subnetIDs are the cache's subnets: props.VpcSubnets, or the VPC's private
-// subnets.
-// A selection the VPC cannot satisfy is recorded as a prop error (CDK throws,
-// which jsii turns into a panic) and yields no subnets.
-func (e *ElastiCache) subnetIDs(props *ElastiCacheProps) (ids *[]*string) {
-	defer func() {
-		if r := recover(); r != nil {
-			e.problems.addf(ErrInvalidProp, "ElastiCacheProps.VpcSubnets selects no usable subnets in VPC %s (%v): "+
-				"select subnets that exist in that VPC, e.g. &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}",
-				path(e.vpc), r)
-			ids = &[]*string{}
-		}
-	}()
+// subnetIDs are the cache's subnets: props.VpcSubnets (checked by
+// checkSubnets), or the VPC's private subnets.
+func (e *ElastiCache) subnetIDs(props *ElastiCacheProps) *[]*string {
 	return e.vpc.SelectSubnets(props.VpcSubnets).SubnetIds
 }
 
-// checkSameVpc fails when fn is not in a VPC, or (as far as the template tells)
-// in another VPC than the cache's.
-func (e *ElastiCache) checkSameVpc(fn awslambda.Function) error {
+// checkSubnets refuses a selection props.Vpc cannot satisfy (CDK throws, which
+// jsii turns into a panic without the prop's name).
+func checkSubnets(c *propcheck.Collector, props *ElastiCacheProps) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.Add("ElastiCacheProps.VpcSubnets", propcheck.Literal(fmt.Sprintf("a selection of no usable subnets in VPC %s (%v)", path(props.Vpc), r)),
+				"select subnets that exist in that VPC, e.g. &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}")
+		}
+	}()
+	props.Vpc.SelectSubnets(props.VpcSubnets)
+}
+
+// checkSameVpc refuses fn when it is not in a VPC, or (as far as the template
+// tells) in another VPC than the cache's.
+func (e *ElastiCache) checkSameVpc(c *propcheck.Collector, fn awslambda.Function) {
 	fix := "create the function with Vpc: tier.Vpc() (gofunction.Props.Vpc, or awslambda.FunctionProps.Vpc) " +
 		"and subnets that can reach the cache"
 	if b := fn.IsBoundToVpc(); b == nil || !*b {
-		return fmt.Errorf("%w: function %s is not in a VPC, so it cannot reach ElastiCache cache %s in VPC %s: %s",
-			ErrNotInVpc, path(fn), e.name, path(e.vpc), fix)
+		c.AddAt(path(fn), "Vpc", propcheck.Literal("none"), "it cannot reach ElastiCache cache %s in VPC %s: %s", e.name, path(e.vpc), fix)
+		return
 	}
 	want := *e.vpc.VpcId()
 	for _, sg := range *fn.Connections().SecurityGroups() {
@@ -107,9 +111,9 @@ func (e *ElastiCache) checkSameVpc(fn awslambda.Function) error {
 			continue // imported security group: its VPC is unknown here
 		}
 		if got := *cfn.VpcId(); got != want {
-			return fmt.Errorf("%w: function %s has security group %s in another VPC than ElastiCache cache %s (VPC %s): %s",
-				ErrNotInVpc, path(fn), path(sg), e.name, path(e.vpc), fix)
+			c.AddAt(path(fn), "SecurityGroups", propcheck.Literal(path(sg)+" in another VPC"),
+				"ElastiCache cache %s is in VPC %s: %s", e.name, path(e.vpc), fix)
+			return
 		}
 	}
-	return nil
 }

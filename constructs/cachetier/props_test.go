@@ -1,7 +1,6 @@
 package cachetier_test
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,140 +8,97 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
-	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
+	"github.com/liftcdk/lift/constructs/cdktest"
 )
 
-// validationErrors runs the construct's validations, as synth does, without
-// synthesizing.
-func validationErrors(c constructs.IConstruct) string {
-	var msgs []string
-	for _, m := range *c.Node().Validate() {
-		msgs = append(msgs, *m)
-	}
-	return strings.Join(msgs, "\n")
-}
-
-// TestBadProps: every conflicting, missing or malformed prop fails with a
-// message naming the prop, the value and the fix, and creates no resources.
+// TestBadProps: every conflicting, missing or malformed prop panics in the
+// constructor with the construct path, the prop, the value and the fix, and
+// the tier defines no resources.
 func TestBadProps(t *testing.T) {
 	_, stack := newStack(t, "Bad")
 	vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(0),
 		RestrictDefaultSecurityGroup: jsii.Bool(false)})
 	imported := awsdynamodb.Table_FromTableName(stack, jsii.String("Imported"), jsii.String("shared"))
-	n := 0
-	dyn := func(p *cachetier.DynamoDBProps) cachetier.Tier {
-		n++
-		return cachetier.NewDynamoDB(stack, jsii.String(fmt.Sprintf("Dyn%d", n)), p)
-	}
-	ec := func(p *cachetier.ElastiCacheProps) cachetier.Tier {
-		n++
-		return cachetier.NewElastiCache(stack, jsii.String(fmt.Sprintf("Ec%d", n)), p)
-	}
 	cases := []struct {
-		name     string
-		tier     func() cachetier.Tier
-		sentinel error
-		want     []string // all must appear in the message
+		name             string
+		dynamo           *cachetier.DynamoDBProps
+		elasti           *cachetier.ElastiCacheProps
+		prop, value, fix string
 	}{
-		{"table and table props", func() cachetier.Tier {
-			return dyn(&cachetier.DynamoDBProps{Table: imported, TableProps: &cachetier.TableProps{}})
-		}, cachetier.ErrConflictingProps, []string{"DynamoDBProps.Table (Bad/Imported)", "DynamoDBProps.TableProps", "remove TableProps"}},
-		{"empty key attribute", func() cachetier.Tier {
-			return dyn(&cachetier.DynamoDBProps{KeyAttribute: jsii.String("")})
-		}, cachetier.ErrInvalidProp, []string{`DynamoDBProps.KeyAttribute is ""`, `leave it unset for "pk"`}},
-		{"key is ttl", func() cachetier.Tier {
-			return dyn(&cachetier.DynamoDBProps{TTLAttribute: jsii.String("pk")})
-		}, cachetier.ErrInvalidProp, []string{"KeyAttribute and DynamoDBProps.TTLAttribute are both \"pk\"", "leave TTLAttribute unset"}},
-		{"zero timeout", func() cachetier.Tier {
-			return dyn(&cachetier.DynamoDBProps{Timeout: awscdk.Duration_Millis(jsii.Number(0))})
-		}, cachetier.ErrInvalidProp, []string{"DynamoDBProps.Timeout is 0", "positive literal duration"}},
-		{"no vpc", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{})
-		}, cachetier.ErrMissingProp, []string{"ElastiCacheProps.Vpc is nil", "CreateVpc is false", "CreateVpc: jsii.Bool(true)"}},
-		{"vpc and create vpc", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, CreateVpc: jsii.Bool(true)})
-		}, cachetier.ErrConflictingProps, []string{"ElastiCacheProps.Vpc (Bad/Vpc)", "CreateVpc is true", "remove CreateVpc"}},
-		{"subnets with create vpc", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{CreateVpc: jsii.Bool(true), VpcSubnets: &awsec2.SubnetSelection{}})
-		}, cachetier.ErrConflictingProps, []string{"ElastiCacheProps.VpcSubnets", "remove VpcSubnets"}},
-		{"serverless and replication group", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, Serverless: &cachetier.ServerlessProps{}, ReplicationGroup: &cachetier.ReplicationGroupProps{}})
-		}, cachetier.ErrConflictingProps, []string{"ElastiCacheProps.Serverless and ElastiCacheProps.ReplicationGroup are both set", "keep Serverless"}},
-		{"snapshot a serverless cache", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, RemovalPolicy: awscdk.RemovalPolicy_SNAPSHOT})
-		}, cachetier.ErrInvalidProp, []string{"ElastiCacheProps.RemovalPolicy is SNAPSHOT", "replication groups only"}},
-		{"unknown auth", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, Auth: "token"})
-		}, cachetier.ErrInvalidProp, []string{`ElastiCacheProps.Auth is "token"`, "cachetier.AuthIAM"}},
-		{"bad cache name", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, CacheName: jsii.String("Orders_Cache")})
-		}, cachetier.ErrInvalidProp, []string{`ElastiCacheProps.CacheName is "Orders_Cache"`, "lowercase letter", "at most 32"}},
-		{"long cache name", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, CacheName: jsii.String(strings.Repeat("a", 33))})
-		}, cachetier.ErrInvalidProp, []string{"ElastiCacheProps.CacheName is \"aaaa", "at most 32"}},
-		{"empty access string", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, AccessString: jsii.String("")})
-		}, cachetier.ErrInvalidProp, []string{"ElastiCacheProps.AccessString is empty"}},
-		{"too many replicas", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, ReplicationGroup: &cachetier.ReplicationGroupProps{ReplicasPerShard: jsii.Number(6)}})
-		}, cachetier.ErrInvalidProp, []string{"ReplicationGroupProps.ReplicasPerShard is 6", "0 to 5"}},
-		{"privileged port", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, ReplicationGroup: &cachetier.ReplicationGroupProps{Port: jsii.Number(80)}})
-		}, cachetier.ErrInvalidProp, []string{"ReplicationGroupProps.Port is 80", "1024 to 65535"}},
-		{"no shards", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, ReplicationGroup: &cachetier.ReplicationGroupProps{NumShards: jsii.Number(0)}})
-		}, cachetier.ErrInvalidProp, []string{"ReplicationGroupProps.NumShards is 0", "at least 1"}},
-		{"ecpu below minimum", func() cachetier.Tier {
-			return ec(&cachetier.ElastiCacheProps{Vpc: vpc, Serverless: &cachetier.ServerlessProps{MaxECPUPerSecond: jsii.Number(10)}})
-		}, cachetier.ErrInvalidProp, []string{"ServerlessProps.MaxECPUPerSecond is 10", "at least 1000"}},
+		{"table and table props", &cachetier.DynamoDBProps{Table: imported, TableProps: &cachetier.TableProps{}}, nil,
+			"DynamoDBProps.TableProps", "set with DynamoDBProps.Table Bad/Imported", "remove TableProps"},
+		{"empty key attribute", &cachetier.DynamoDBProps{KeyAttribute: jsii.String("")}, nil,
+			"DynamoDBProps.KeyAttribute", `""`, "must be 1-255 bytes"},
+		{"key attribute the runtime refuses", &cachetier.DynamoDBProps{KeyAttribute: jsii.String("v")}, nil,
+			"DynamoDBProps.KeyAttribute", `"v"`, `use another name such as "pk"`},
+		{"TTL attribute the runtime refuses", &cachetier.DynamoDBProps{TTLAttribute: jsii.String("v")}, nil,
+			"DynamoDBProps.TTLAttribute", `"v"`, `use another name such as "expiresAt"`},
+		{"key is ttl", &cachetier.DynamoDBProps{TTLAttribute: jsii.String("pk")}, nil,
+			"DynamoDBProps.TTLAttribute", `"pk"`, "they must differ"},
+		{"zero timeout", &cachetier.DynamoDBProps{Timeout: awscdk.Duration_Millis(jsii.Number(0))}, nil,
+			"DynamoDBProps.Timeout", "0", "positive literal duration"},
+		{"no vpc", nil, &cachetier.ElastiCacheProps{},
+			"ElastiCacheProps.Vpc", "unset", "CreateVpc: jsii.Bool(true)"},
+		{"vpc and create vpc", nil, &cachetier.ElastiCacheProps{Vpc: vpc, CreateVpc: jsii.Bool(true)},
+			"ElastiCacheProps.CreateVpc", "true with ElastiCacheProps.Vpc Bad/Vpc", "remove CreateVpc"},
+		{"subnets with create vpc", nil, &cachetier.ElastiCacheProps{CreateVpc: jsii.Bool(true), VpcSubnets: &awsec2.SubnetSelection{}},
+			"ElastiCacheProps.VpcSubnets", "set with CreateVpc", "remove VpcSubnets"},
+		{"subnets the vpc lacks", nil, &cachetier.ElastiCacheProps{Vpc: vpc, VpcSubnets: &awsec2.SubnetSelection{SubnetGroupName: jsii.String("nope")}},
+			"ElastiCacheProps.VpcSubnets", "no usable subnets in VPC Bad/Vpc", "select subnets that exist"},
+		{"serverless and replication group", nil, &cachetier.ElastiCacheProps{Vpc: vpc, Serverless: &cachetier.ServerlessProps{}, ReplicationGroup: &cachetier.ReplicationGroupProps{}},
+			"ElastiCacheProps.ReplicationGroup", "set with ElastiCacheProps.Serverless", "keep Serverless"},
+		{"snapshot a serverless cache", nil, &cachetier.ElastiCacheProps{Vpc: vpc, RemovalPolicy: awscdk.RemovalPolicy_SNAPSHOT},
+			"ElastiCacheProps.RemovalPolicy", "SNAPSHOT", "replication groups only"},
+		{"unknown auth", nil, &cachetier.ElastiCacheProps{Vpc: vpc, Auth: "token"},
+			"ElastiCacheProps.Auth", `"token"`, "cachetier.AuthIAM"},
+		{"bad cache name", nil, &cachetier.ElastiCacheProps{Vpc: vpc, CacheName: jsii.String("Orders_Cache")},
+			"ElastiCacheProps.CacheName", `"Orders_Cache"`, "at most 32"},
+		{"long cache name", nil, &cachetier.ElastiCacheProps{Vpc: vpc, CacheName: jsii.String(strings.Repeat("a", 33))},
+			"ElastiCacheProps.CacheName", `"aaaa`, "at most 32"},
+		{"empty access string", nil, &cachetier.ElastiCacheProps{Vpc: vpc, AccessString: jsii.String("")},
+			"ElastiCacheProps.AccessString", `""`, "Valkey ACL"},
+		{"too many replicas", nil, &cachetier.ElastiCacheProps{Vpc: vpc, ReplicationGroup: &cachetier.ReplicationGroupProps{ReplicasPerShard: jsii.Number(6)}},
+			"ReplicationGroupProps.ReplicasPerShard", "6", "0 to 5"},
+		{"bogus node type", nil, &cachetier.ElastiCacheProps{Vpc: vpc, ReplicationGroup: &cachetier.ReplicationGroupProps{CacheNodeType: jsii.String("cache.bogus")}},
+			"ReplicationGroupProps.CacheNodeType", `"cache.bogus"`, `"cache.t4g.micro"`},
+		{"node type without cache. prefix", nil, &cachetier.ElastiCacheProps{Vpc: vpc, ReplicationGroup: &cachetier.ReplicationGroupProps{CacheNodeType: jsii.String("t4g.micro")}},
+			"ReplicationGroupProps.CacheNodeType", `"t4g.micro"`, "cache.<family>.<size>"},
+		{"privileged port", nil, &cachetier.ElastiCacheProps{Vpc: vpc, ReplicationGroup: &cachetier.ReplicationGroupProps{Port: jsii.Number(80)}},
+			"ReplicationGroupProps.Port", "80", "1024 to 65535"},
+		{"no shards", nil, &cachetier.ElastiCacheProps{Vpc: vpc, ReplicationGroup: &cachetier.ReplicationGroupProps{NumShards: jsii.Number(0)}},
+			"ReplicationGroupProps.NumShards", "0", "at least 1"},
+		{"ecpu below minimum", nil, &cachetier.ElastiCacheProps{Vpc: vpc, Serverless: &cachetier.ServerlessProps{MaxECPUPerSecond: jsii.Number(10)}},
+			"ServerlessProps.MaxECPUPerSecond", "10", "at least 1000"},
 	}
-	t.Run("subnets the vpc lacks", func(t *testing.T) {
-		tier := ec(&cachetier.ElastiCacheProps{Vpc: vpc, VpcSubnets: &awsec2.SubnetSelection{SubnetGroupName: jsii.String("nope")}})
-		msg := validationErrors(tier)
-		for _, w := range []string{cachetier.ErrInvalidProp.Error(), "ElastiCacheProps.VpcSubnets selects no usable subnets in VPC Bad/Vpc", "nope"} {
-			if !strings.Contains(msg, w) {
-				t.Errorf("message %q\n lacks %q", msg, w)
-			}
-		}
-	})
-	for _, c := range cases {
+	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tier := c.tier()
-			msg := validationErrors(tier)
-			if !strings.Contains(msg, c.sentinel.Error()) {
-				t.Errorf("message %q does not carry %q", msg, c.sentinel)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("message %q\n lacks %q", msg, w)
+			id := fmt.Sprintf("Tier%d", i)
+			problems := cdktest.SynthProblems(t, cachetier.ErrInvalidProps, func() {
+				if c.dynamo != nil {
+					cachetier.NewDynamoDB(stack, jsii.String(id), c.dynamo)
+				} else {
+					cachetier.NewElastiCache(stack, jsii.String(id), c.elasti)
 				}
+			})
+			if !cdktest.HasProblem(problems, "Bad/"+id, c.prop, c.value, c.fix) {
+				t.Errorf("want Bad/%s: %s is %s: ...%s..., got %+v", id, c.prop, c.value, c.fix, problems)
 			}
-			if kids := len(*tier.Node().Children()); kids != 0 {
-				t.Errorf("an invalid tier created %d resources", kids)
-			}
-			fn := newFunction(stack, fmt.Sprintf("Fn%d", n), vpc)
-			if err := tier.Bind(fn); !errors.Is(err, cachetier.ErrInvalidTier) {
-				t.Errorf("Bind on an invalid tier: got %v, want ErrInvalidTier", err)
+			if tier := stack.Node().TryFindChild(jsii.String(id)); tier != nil && len(*tier.Node().Children()) != 0 {
+				t.Errorf("an invalid tier defined %d resources", len(*tier.Node().Children()))
 			}
 		})
 	}
-}
-
-// TestBadPropsFailSynth: validation errors stop app.Synth (and so `cdk synth`).
-func TestBadPropsFailSynth(t *testing.T) {
-	app, stack := newStack(t, "BadSynth")
-	cachetier.NewElastiCache(stack, jsii.String("Cache"), &cachetier.ElastiCacheProps{})
-	var got any
-	func() {
-		defer func() { got = recover() }()
-		app.Synth(nil)
-	}()
-	if msg := fmt.Sprint(got); !strings.Contains(msg, "ElastiCacheProps.Vpc is nil") {
-		t.Fatalf("synth with a tier missing its VPC: want a failure naming ElastiCacheProps.Vpc, got %q", msg)
-	}
+	t.Run("every problem of the call at once", func(t *testing.T) {
+		problems := cdktest.SynthProblems(t, cachetier.ErrInvalidProps, func() {
+			cachetier.NewElastiCache(stack, jsii.String("Many"), &cachetier.ElastiCacheProps{Auth: "token", CacheName: jsii.String("X")})
+		})
+		if len(problems) != 3 { // Vpc, Auth, CacheName
+			t.Errorf("want 3 problems, got %+v", problems)
+		}
+	})
 }
 
 // TestBindErrors: functions outside the cache's VPC and functions bound to two
@@ -155,43 +111,26 @@ func TestBindErrors(t *testing.T) {
 	tableA := cachetier.NewDynamoDB(stack, jsii.String("TableA"), nil)
 	tableB := cachetier.NewDynamoDB(stack, jsii.String("TableB"), nil)
 
-	noVpc := newFunction(stack, "NoVpc", nil)
-	err := cache.Bind(noVpc)
-	wantErr(t, err, cachetier.ErrNotInVpc, "BindErr/NoVpc is not in a VPC", "Vpc: tier.Vpc()")
-
-	elsewhere := newFunction(stack, "Elsewhere", other)
-	err = cache.Bind(elsewhere)
-	wantErr(t, err, cachetier.ErrNotInVpc, "BindErr/Elsewhere has security group BindErr/Elsewhere/SecurityGroup in another VPC", "Vpc: tier.Vpc()")
+	bindProblems := func(tier cachetier.Tier, fn string, vpc awsec2.IVpc) []cdktest.Problem {
+		f := newFunction(stack, fn, vpc)
+		return cdktest.SynthProblems(t, cachetier.ErrInvalidProps, func() { tier.Bind(f) })
+	}
+	if p := bindProblems(cache, "NoVpc", nil); !cdktest.HasProblem(p, "BindErr/NoVpc", "Vpc", "none", "Vpc: tier.Vpc()") {
+		t.Errorf("function outside any VPC: %+v", p)
+	}
+	if p := bindProblems(cache, "Elsewhere", other); !cdktest.HasProblem(p, "BindErr/Elsewhere", "SecurityGroups", "BindErr/Elsewhere/SecurityGroup in another VPC", "Vpc: tier.Vpc()") {
+		t.Errorf("function in another VPC: %+v", p)
+	}
 
 	both := newFunction(stack, "Both", vpc)
 	mustBind(t, tableA, both)
 	mustBind(t, tableA, both)
-	err = cache.Bind(both)
-	wantErr(t, err, cachetier.ErrAlreadyBound, "cannot bind function BindErr/Both to valkey cache tier BindErr/Cache",
-		"already bound to cache tier BindErr/TableA", "LIFT_CACHE_KIND", "bind it to one tier only")
-	err = tableB.Bind(both)
-	wantErr(t, err, cachetier.ErrAlreadyBound, "already bound to cache tier BindErr/TableA")
-
-	// Every Bind error is also a synth error, even if the caller ignored it.
-	msgs := validationErrors(cache)
-	for _, w := range []string{"BindErr/NoVpc", "BindErr/Elsewhere", "BindErr/Both"} {
-		if !strings.Contains(msgs, w) {
-			t.Errorf("cache validation lacks the Bind error for %s:\n%s", w, msgs)
-		}
+	p := cdktest.SynthProblems(t, cachetier.ErrInvalidProps, func() { cache.Bind(both) })
+	if !cdktest.HasProblem(p, "BindErr/Cache", "Bind(fn)", "BindErr/Both, already bound to cache tier BindErr/TableA", "bind it to one tier only") {
+		t.Errorf("second tier: %+v", p)
 	}
-	if msgs := validationErrors(tableA); msgs != "" {
-		t.Errorf("tableA has no errors, got %s", msgs)
-	}
-}
-
-func wantErr(t *testing.T, err, sentinel error, parts ...string) {
-	t.Helper()
-	if !errors.Is(err, sentinel) {
-		t.Fatalf("got %v, want an error wrapping %v", err, sentinel)
-	}
-	for _, p := range parts {
-		if !strings.Contains(err.Error(), p) {
-			t.Errorf("error %q\n lacks %q", err, p)
-		}
+	p = cdktest.SynthProblems(t, cachetier.ErrInvalidProps, func() { tableB.Bind(both) })
+	if !cdktest.HasProblem(p, "BindErr/TableB", "Bind(fn)", "already bound to cache tier BindErr/TableA", "LIFT_CACHE_KIND") {
+		t.Errorf("second table: %+v", p)
 	}
 }

@@ -1,7 +1,6 @@
 package cachetier
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -9,6 +8,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/constructs/internal/token"
 	"github.com/liftcdk/lift/internal/contract"
 )
@@ -21,7 +21,7 @@ type Tier interface {
 	Kind() string
 	// Bind sets the function's LIFT_CACHE_* environment, grants it least
 	// privilege on the tier and opens the network path. See the tier types.
-	Bind(fn awslambda.Function) error
+	Bind(fn awslambda.Function)
 }
 
 // markerID names the child construct that Bind adds under a function to record
@@ -32,34 +32,36 @@ const markerID = "LiftCacheTierBinding"
 const markerContextKey = "lift:cacheTier"
 
 // claim records that fn is bound to tier. It reports alreadyBound=true when fn
-// is already bound to this same tier (Bind is then a no-op) and an error
-// wrapping ErrAlreadyBound when it is bound to another tier.
-func claim(tier constructs.IConstruct, kind string, fn awslambda.Function) (alreadyBound bool, err error) {
+// is already bound to this same tier (Bind is then a no-op) and panics with an
+// error wrapping ErrInvalidProps when it is bound to another tier.
+func claim(tier constructs.IConstruct, kind string, fn awslambda.Function) (alreadyBound bool) {
 	tierPath := path(tier)
 	if existing := fn.Node().TryFindChild(jsii.String(markerID)); existing != nil {
 		other, _ := existing.Node().TryGetContext(jsii.String(markerContextKey)).(string)
 		if other == tierPath {
-			return true, nil
+			return true
 		}
-		return false, fmt.Errorf("%w: cannot bind function %s to %s cache tier %s: it is already bound to cache tier %s, "+
-			"and a function reads exactly one L2 tier from %s; bind it to one tier only, or split the work across two functions",
-			ErrAlreadyBound, path(fn), kind, tierPath, other, contract.EnvCacheKind)
+		c := propcheck.New(ErrInvalidProps, tierPath)
+		c.Add("Bind(fn)", propcheck.Literal(path(fn)+", already bound to cache tier "+other),
+			"a function reads exactly one L2 tier from %s; bind it to one tier only (this %s tier or %s), or split the work across two functions",
+			contract.EnvCacheKind, kind, other)
+		c.Check()
 	}
 	marker := constructs.NewConstruct(fn, jsii.String(markerID))
 	marker.Node().SetContext(jsii.String(markerContextKey), tierPath)
-	return false, nil
+	return false
 }
 
 // timeoutValue renders the L2 call timeout for contract.EnvCacheTimeout as a Go
 // duration string; nil means contract.DefaultCacheTimeout.
-func timeoutValue(p *problems, prop string, d awscdk.Duration) string {
+func timeoutValue(c *propcheck.Collector, prop string, d awscdk.Duration) string {
 	if d == nil {
 		return contract.DefaultCacheTimeout.String()
 	}
 	ms := d.ToMilliseconds(nil)
 	if token.Unresolved(ms) || *ms <= 0 {
-		p.addf(ErrInvalidProp, "%s is %s: give a positive literal duration such as awscdk.Duration_Millis(jsii.Number(100)); "+
-			"it bounds every cache call and must stay well under the function timeout", prop, *d.ToHumanString())
+		c.Add(prop, d, "give a positive literal duration such as awscdk.Duration_Millis(jsii.Number(100)); "+
+			"it bounds every cache call and must stay well under the function timeout")
 		return contract.DefaultCacheTimeout.String()
 	}
 	return (time.Duration(*ms) * time.Millisecond).String()

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/liftcdk/lift/constructs/cdktest"
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 )
 
 var errInvalid = errors.New("invalid props")
@@ -29,5 +30,16 @@ func TestSynthError(t *testing.T) {
 		if !inner.Failed() {
 			t.Errorf("%s: SynthError did not fail the test", name)
 		}
+	}
+}
+
+func TestSynthProblems(t *testing.T) {
+	problems := cdktest.SynthProblems(t, errInvalid, func() {
+		c := propcheck.New(errInvalid, "Stack/Fn")
+		c.Add("MemorySize", 64.0, "use 128 to 10240")
+		c.Check()
+	})
+	if !cdktest.HasProblem(problems, "/Fn", "MemorySize", "64", "128 to 10240") || cdktest.HasProblem(problems, "/Fn", "Timeout", "", "") {
+		t.Fatalf("problems = %+v", problems)
 	}
 }

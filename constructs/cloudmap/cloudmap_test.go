@@ -21,30 +21,21 @@ func TestRegisterAndConnect(t *testing.T) {
 	f := newFixture(t)
 	inventory, _, _ := f.service("inventory")
 	payments, _, _ := f.service("payments")
-	orders, ordersFn, _ := f.service("orders")
+	_, ordersFn, _ := f.service("orders")
 
 	// A fourth, unconnected service: orders must not be able to invoke it.
 	f.service("billing")
 
 	// One call wires everything; repeating it changes nothing.
 	for range 2 {
-		if err := cloudmap.Connect(ordersFn, inventory); err != nil {
-			t.Fatal(err)
-		}
+		cloudmap.Connect(ordersFn, inventory)
 	}
-	if err := payments.Connect(ordersFn); err != nil {
-		t.Fatal(err)
-	}
+	payments.Connect(ordersFn)
 	// Instances registered after the connection are invocable too.
 	invFn2 := f.function("inventoryCanaryFn")
 	inventory.Register(jsii.String("inventory-canary"), &cloudmap.InstanceProps{
 		Function: invFn2, Version: invFn2.CurrentVersion(), Weight: jsii.Number(0),
 	})
-	for _, s := range []*cloudmap.Service{inventory, payments, orders} {
-		if err := s.Err(); err != nil {
-			t.Fatalf("service %s: %v", *s.Name(), err)
-		}
-	}
 
 	tpl, m := f.template(t)
 
@@ -208,12 +199,7 @@ func TestFunctionURLAndImportedNamespace(t *testing.T) {
 		Function: fn, Alias: alias, FunctionUrl: url, Protocol: jsii.String(contract.ProtocolHTTP), Weight: jsii.Number(5),
 	})
 	caller := f.function("frontFn")
-	if err := svc.Connect(caller, cloudmap.WithRefresh(10*time.Second), cloudmap.WithMaxStale(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	svc.Connect(caller, cloudmap.WithRefresh(10*time.Second), cloudmap.WithMaxStale(time.Hour))
 	tpl, m := f.template(t)
 	tpl.ResourceCountIs(jsii.String("AWS::ServiceDiscovery::HttpNamespace"), jsii.Number(0))
 	tpl.HasResourceProperties(jsii.String("AWS::ServiceDiscovery::Service"), map[string]any{"Name": "search", "NamespaceId": "ns-abc123"})
@@ -245,5 +231,60 @@ func TestFunctionURLAndImportedNamespace(t *testing.T) {
 	want := js(map[string]any{"Action": []string{"lambda:InvokeFunction", "lambda:InvokeFunctionUrl"}, "Effect": "Allow", "Resource": aliasARN})
 	if invoke != want {
 		t.Errorf("front invoke statement = %s, want %s", invoke, want)
+	}
+}
+
+// TestFunctionURLAuth: the http protocol gets an AWS_IAM function URL by
+// default, which connected callers may invoke; a public URL only on request,
+// with a warning.
+func TestFunctionURLAuth(t *testing.T) {
+	f := newFixture(t)
+	private, public := f.function("privateFn"), f.function("publicFn")
+	svc := f.ns.AddService(jsii.String("web"), nil)
+	in := svc.Register(jsii.String("private"), &cloudmap.InstanceProps{Function: private, Alias: private.AddAlias(jsii.String("live"), nil), Protocol: jsii.String(contract.ProtocolHTTP)})
+	pub := f.ns.AddService(jsii.String("site"), nil)
+	pub.Register(jsii.String("public"), &cloudmap.InstanceProps{Function: public, Alias: public.AddAlias(jsii.String("live"), nil), Protocol: jsii.String(contract.ProtocolHTTP), PublicUrl: jsii.Bool(true)})
+	caller := f.function("callerFn")
+	svc.Connect(caller)
+	if in.FunctionUrl == nil {
+		t.Fatal("no function URL on the http instance")
+	}
+	tpl, m := f.template(t)
+	urls := map[string]string{}
+	for id, r := range resources(m, "AWS::Lambda::Url") {
+		urls[id] = js(r["AuthType"])
+	}
+	privateURL, publicURL := logicalID(t, m, "AWS::Lambda::Url", "privateFnAliaslive"), logicalID(t, m, "AWS::Lambda::Url", "publicFnAliaslive")
+	if urls[privateURL] != `"AWS_IAM"` || urls[publicURL] != `"NONE"` || len(urls) != 2 {
+		t.Errorf("function URL auth types = %v, want AWS_IAM for the default and NONE only for PublicUrl", urls)
+	}
+	tpl.HasResourceProperties(jsii.String("AWS::ServiceDiscovery::Instance"), map[string]any{
+		"InstanceId":         "private",
+		"InstanceAttributes": assertions.Match_ObjectLike(&map[string]any{contract.AttrURL: map[string]any{"Fn::GetAtt": []any{privateURL, "FunctionUrl"}}}),
+	})
+	var invoke string
+	for _, s := range statements(t, m, "callerFn") {
+		if strings.Contains(js(s["Action"]), "lambda:") {
+			invoke = js(s["Action"])
+		}
+	}
+	if invoke != `["lambda:InvokeFunction","lambda:InvokeFunctionUrl"]` {
+		t.Errorf("caller invoke actions = %s, want InvokeFunction and InvokeFunctionUrl", invoke)
+	}
+	warnings := assertions.Annotations_FromStack(f.stack).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("is public \\(AuthType NONE\\)")))
+	if len(*warnings) != 1 {
+		t.Errorf("want one public-URL warning, got %d", len(*warnings))
+	}
+}
+
+// TestStateLivesInTheTree: what Connect and Register know about a function
+// is kept under it in the construct tree, so a second app starts clean.
+func TestStateLivesInTheTree(t *testing.T) {
+	for range 2 {
+		f := newFixture(t)
+		_, fn, _ := f.service("orders")
+		if fn.Node().TryFindChild(jsii.String("LiftDiscovery")) == nil {
+			t.Fatal("no discovery state under the registered function")
+		}
 	}
 }

@@ -3,40 +3,13 @@ package cloudmap
 import (
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/internal/contract"
 )
-
-// functionState is what this package has configured on one function: the
-// namespace it discovers in and is registered in (one per function: the
-// environment holds one LIFT_DISCOVERY_NAMESPACE), its registration, and the
-// services it may call. Functions are keyed by identity, so two apps in one
-// process (tests) never share state.
-type functionState struct {
-	namespace         string
-	instance          *Instance
-	targets           []*Service
-	refresh, maxStale time.Duration // as written to the environment; 0 before the first Connect
-}
-
-var functions = struct {
-	sync.Mutex
-	m map[awslambda.Function]*functionState
-}{m: map[awslambda.Function]*functionState{}}
-
-func stateOf(fn awslambda.Function) *functionState {
-	st := functions.m[fn]
-	if st == nil {
-		st = &functionState{}
-		functions.m[fn] = st
-	}
-	return st
-}
 
 func nsName(s *Service) string {
 	if s == nil || s.Namespace == nil {
@@ -47,29 +20,23 @@ func nsName(s *Service) string {
 
 func fnPath(fn awslambda.Function) string { return *fn.Node().Path() }
 
-// claimRegistration records in as its function's registration, refusing a
-// second registration, a namespace different from the one the function
-// already discovers in, and a service the function is connected to.
-func claimRegistration(in *Instance) error {
-	functions.Lock()
-	defer functions.Unlock()
-	st := stateOf(in.Function)
-	s := in.Service
+// checkRegistration refuses a second registration of in's function, a
+// namespace different from the one the function already discovers in, and a
+// service the function is connected to.
+func checkRegistration(c *propcheck.Collector, fn awslambda.Function, s *Service) {
+	st := peekState(fn)
 	if st.instance != nil {
-		return invalid("InstanceProps.Function %s is already registered as instance %q of service %q; a function is one Cloud Map instance (LIFT_DISCOVERY_INSTANCE_ID holds one id): register another alias of it through a separate function, or drop this registration",
-			fnPath(in.Function), st.instance.InstanceID, st.instance.Service.name)
+		c.Add("InstanceProps.Function", propcheck.Literal(fnPath(fn)+", already registered as instance "+st.instance.InstanceID+" of service "+st.instance.Service.name),
+			"a function is one Cloud Map instance (LIFT_DISCOVERY_INSTANCE_ID holds one id): register another alias of it through a separate function, or drop this registration")
 	}
 	if slices.Contains(st.targets, s) {
-		return invalid("InstanceProps.Function %s is connected to service %q and cannot also be its instance: a function must not discover and call itself; register it in its own service", fnPath(in.Function), s.name)
+		c.Add("InstanceProps.Function", propcheck.Literal(fnPath(fn)+", connected to service "+s.name),
+			"a function must not discover and call itself: register it in its own service")
 	}
-	if ns := nsName(s); st.namespace != "" && ns != "" && st.namespace != ns {
-		return invalid("InstanceProps.Function %s already discovers in namespace %q, so it cannot register in %q; use one namespace per function", fnPath(in.Function), st.namespace, ns)
+	if ns := nsName(s); st.namespace != "" && st.namespace != ns {
+		c.Add("InstanceProps.Function", propcheck.Literal(fnPath(fn)+", which discovers in namespace "+st.namespace),
+			"it cannot register in namespace %q: use one namespace per function", ns)
 	}
-	if ns := nsName(s); ns != "" {
-		st.namespace = ns
-	}
-	st.instance = in
-	return nil
 }
 
 // Connect lets consumer call provider through discovery, in one call:
@@ -80,103 +47,76 @@ func claimRegistration(in *Instance) error {
 //   - discovery: DiscoverInstances and DiscoverInstancesRevision scoped by
 //     condition to the provider's namespace and service;
 //   - invocation: lambda:InvokeFunction on the qualified ARN of each of the
-//     provider's instances (also those registered later), and nothing else;
+//     provider's instances (also those registered later), plus
+//     lambda:InvokeFunctionUrl for instances reached over their function URL,
+//     and nothing else;
 //   - tuning: LIFT_DISCOVERY_REFRESH and LIFT_DISCOVERY_MAX_STALE, written
 //     explicitly (defaults contract.DefaultDiscoveryRefresh and
 //     DefaultDiscoveryMaxStale; see WithRefresh, WithMaxStale).
 //
 // Connecting twice is a no-op. A consumer connects to services of one
-// namespace only, and never to its own service. Problems are returned and also
-// recorded as construct validations, so synthesis fails on them even when the
-// error is ignored.
-func Connect(consumer awslambda.Function, provider *Service, opts ...ConnectOption) error {
-	var c connectConfig
+// namespace only, and never to its own service. Problems panic, before
+// anything is changed, with an error wrapping ErrInvalidProps that lists them.
+func Connect(consumer awslambda.Function, provider *Service, opts ...ConnectOption) {
+	var cfg connectConfig
 	for _, o := range opts {
 		if o != nil {
-			o(&c)
+			o(&cfg)
 		}
 	}
-	err := connect(consumer, provider, c)
-	if err != nil {
-		switch {
-		case provider != nil:
-			provider.problems.add(err)
-		case consumer != nil:
-			attachProblems(consumer).add(err)
-		}
+	path := "Connect"
+	switch {
+	case provider != nil:
+		path = *provider.Node().Path()
+	case consumer != nil:
+		path = fnPath(consumer)
 	}
-	return err
+	c := propcheck.New(ErrInvalidProps, path)
+	switch {
+	case consumer == nil:
+		c.Add("Connect(consumer)", propcheck.Literal("nil"), "pass the calling awslambda.Function")
+	case provider == nil:
+		c.Add("Connect(provider)", propcheck.Literal("nil"), "pass the *cloudmap.Service consumer %s calls (Namespace.AddService)", fnPath(consumer))
+	}
+	c.Check()
+	connect(c, consumer, provider, cfg)
 }
 
-func connect(consumer awslambda.Function, provider *Service, c connectConfig) error {
-	switch {
-	case consumer == nil && provider == nil:
-		return invalid("Connect: consumer and provider are nil; pass the calling awslambda.Function and the *cloudmap.Service it calls")
-	case consumer == nil:
-		return invalid("Connect: consumer is nil for provider service %q; pass the calling awslambda.Function", provider.name)
-	case provider == nil:
-		return invalid("Connect: provider is nil for consumer %s; pass the *cloudmap.Service it calls (Namespace.AddService)", fnPath(consumer))
-	}
-	for _, in := range provider.Instances {
-		if in.Function == consumer {
-			return invalid("Connect: consumer %s is instance %q of provider service %q; a function must not discover and call itself, connect it to another service", fnPath(consumer), in.InstanceID, provider.name)
-		}
-	}
+func connect(c *propcheck.Collector, consumer awslambda.Function, provider *Service, cfg connectConfig) {
+	st := peekState(consumer)
 	ns := nsName(provider)
-	if ns == "" {
-		return invalid("Connect: provider service %q has no namespace; create it with Namespace.AddService", provider.name)
+	self := slices.ContainsFunc(provider.Instances, func(in *Instance) bool { return in.Function == consumer }) ||
+		(st.instance != nil && st.instance.Service == provider)
+	if self {
+		c.Add("Connect(consumer)", propcheck.Literal(fnPath(consumer)+", an instance of this service"),
+			"a function must not discover and call itself: connect it to another service")
 	}
+	if st.namespace != "" && st.namespace != ns {
+		c.Add("Connect(consumer)", propcheck.Literal(fnPath(consumer)+", which discovers in namespace "+st.namespace),
+			"it cannot connect to a service in namespace %q (LIFT_DISCOVERY_NAMESPACE holds one name): put both services in one namespace", ns)
+	}
+	refresh, maxStale := resolveTuning(c, st, cfg)
+	connected := slices.Contains(st.targets, provider)
+	if !connected && slices.ContainsFunc(st.targets, func(t *Service) bool { return t.name == provider.name }) {
+		c.Add("Connect(provider)", provider.name, "consumer %s is already connected to another service of that name; service names must be unique in a namespace", fnPath(consumer))
+	}
+	c.Check()
 
-	functions.Lock()
-	st := stateOf(consumer)
-	switch {
-	case st.instance != nil && st.instance.Service == provider:
-		functions.Unlock()
-		return invalid("Connect: consumer %s is instance %q of provider service %q; a function must not discover and call itself, connect it to another service", fnPath(consumer), st.instance.InstanceID, provider.name)
-	case st.namespace != "" && st.namespace != ns:
-		functions.Unlock()
-		return invalid("Connect: consumer %s discovers in namespace %q, so it cannot connect to service %q in namespace %q (LIFT_DISCOVERY_NAMESPACE holds one name); put both services in one namespace",
-			fnPath(consumer), st.namespace, provider.name, ns)
-	}
-	refresh, maxStale, err := resolveTuning(fnPath(consumer), st, c)
-	if err != nil {
-		functions.Unlock()
-		return err
-	}
-	if slices.Contains(st.targets, provider) {
-		st.refresh, st.maxStale = refresh, maxStale
-		functions.Unlock()
-		consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryRefresh), jsii.String(refresh.String()), nil)
-		consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryMaxStale), jsii.String(maxStale.String()), nil)
-		return nil
-	}
-	for _, t := range st.targets {
-		if t.name == provider.name {
-			functions.Unlock()
-			return invalid("Connect: consumer %s is already connected to another service named %q; service names must be unique in a namespace", fnPath(consumer), provider.name)
-		}
+	st = stateOf(consumer)
+	st.refresh, st.maxStale = refresh, maxStale
+	consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryRefresh), jsii.String(refresh.String()), nil)
+	consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryMaxStale), jsii.String(maxStale.String()), nil)
+	if connected {
+		return
 	}
 	st.namespace = ns
-	st.refresh, st.maxStale = refresh, maxStale
 	st.targets = append(st.targets, provider)
 	names := make([]string, len(st.targets))
 	for i, t := range st.targets {
 		names[i] = t.name
 	}
-	functions.Unlock()
-
 	consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryNamespace), provider.Namespace.Name(), nil)
 	consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryTargets), jsii.String(strings.Join(names, ",")), nil)
-	consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryRefresh), jsii.String(refresh.String()), nil)
-	consumer.AddEnvironment(jsii.String(contract.EnvDiscoveryMaxStale), jsii.String(maxStale.String()), nil)
 	provider.GrantDiscover(consumer)
 	provider.GrantInvoke(consumer)
-	return nil
 }
-
-// Err returns the props problems recorded on this service, its instances and
-// its connections so far, or nil. Synthesis fails on the same problems.
-func (s *Service) Err() error { return s.problems.Err() }
-
-// Err returns the props problems recorded on this namespace so far, or nil.
-func (n *Namespace) Err() error { return n.problems.Err() }

@@ -34,9 +34,20 @@
 //
 // # Errors
 //
-// Bad props never panic in this package: each construct records what is wrong
-// (naming the prop, the value and the fix) as a construct validation, so
-// `cdk synth` (app.Synth) fails listing every problem with its construct path.
+// As every Lift construct does, NewNamespace, ImportNamespace, NewService,
+// Register and Connect check all their props before defining anything and
+// panic once with an error wrapping ErrInvalidProps that lists every problem
+// with the construct path, the prop, the value and the fix. What this package
+// knows about a function (its namespace, registration and targets) lives in
+// the construct tree, in a child of the function.
+//
+// # Function URLs
+//
+// An instance reached over HTTP (Protocol http) publishes a function URL
+// whose AuthType is AWS_IAM: runtime/discovery signs its calls with SigV4 and
+// Connect grants callers lambda:InvokeFunctionUrl on the qualifier. Register
+// adds that URL when InstanceProps.FunctionUrl is not given. A public URL
+// (AuthType NONE) needs InstanceProps.PublicUrl, and synth warns about it.
 //
 // # IAM
 //

@@ -31,13 +31,10 @@ func Example() {
 	})
 
 	// One call: environment, discovery and invoke permissions.
-	if err := inventorySvc.Connect(orders); err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("service:", *inventorySvc.Name(), "instance:", inst.InstanceID, "problems:", inventorySvc.Err())
+	inventorySvc.Connect(orders)
+	fmt.Println("service:", *inventorySvc.Name(), "instance:", inst.InstanceID)
 	fmt.Println("created:", ns.Created != nil, inventorySvc.Service != nil, inst.Instance != nil)
 	// Output:
-	// service: inventory instance: inventory-live problems: <nil>
+	// service: inventory instance: inventory-live
 	// created: true true true
 }

@@ -2,7 +2,6 @@ package cloudmap_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -134,15 +133,4 @@ func statements(t *testing.T, tpl map[string]any, fnPrefix string) []map[string]
 func js(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-// synthError synthesizes app and returns the error synthesis failed with.
-func synthError(app awscdk.App) (msg string) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg = fmt.Sprint(r)
-		}
-	}()
-	app.Synth(nil)
-	return ""
 }

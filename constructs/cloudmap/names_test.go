@@ -13,8 +13,9 @@ func TestValidateServiceName(t *testing.T) {
 		name string
 		ok   bool
 	}{
-		{"orders", true}, {"o", true}, {"_internal", true}, {"orders-v2", true}, {"orders.eu", true},
-		{strings.Repeat("a", 63), true}, {strings.Repeat("a.", 63) + "a", true},
+		// One rule for every Lift service name (contract.ServiceNameRule): no dots.
+		{"orders", true}, {"o", true}, {"_internal", true}, {"orders-v2", true}, {"orders.eu", false},
+		{strings.Repeat("a", 63), true}, {strings.Repeat("a.", 63) + "a", false},
 		{"", false}, {"-orders", false}, {"orders-", false}, {"or ders", false}, {"orders,inv", false},
 		{"orders..eu", false}, {".", false}, {strings.Repeat("a", 64), false}, {strings.Repeat("a.", 64) + "a", false},
 		{"ordérs", false},

@@ -5,6 +5,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/constructs/internal/token"
 )
 
@@ -29,30 +30,33 @@ type Namespace struct {
 	// Created is the namespace this construct created; nil when imported.
 	Created awsservicediscovery.HttpNamespace
 
-	name     string
-	problems *problems
+	name string
 }
 
-// NewNamespace creates an HTTP namespace (or wraps an existing one).
+// NewNamespace creates an HTTP namespace (or wraps an existing one). Bad props
+// panic with an error wrapping ErrInvalidProps that lists every problem.
 func NewNamespace(scope constructs.Construct, id *string, props *NamespaceProps) *Namespace {
-	n := &Namespace{Construct: constructs.NewConstruct(scope, id)}
-	n.problems = attachProblems(n.Construct)
 	if props == nil {
 		props = &NamespaceProps{}
 	}
+	c := propcheck.For(ErrInvalidProps, scope, id)
 	switch {
 	case props.Existing != nil && props.Name != nil:
-		n.problems.add(invalid("NamespaceProps.Name %q and NamespaceProps.Existing are both set; set Name to create a namespace or Existing to use one, not both", *props.Name))
-		n.useExisting(props.Existing)
+		c.Add("NamespaceProps.Name", props.Name, "NamespaceProps.Existing is set too; set Name to create a namespace or Existing to use one, not both")
 	case props.Existing != nil:
-		n.useExisting(props.Existing)
+		checkExistingName(c, props.Existing.NamespaceName())
 	case props.Name == nil:
-		n.problems.add(invalid("NamespaceProps.Name is empty; set Name (e.g. jsii.String(\"shop\")) to create a namespace, or Existing to use one"))
-	default:
+		c.Add("NamespaceProps.Name", props.Name, "set Name (e.g. jsii.String(\"shop\")) to create a namespace, or Existing to use one")
+	case !token.Unresolved(props.Name):
+		check(c, "NamespaceProps.Name", props.Name, namespaceNameFix(*props.Name))
+	}
+	c.Check()
+
+	n := &Namespace{Construct: constructs.NewConstruct(scope, id)}
+	if props.Existing != nil {
+		n.useExisting(props.Existing)
+	} else {
 		n.name = *props.Name
-		if !token.Unresolved(n.name) {
-			n.problems.add(ValidateNamespaceName("NamespaceProps.Name", n.name))
-		}
 		n.Created = awsservicediscovery.NewHttpNamespace(n.Construct, jsii.String("Resource"), &awsservicediscovery.HttpNamespaceProps{
 			Name:        props.Name,
 			Description: props.Description,
@@ -66,28 +70,31 @@ func NewNamespace(scope constructs.Construct, id *string, props *NamespaceProps)
 // attrs.NamespaceName must be the namespace's HttpName (what DiscoverInstances
 // takes), which equals its name unless the name was reused.
 func ImportNamespace(scope constructs.Construct, id *string, attrs *awsservicediscovery.HttpNamespaceAttributes) *Namespace {
-	n := &Namespace{Construct: constructs.NewConstruct(scope, id)}
-	n.problems = attachProblems(n.Construct)
+	c := propcheck.For(ErrInvalidProps, scope, id)
 	if attrs == nil || attrs.NamespaceName == nil || attrs.NamespaceId == nil || attrs.NamespaceArn == nil {
-		n.problems.add(invalid("ImportNamespace attrs need NamespaceName, NamespaceId and NamespaceArn (from `aws servicediscovery get-namespace`)"))
-		return n
+		c.Add("ImportNamespace(attrs)", propcheck.Literal("incomplete"), "give NamespaceName, NamespaceId and NamespaceArn (from `aws servicediscovery get-namespace`)")
+		c.Check()
 	}
+	checkExistingName(c, attrs.NamespaceName)
+	c.Check()
+	n := &Namespace{Construct: constructs.NewConstruct(scope, id)}
 	n.useExisting(awsservicediscovery.HttpNamespace_FromHttpNamespaceAttributes(n.Construct, jsii.String("Imported"), attrs))
 	return n
 }
 
+// checkExistingName checks the name an existing namespace is discovered by.
+func checkExistingName(c *propcheck.Collector, name *string) {
+	switch {
+	case name == nil || *name == "":
+		c.Add("NamespaceProps.Existing.NamespaceName", name, "import the namespace with HttpNamespace_FromHttpNamespaceAttributes giving its HttpName")
+	case !token.Unresolved(name):
+		check(c, "NamespaceProps.Existing.NamespaceName", name, namespaceNameFix(*name))
+	}
+}
+
 func (n *Namespace) useExisting(ns awsservicediscovery.IHttpNamespace) {
 	n.HttpNamespace = ns
-	if ns.NamespaceName() != nil {
-		n.name = *ns.NamespaceName()
-	}
-	if n.name == "" {
-		n.problems.add(invalid("NamespaceProps.Existing has no NamespaceName; import it with HttpNamespace_FromHttpNamespaceAttributes giving the namespace's HttpName"))
-		return
-	}
-	if !token.Unresolved(n.name) {
-		n.problems.add(ValidateNamespaceName("NamespaceProps.Existing.NamespaceName", n.name))
-	}
+	n.name = *ns.NamespaceName()
 }
 
 // Name is the namespace name consumers discover in (LIFT_DISCOVERY_NAMESPACE).

@@ -3,6 +3,7 @@ package cloudmap
 import (
 	"time"
 
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -30,29 +31,26 @@ func WithMaxStale(d time.Duration) ConnectOption {
 }
 
 // resolveTuning merges this call's options with what the consumer already
-// has, returning the values to write or the conflict.
-func resolveTuning(consumer string, st *functionState, c connectConfig) (refresh, maxStale time.Duration, err error) {
-	pick := func(prop string, requested, current, def time.Duration) (time.Duration, error) {
+// has, returning the values to write; conflicts go to c.
+func resolveTuning(c *propcheck.Collector, st *functionState, cfg connectConfig) (refresh, maxStale time.Duration) {
+	pick := func(prop string, requested, current, def time.Duration) time.Duration {
 		switch {
 		case requested < 0 || (requested > 0 && requested < time.Second):
-			return 0, invalid("Connect %s %v for consumer %s is below one second; use a duration of at least 1s (default %v)", prop, requested, consumer, def)
+			c.Add("Connect "+prop, propcheck.Literal(requested.String()), "use a duration of at least 1s (default %v)", def)
+			return def
 		case requested == 0 && current != 0:
-			return current, nil
+			return current
 		case requested == 0:
-			return def, nil
+			return def
 		case current != 0 && current != requested:
-			return 0, invalid("Connect %s %v for consumer %s conflicts with %v from an earlier Connect; a consumer has one value, pass the same option to every Connect", prop, requested, consumer, current)
+			c.Add("Connect "+prop, propcheck.Literal(requested.String()), "it conflicts with %v from an earlier Connect of this consumer; a consumer has one value, pass the same option to every Connect", current)
 		}
-		return requested, nil
+		return requested
 	}
-	if refresh, err = pick("WithRefresh", c.refresh, st.refresh, contract.DefaultDiscoveryRefresh); err != nil {
-		return 0, 0, err
-	}
-	if maxStale, err = pick("WithMaxStale", c.maxStale, st.maxStale, contract.DefaultDiscoveryMaxStale); err != nil {
-		return 0, 0, err
-	}
+	refresh = pick("WithRefresh", cfg.refresh, st.refresh, contract.DefaultDiscoveryRefresh)
+	maxStale = pick("WithMaxStale", cfg.maxStale, st.maxStale, contract.DefaultDiscoveryMaxStale)
 	if maxStale < refresh {
-		return 0, 0, invalid("Connect WithMaxStale %v for consumer %s is shorter than its refresh interval %v; serve stale instances for at least one refresh", maxStale, consumer, refresh)
+		c.Add("Connect WithMaxStale", propcheck.Literal(maxStale.String()), "it is shorter than the refresh interval %v; serve stale instances for at least one refresh", refresh)
 	}
-	return refresh, maxStale, nil
+	return refresh, maxStale
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsservicediscovery"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 )
 
 // IAM actions granted by this package.
@@ -38,7 +40,7 @@ type ServiceProps struct {
 // report their own health (runtime/health), failing after one report.
 type Service struct {
 	constructs.Construct
-	// Service is the Cloud Map service; nil when the props were invalid.
+	// Service is the Cloud Map service.
 	Service awsservicediscovery.Service
 	// Namespace is where the service is registered.
 	Namespace *Namespace
@@ -46,29 +48,27 @@ type Service struct {
 	Instances []*Instance
 
 	name     string
-	problems *problems
 	invokers []awsiam.IGrantable // granted invoke on every instance, also later ones
 }
 
-// NewService creates a Cloud Map service in props.Namespace.
+// NewService creates a Cloud Map service in props.Namespace. Bad props panic
+// with an error wrapping ErrInvalidProps that lists every problem.
 func NewService(scope constructs.Construct, id *string, props *ServiceProps) *Service {
-	s := &Service{Construct: constructs.NewConstruct(scope, id)}
-	s.problems = attachProblems(s.Construct)
 	if props == nil {
 		props = &ServiceProps{}
 	}
-	s.name = *id
-	prop := "ServiceProps.Name (default: the construct id)"
+	c := propcheck.For(ErrInvalidProps, scope, id)
+	name, prop := *id, "ServiceProps.Name (default: the construct id)"
 	if props.Name != nil {
-		s.name, prop = *props.Name, "ServiceProps.Name"
+		name, prop = *props.Name, "ServiceProps.Name"
 	}
-	if err := ValidateServiceName(prop, s.name); err != nil {
-		s.problems.add(err)
-	}
+	check(c, prop, name, serviceNameFix(name))
 	if props.Namespace == nil || props.Namespace.HttpNamespace == nil {
-		s.problems.add(invalid("ServiceProps.Namespace is empty for service %q; pass a *cloudmap.Namespace (NewNamespace or ImportNamespace), or use Namespace.AddService", s.name))
-		return s
+		c.Add("ServiceProps.Namespace", propcheck.Literal("unset"), "pass a *cloudmap.Namespace (NewNamespace or ImportNamespace), or use Namespace.AddService")
 	}
+	c.Check()
+
+	s := &Service{Construct: constructs.NewConstruct(scope, id), name: name}
 	s.Namespace = props.Namespace
 	s.Service = awsservicediscovery.NewService(s.Construct, jsii.String("Resource"), &awsservicediscovery.ServiceProps{
 		Namespace:   props.Namespace.HttpNamespace,
@@ -89,10 +89,7 @@ func (s *Service) Name() *string { return jsii.String(s.name) }
 // resource-level permissions, so the statement's Resource is "*" and the
 // NamespaceName and ServiceName condition keys do the scoping.
 func (s *Service) GrantDiscover(grantee awsiam.IGrantable) awsiam.Grant {
-	ns := ""
-	if s.Namespace != nil {
-		ns = s.Namespace.name
-	}
+	ns := s.Namespace.name
 	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
 		Grantee:      grantee,
 		Actions:      jsii.Strings(ActionDiscoverInstances, ActionDiscoverInstancesRevision),
@@ -109,9 +106,6 @@ func (s *Service) GrantDiscover(grantee awsiam.IGrantable) awsiam.Grant {
 // GrantHealthReport lets grantee report the health of this service's
 // instances (UpdateInstanceCustomHealthStatus on this service's ARN only).
 func (s *Service) GrantHealthReport(grantee awsiam.IGrantable) awsiam.Grant {
-	if s.Service == nil {
-		return nil
-	}
 	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
 		Grantee:      grantee,
 		Actions:      jsii.Strings(ActionUpdateHealthStatus),
@@ -129,6 +123,6 @@ func (s *Service) GrantInvoke(grantee awsiam.IGrantable) {
 }
 
 // Connect wires consumer to call this service through discovery; see Connect.
-func (s *Service) Connect(consumer awslambda.Function, opts ...ConnectOption) error {
-	return Connect(consumer, s, opts...)
+func (s *Service) Connect(consumer awslambda.Function, opts ...ConnectOption) {
+	Connect(consumer, s, opts...)
 }

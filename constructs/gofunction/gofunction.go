@@ -14,6 +14,7 @@ import (
 	"github.com/liftcdk/lift/constructs/internal/bundling"
 	"github.com/liftcdk/lift/constructs/internal/defaults"
 	"github.com/liftcdk/lift/constructs/internal/nag"
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -23,8 +24,9 @@ import (
 //	id/LogGroup     its log group (unless Props.LogGroup is given)
 //	id/ServiceRole  its execution role (unless a Role is given)
 //
-// Bad props fail the synth: New panics with an error wrapping ErrInvalidProps
-// whose text names each prop, its value and the fix. A panic is how every
+// Bad props fail the synth: New checks every prop before it defines anything
+// and panics once with an error wrapping ErrInvalidProps that lists each bad
+// prop with the construct path, its value and the fix. A panic is how every
 // aws-cdk-go construct reports a synth-time error (jsii turns CDK's exceptions
 // into panics), so apps and `cdk synth` handle it the same way.
 //
@@ -36,10 +38,9 @@ import (
 // output and the entry path. Stacks that are not bundled (`cdk ls`,
 // `cdk synth --exclusively` of another stack) start no build.
 func New(scope constructs.Construct, id *string, props *Props) awslambda.Function {
-	r, err := resolve(deref(id), props)
-	if err != nil {
-		panic(err)
-	}
+	problems := propcheck.For(ErrInvalidProps, scope, id)
+	r := resolve(problems, deref(id), props)
+	problems.Check()
 	if props == nil {
 		props = &Props{}
 	}
@@ -136,6 +137,7 @@ func New(scope constructs.Construct, id *string, props *Props) awslambda.Functio
 	})
 	handler.Attach(fn)
 	dropRedundantRoleDependency(fn, o.Role)
+	warnPublicControlKey(root, props.ControlAuth)
 	return fn
 }
 

@@ -25,13 +25,15 @@ type Props struct {
 	Architecture awslambda.Architecture
 
 	// ServiceName is LIFT_SERVICE: the Service metric dimension and the cache
-	// key prefix. Letters, digits, '.', '_' and '-', at most 64.
+	// key prefix. 1-63 letters, digits, '_' and '-', not starting or ending
+	// with '-' (the rule every Lift service name follows).
 	// Default: the construct id.
 	ServiceName *string
 	// LogLevel is LIFT_LOG_LEVEL: debug, info, warn or error. Default: info.
 	LogLevel *string
 	// ShutdownBudget is LIFT_SHUTDOWN_BUDGET, the time shutdown hooks may take in
-	// total after SIGTERM; at most 500 ms (Lambda's SIGKILL follows).
+	// total after SIGTERM; at most 450 ms (Lambda's SIGKILL follows about
+	// 500 ms after SIGTERM; the rest is for the final metric flush).
 	// Default: unset, the runtime's own default applies.
 	ShutdownBudget awscdk.Duration
 	// MetricsNamespace is LIFT_METRICS_NAMESPACE. Default: unset ("Lift").
@@ -42,17 +44,28 @@ type Props struct {
 	// runtime uses 64 MiB or a quarter of MemorySize, whichever is less.
 	CacheMemoryBytes *float64
 
-	// MemorySize in MB. Default: 128 (Lambda's).
+	// ControlAuth is LIFT_CONTROL_AUTH: who may send the function control
+	// events ({"lift":"warmup"}, {"lift":"health"}). ControlAuthRequired
+	// refuses every control event without the function's control token, which
+	// Lift's warmer carries (see docs/prewarm.md); `lift invoke --warmup` then
+	// needs the token too. ControlAuthOptional also answers events without a
+	// token, with a capped warm-up hold and a health answer of names and
+	// statuses only. Default: unset, which the runtime treats as optional.
+	ControlAuth *string
+
+	// MemorySize in MB: 128 to 10240. Default: 128 (Lambda's).
 	MemorySize *float64
-	// Timeout of one invocation. Default: 3 seconds (Lambda's).
+	// Timeout of one invocation: 1 second to 15 minutes. Default: 3 seconds
+	// (Lambda's).
 	Timeout awscdk.Duration
 	// Tracing mode for X-Ray. Default: none (Lambda's PassThrough). Active adds
 	// xray:PutTraceSegments and xray:PutTelemetryRecords to the role on "*"
 	// (X-Ray has no resource-level permissions), which cdk-nag AwsSolutions-IAM5
 	// reports: suppress it with that reason.
 	Tracing awslambda.Tracing
-	// Environment is merged with Lift's LIFT_* variables. It may not set a
-	// LIFT_* variable: those belong to Lift's props and constructs.
+	// Environment is merged with Lift's LIFT_* variables. Names are what
+	// Lambda accepts (a letter, then letters, digits and '_'). It may not set
+	// a LIFT_* variable: those belong to Lift's props and constructs.
 	// Default: none.
 	Environment *map[string]*string
 	// ReservedConcurrentExecutions caps the function's concurrency.

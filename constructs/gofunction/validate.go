@@ -3,6 +3,7 @@ package gofunction
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"regexp"
@@ -11,26 +12,32 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/internal/bundling"
 	"github.com/liftcdk/lift/constructs/internal/defaults"
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/constructs/internal/token"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
 // ErrInvalidProps is wrapped by the error New panics with when Props are
-// wrong; the error text names each bad prop, its value and the fix.
+// wrong; the error lists each bad prop with the construct path, its value and
+// the fix.
 var ErrInvalidProps = errors.New("invalid gofunction.Props")
 
-// maxShutdownBudget is Lambda's grace period between SIGTERM and SIGKILL.
-const maxShutdownBudget = 500 * time.Millisecond
+// Lambda's limits (CreateFunction API reference).
+const (
+	lambdaMemoryMB    = 128 // the memory Lambda gives a function whose MemorySize is unset
+	minMemoryMB       = 128
+	maxMemoryMB       = 10240
+	maxTimeoutSeconds = 15 * 60
+)
 
-// lambdaMemoryMB is the memory Lambda gives a function whose MemorySize is unset.
-const lambdaMemoryMB = 128
-
-var serviceNamePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+// lambdaEnvName is the environment variable name Lambda accepts.
+var lambdaEnvName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]+$`)
 
 // resolved is Props after validation and defaulting.
 type resolved struct {
@@ -44,12 +51,10 @@ type resolved struct {
 
 // resolve validates props and applies defaults. It reports every problem at
 // once, so one failed synth shows everything to fix.
-func resolve(id string, p *Props) (*resolved, error) {
+func resolve(c *propcheck.Collector, id string, p *Props) *resolved {
 	if p == nil {
 		p = &Props{}
 	}
-	var problems []error
-	bad := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
 	r := &resolved{arch: p.Architecture}
 
 	if r.arch == nil {
@@ -61,13 +66,13 @@ func resolve(id string, p *Props) (*resolved, error) {
 	case "x86_64":
 		r.goarch = "amd64"
 	default:
-		bad("Architecture %q is not supported: use awslambda.Architecture_ARM_64() (default) or awslambda.Architecture_X86_64()", name)
+		c.Add("Architecture", name, "use awslambda.Architecture_ARM_64() (default) or awslambda.Architecture_X86_64()")
 	}
 
 	if r.goarch != "" {
 		entry, err := bundling.ResolveEntry(deref(p.Entry), r.goarch)
 		if err != nil {
-			problems = append(problems, fmt.Errorf("Entry: %w", err))
+			c.Add("Entry", p.Entry, "%v", err)
 		}
 		r.entry = entry
 	}
@@ -76,11 +81,12 @@ func resolve(id string, p *Props) (*resolved, error) {
 	if p.ServiceName != nil {
 		r.service = *p.ServiceName
 	}
-	if !serviceNamePattern.MatchString(r.service) {
+	if err := contract.ValidServiceName(r.service); err != nil {
 		if p.ServiceName != nil {
-			bad("ServiceName %q is not valid: use 1-64 letters, digits, '.', '_' or '-'", r.service)
+			c.Add("ServiceName", r.service, "use %s", contract.ServiceNameRule)
 		} else {
-			bad("ServiceName is unset and the construct id %q is not a valid service name: set ServiceName to 1-64 letters, digits, '.', '_' or '-'", id)
+			c.Add("ServiceName", propcheck.Literal(fmt.Sprintf("unset and the construct id %q is not a valid service name", id)),
+				"set ServiceName: %s", contract.ServiceNameRule)
 		}
 	}
 
@@ -88,7 +94,7 @@ func resolve(id string, p *Props) (*resolved, error) {
 	if p.LogLevel != nil {
 		logLevel = *p.LogLevel
 		if !slices.Contains(defaults.LogLevels, logLevel) {
-			bad("LogLevel %q is not valid: use one of %s", logLevel, strings.Join(defaults.LogLevels, ", "))
+			c.Add("LogLevel", logLevel, "use one of %s", strings.Join(defaults.LogLevels, ", "))
 		}
 	}
 
@@ -96,19 +102,22 @@ func resolve(id string, p *Props) (*resolved, error) {
 	if p.ShutdownBudget != nil {
 		ms := *p.ShutdownBudget.ToMilliseconds(nil)
 		d := time.Duration(ms) * time.Millisecond
-		if d <= 0 || d > maxShutdownBudget {
-			bad("ShutdownBudget %s is out of range: use 1ms to %s (Lambda sends SIGKILL ~500ms after SIGTERM), e.g. awscdk.Duration_Millis(jsii.Number(400))", d, maxShutdownBudget)
+		if d <= 0 || d > contract.MaxShutdownBudget {
+			c.Add("ShutdownBudget", propcheck.Literal(d.String()),
+				"use 1ms to %s (Lambda sends SIGKILL about 500ms after SIGTERM and the runtime keeps 50ms to flush metrics), e.g. awscdk.Duration_Millis(jsii.Number(400))",
+				contract.MaxShutdownBudget)
 		} else {
 			r.env[envShutdownBudget] = jsii.String(d.String())
 		}
 	}
 	if p.MetricsNamespace != nil {
 		if ns := *p.MetricsNamespace; ns == "" || len(ns) > 255 || strings.HasPrefix(ns, "AWS/") {
-			bad("MetricsNamespace %q is not valid: use 1-255 characters not starting with \"AWS/\", or leave it unset for \"Lift\"", ns)
+			c.Add("MetricsNamespace", ns, "use 1-255 characters not starting with \"AWS/\", or leave it unset for \"Lift\"")
 		} else {
 			r.env[envMetricsNamespace] = p.MetricsNamespace
 		}
 	}
+	controlAuth(c, r.env, p.ControlAuth)
 
 	if p.FunctionOptions != nil {
 		r.options = *p.FunctionOptions // a copy: the caller's props are never modified
@@ -120,58 +129,82 @@ func resolve(id string, p *Props) (*resolved, error) {
 			if strings.HasPrefix(name, "LogRetention") {
 				fix = "Props.LogRetention (a native log group retention, no custom resource)"
 			}
-			bad("FunctionOptions.%s is set: Lift manages it, use %s instead", name, fix)
+			c.Add("FunctionOptions."+name, propcheck.Literal("set"), "Lift manages it: use %s instead", fix)
 		}
 	}
-	overlay(&problems, "MemorySize", p.MemorySize, &o.MemorySize)
-	overlay(&problems, "Timeout", p.Timeout, &o.Timeout)
-	overlay(&problems, "Tracing", p.Tracing, &o.Tracing)
-	overlay(&problems, "ReservedConcurrentExecutions", p.ReservedConcurrentExecutions, &o.ReservedConcurrentExecutions)
-	overlay(&problems, "Description", p.Description, &o.Description)
-	overlay(&problems, "FunctionName", p.FunctionName, &o.FunctionName)
-	overlay(&problems, "Vpc", p.Vpc, &o.Vpc)
-	overlay(&problems, "VpcSubnets", p.VpcSubnets, &o.VpcSubnets)
-	overlay(&problems, "SecurityGroups", p.SecurityGroups, &o.SecurityGroups)
-	overlay(&problems, "Role", p.Role, &o.Role)
-	overlay(&problems, "Environment", p.Environment, &o.Environment)
-	cacheMemoryBytes(r.env, bad, p.CacheMemoryBytes, o.MemorySize)
+	overlay(c, "MemorySize", p.MemorySize, &o.MemorySize)
+	overlay(c, "Timeout", p.Timeout, &o.Timeout)
+	overlay(c, "Tracing", p.Tracing, &o.Tracing)
+	overlay(c, "ReservedConcurrentExecutions", p.ReservedConcurrentExecutions, &o.ReservedConcurrentExecutions)
+	overlay(c, "Description", p.Description, &o.Description)
+	overlay(c, "FunctionName", p.FunctionName, &o.FunctionName)
+	overlay(c, "Vpc", p.Vpc, &o.Vpc)
+	overlay(c, "VpcSubnets", p.VpcSubnets, &o.VpcSubnets)
+	overlay(c, "SecurityGroups", p.SecurityGroups, &o.SecurityGroups)
+	overlay(c, "Role", p.Role, &o.Role)
+	overlay(c, "Environment", p.Environment, &o.Environment)
+	lambdaLimits(c, o)
+	cacheMemoryBytes(c, r.env, p.CacheMemoryBytes, o.MemorySize)
 
 	if o.Environment != nil {
-		for k, v := range *o.Environment {
-			if strings.HasPrefix(k, envPrefix) {
-				bad("Environment[%q] is set: LIFT_* variables belong to Lift; %s", k, liftEnvFix(k))
-				continue
+		for _, k := range slices.Sorted(maps.Keys(*o.Environment)) {
+			switch {
+			case strings.HasPrefix(k, envPrefix):
+				c.Add(fmt.Sprintf("Environment[%q]", k), (*o.Environment)[k], "LIFT_* variables belong to Lift; %s", liftEnvFix(k))
+			case !lambdaEnvName.MatchString(k):
+				c.Add("Environment", k, "Lambda accepts only names of a letter then letters, digits and '_' ([a-zA-Z][a-zA-Z0-9_]+)%s", envNameExample(k))
+			default:
+				r.env[k] = (*o.Environment)[k]
 			}
-			r.env[k] = v
 		}
 	}
 
 	if p.LogGroup != nil && (p.LogRetention != "" || p.LogRemovalPolicy != "") {
-		bad("LogGroup is set together with LogRetention %q / LogRemovalPolicy %q: they apply only to the log group Lift creates; set retention on your log group, or drop LogGroup",
-			p.LogRetention, p.LogRemovalPolicy)
+		c.Add("LogGroup", propcheck.Literal(fmt.Sprintf("set together with LogRetention %q / LogRemovalPolicy %q", p.LogRetention, p.LogRemovalPolicy)),
+			"they apply only to the log group Lift creates; set retention on your log group, or drop LogGroup")
 	}
+	return r
+}
 
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("%w for construct %q:\n  - %w", ErrInvalidProps, id, joinIndented(problems))
+var notEnvChar = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
+
+// envNameExample suggests a valid name close to name, when there is one.
+func envNameExample(name string) string {
+	if s := strings.Trim(notEnvChar.ReplaceAllString(name, "_"), "_"); lambdaEnvName.MatchString(s) {
+		return fmt.Sprintf(", e.g. %q", s)
 	}
-	return r, nil
+	return ""
+}
+
+// lambdaLimits refuses what CreateFunction would refuse at deploy: memory
+// outside 128-10240 MB, a timeout outside 1 s-15 min. Tokens are left to
+// CloudFormation.
+func lambdaLimits(c *propcheck.Collector, o *awslambda.FunctionOptions) {
+	if m := o.MemorySize; m != nil && !token.Unresolved(m) && (*m < minMemoryMB || *m > maxMemoryMB || *m != math.Trunc(*m)) {
+		c.Add("MemorySize", m, "Lambda allows a whole number of MB from %d to %d, e.g. jsii.Number(512)", minMemoryMB, maxMemoryMB)
+	}
+	if t := o.Timeout; t != nil && !token.Unresolved(t.ToSeconds(&awscdk.TimeConversionOptions{Integral: jsii.Bool(false)})) {
+		if s := *t.ToSeconds(&awscdk.TimeConversionOptions{Integral: jsii.Bool(false)}); s < 1 || s > maxTimeoutSeconds {
+			c.Add("Timeout", t, "Lambda allows 1 second to 15 minutes, e.g. awscdk.Duration_Seconds(jsii.Number(30))")
+		}
+	}
 }
 
 // cacheMemoryBytes checks Props.CacheMemoryBytes against the runtime's minimum
 // and half of the function's memory (memorySize, MB; nil is Lambda's default),
 // and writes it to env.
-func cacheMemoryBytes(env map[string]*string, bad func(string, ...any), n, memorySize *float64) {
+func cacheMemoryBytes(c *propcheck.Collector, env map[string]*string, n, memorySize *float64) {
 	if n == nil {
 		return
 	}
 	if token.Unresolved(n) {
-		bad("CacheMemoryBytes is a token: give a literal whole number of bytes, e.g. jsii.Number(16 << 20) for 16 MiB")
+		c.Add("CacheMemoryBytes", n, "give a literal whole number of bytes, e.g. jsii.Number(16 << 20) for 16 MiB")
 		return
 	}
 	v := strconv.FormatFloat(*n, 'f', -1, 64)
 	if math.IsInf(*n, 0) || *n != math.Trunc(*n) || *n < contract.MinCacheMemoryBytes {
-		bad("CacheMemoryBytes %s is not valid: give a whole number of bytes, at least %d, e.g. jsii.Number(16 << 20) for 16 MiB, or leave it unset for the runtime's default",
-			v, contract.MinCacheMemoryBytes)
+		c.Add("CacheMemoryBytes", n, "give a whole number of bytes, at least %d, e.g. jsii.Number(16 << 20) for 16 MiB, or leave it unset for the runtime's default",
+			contract.MinCacheMemoryBytes)
 		return
 	}
 	memMB, known := float64(lambdaMemoryMB), true
@@ -179,8 +212,8 @@ func cacheMemoryBytes(env map[string]*string, bad func(string, ...any), n, memor
 		memMB, known = *memorySize, !token.Unresolved(memorySize) // a token: the bound is unknown until deploy
 	}
 	if limit := memMB * (1 << 20) / 2; known && *n > limit {
-		bad("CacheMemoryBytes %s is more than half of the function's %s MB of memory (%s bytes): lower it, or raise MemorySize to at least %.0f MB",
-			v, strconv.FormatFloat(memMB, 'f', -1, 64), strconv.FormatFloat(limit, 'f', -1, 64), math.Ceil(2**n/(1<<20)))
+		c.Add("CacheMemoryBytes", n, "it is more than half of the function's %s MB of memory (%s bytes): lower it, or raise MemorySize to at least %.0f MB",
+			strconv.FormatFloat(memMB, 'f', -1, 64), strconv.FormatFloat(limit, 'f', -1, 64), math.Ceil(2**n/(1<<20)))
 		return
 	}
 	env[contract.EnvCacheMemoryBytes] = jsii.String(v)
@@ -188,12 +221,12 @@ func cacheMemoryBytes(env map[string]*string, bad func(string, ...any), n, memor
 
 // overlay copies a Props field onto the matching FunctionOptions field,
 // refusing a value set in both places.
-func overlay[T any](problems *[]error, name string, top T, dst *T) {
+func overlay[T any](c *propcheck.Collector, name string, top T, dst *T) {
 	if !isSet(top) {
 		return
 	}
 	if isSet(*dst) {
-		*problems = append(*problems, fmt.Errorf("%s is set both in Props and in Props.FunctionOptions: set it in Props only", name))
+		c.Add("FunctionOptions."+name, propcheck.Literal("set, and Props."+name+" is set too"), "set it in Props.%s only and drop FunctionOptions.%s", name, name)
 		return
 	}
 	*dst = top
@@ -203,19 +236,3 @@ func isSet(v any) bool {
 	rv := reflect.ValueOf(v)
 	return rv.IsValid() && !rv.IsZero()
 }
-
-// multiError keeps every problem reachable by errors.Is while printing them
-// one per line.
-type multiError []error
-
-func (m multiError) Error() string {
-	lines := make([]string, len(m))
-	for i, err := range m {
-		lines[i] = strings.ReplaceAll(err.Error(), "\n", "\n    ")
-	}
-	return strings.Join(lines, "\n  - ")
-}
-
-func (m multiError) Unwrap() []error { return m }
-
-func joinIndented(errs []error) error { return multiError(errs) }

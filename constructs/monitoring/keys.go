@@ -1,35 +1,68 @@
 package monitoring
 
 // Alarm keys: the stable part of each alarm's name and construct id, and the
-// key of Props.Alarms. Defaults are given per key.
+// key of Props.Alarms. Each comment gives the threshold's unit and the
+// default: percent alarms compare a percentage (0-100), count alarms a count
+// per evaluation period (Props.Period, default 5 minutes).
 const (
-	AlarmErrorRate          = "ErrorRate"   // errors / invocations >= 5% in 3 of 3 periods
-	AlarmThrottles          = "Throttles"   // any throttle in 2 of 3 periods
-	AlarmDurationP99        = "DurationP99" // p99 >= 80% of the timeout in 3 of 3 periods
-	AlarmConcurrency        = "Concurrency" // max concurrency >= 90% of reserved in 3 of 3
-	AlarmProvisionedSpill   = "ProvisionedSpillover"
-	AlarmProvisionedUtil    = "ProvisionedUtilization" // max >= 95% in 3 of 3
-	AlarmColdStartRate      = "ColdStartRate"          // >= 20% of >= 20 invocations in 3 of 3
-	AlarmHealthFailing      = "HealthFailing"          // a failing health report in 2 of 2
-	AlarmCacheHitRatio      = "CacheHitRatio"          // < 50% of >= 100 lookups in 3 of 3
-	AlarmCacheL2Errors      = "CacheL2Errors"          // >= 10 L2 errors in 2 of 3
-	AlarmDiscoveryErrors    = "DiscoveryErrors"        // >= 5% of >= 10 calls in 2 of 3, per target
-	AlarmBreakerOpen        = "BreakerOpen"            // refused calls in 2 of 3, per target
-	AlarmWarmerShortfall    = "WarmerShortfall"        // fewer environments warmed than asked in 2 of 2
-	AlarmDynamoDBThrottles  = "DynamoDBThrottles"      // any throttled request in 2 of 3
-	AlarmDynamoDBErrors     = "DynamoDBSystemErrors"   // any system error in 2 of 3
-	AlarmCacheThrottledCmds = "ElastiCacheThrottled"   // serverless: any throttled command in 2 of 3
-	AlarmCacheECPU          = "ElastiCacheECPU"        // serverless: >= 80% of MaxECPUPerSecond
-	AlarmCacheMemory        = "ElastiCacheMemory"      // serverless >= 80% of MaxDataStorageGB; nodes >= 90% memory
-	AlarmCacheCPU           = "ElastiCacheEngineCPU"   // nodes: engine CPU >= 80% in 3 of 3
-	AlarmCacheEvictions     = "ElastiCacheEvictions"   // >= 1000 evictions per period in 3 of 3
-	AlarmCacheConnections   = "ElastiCacheConnections" // >= 50,000 connections in 3 of 3
+	AlarmErrorRate          = "ErrorRate"              // percent of invocations that fail; >= 5 in 3 of 3 periods
+	AlarmThrottles          = "Throttles"              // count of throttles; >= 1 in 2 of 3
+	AlarmDurationP99        = "DurationP99"            // percent of the timeout p99 duration reaches; >= 80 in 3 of 3
+	AlarmConcurrency        = "Concurrency"            // percent of reserved concurrency used (max); >= 90 in 3 of 3
+	AlarmProvisionedSpill   = "ProvisionedSpillover"   // count of spillover invocations; >= 1 in 3 of 3
+	AlarmProvisionedUtil    = "ProvisionedUtilization" // percent of provisioned concurrency used (max); >= 95 in 3 of 3
+	AlarmColdStartRate      = "ColdStartRate"          // percent of business invocations that start cold (above 20 a period); >= 20 in 3 of 3
+	AlarmHealthFailing      = "HealthFailing"          // count of failing health reports; >= 1 in 2 of 2
+	AlarmCacheHitRatio      = "CacheHitRatio"          // percent of lookups served by a cache tier (above 100 a period); < 50 in 3 of 3
+	AlarmCacheL2Errors      = "CacheL2Errors"          // count of L2 errors; >= 10 in 2 of 3
+	AlarmDiscoveryErrors    = "DiscoveryErrors"        // percent of calls to a target that fail (above 10 a period); >= 5 in 2 of 3, per target
+	AlarmBreakerOpen        = "BreakerOpen"            // count of calls refused by open breakers; >= 1 in 2 of 3, per target
+	AlarmWarmerShortfall    = "WarmerShortfall"        // count of environments asked but not warmed; >= 1 in 2 of 2
+	AlarmDynamoDBThrottles  = "DynamoDBThrottles"      // count of throttled requests; >= 1 in 2 of 3
+	AlarmDynamoDBErrors     = "DynamoDBSystemErrors"   // count of system errors; >= 1 in 2 of 3
+	AlarmCacheThrottledCmds = "ElastiCacheThrottled"   // serverless: count of throttled commands; >= 1 in 2 of 3
+	AlarmCacheECPU          = "ElastiCacheECPU"        // serverless: percent of MaxECPUPerSecond; >= 80 in 3 of 3
+	AlarmCacheMemory        = "ElastiCacheMemory"      // percent: serverless of MaxDataStorageGB >= 80, nodes of memory >= 90; 3 of 3
+	AlarmCacheCPU           = "ElastiCacheEngineCPU"   // nodes: percent engine CPU; >= 80 in 3 of 3
+	AlarmCacheEvictions     = "ElastiCacheEvictions"   // count of evictions; >= 1000 in 3 of 3
+	AlarmCacheConnections   = "ElastiCacheConnections" // count of client connections (max); >= 50000 in 3 of 3
 )
 
-var alarmKeys = []string{
-	AlarmErrorRate, AlarmThrottles, AlarmDurationP99, AlarmConcurrency, AlarmProvisionedSpill,
-	AlarmProvisionedUtil, AlarmColdStartRate, AlarmHealthFailing, AlarmCacheHitRatio, AlarmCacheL2Errors,
-	AlarmDiscoveryErrors, AlarmBreakerOpen, AlarmWarmerShortfall, AlarmDynamoDBThrottles, AlarmDynamoDBErrors,
-	AlarmCacheThrottledCmds, AlarmCacheECPU, AlarmCacheMemory, AlarmCacheCPU, AlarmCacheEvictions,
-	AlarmCacheConnections,
+// unit is what an alarm's threshold measures.
+type unit string
+
+const (
+	percent unit = "percent" // 0 to 100
+	count   unit = "count"   // per evaluation period, or at once for connections
+)
+
+// alarmUnits gives every key's unit; a key is valid when it is here.
+var alarmUnits = map[string]unit{
+	AlarmErrorRate: percent, AlarmThrottles: count, AlarmDurationP99: percent, AlarmConcurrency: percent,
+	AlarmProvisionedSpill: count, AlarmProvisionedUtil: percent, AlarmColdStartRate: percent, AlarmHealthFailing: count,
+	AlarmCacheHitRatio: percent, AlarmCacheL2Errors: count, AlarmDiscoveryErrors: percent, AlarmBreakerOpen: count,
+	AlarmWarmerShortfall: count, AlarmDynamoDBThrottles: count, AlarmDynamoDBErrors: count, AlarmCacheThrottledCmds: count,
+	AlarmCacheECPU: percent, AlarmCacheMemory: percent, AlarmCacheCPU: percent, AlarmCacheEvictions: count,
+	AlarmCacheConnections: count,
+}
+
+// alarmInputs names the props that create each alarm that is not always made,
+// for the error on an override of an alarm the service does not have.
+var alarmInputs = map[string]string{
+	AlarmConcurrency:        "ReservedConcurrency",
+	AlarmProvisionedSpill:   "ProvisionedAlias",
+	AlarmProvisionedUtil:    "ProvisionedAlias",
+	AlarmCacheHitRatio:      "CacheTier",
+	AlarmCacheL2Errors:      "CacheTier",
+	AlarmDiscoveryErrors:    "DiscoveryTargets (or AddDiscoveryTarget)",
+	AlarmBreakerOpen:        "DiscoveryTargets (or AddDiscoveryTarget)",
+	AlarmWarmerShortfall:    "WarmerTarget",
+	AlarmDynamoDBThrottles:  "Table",
+	AlarmDynamoDBErrors:     "Table",
+	AlarmCacheThrottledCmds: "ElastiCache.ServerlessCacheName",
+	AlarmCacheECPU:          "ElastiCache.MaxECPUPerSecond",
+	AlarmCacheMemory:        "ElastiCache.MaxDataStorageGB or ElastiCache.NodeIDs",
+	AlarmCacheCPU:           "ElastiCache.NodeIDs",
+	AlarmCacheEvictions:     "ElastiCache",
+	AlarmCacheConnections:   "ElastiCache",
 }

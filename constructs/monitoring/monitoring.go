@@ -3,8 +3,8 @@ package monitoring
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -16,6 +16,9 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
+	"github.com/liftcdk/lift/internal/contract"
 )
 
 // ErrInvalidProps is wrapped by the error New panics with when props are wrong.
@@ -48,10 +51,14 @@ type Monitoring struct {
 const compositeSuffix = "Composite"
 
 // New creates the alarms, composite alarm, notification topic and dashboard of
-// one service. Invalid props panic at synth with a message naming the prop,
-// its value and the fix, as CDK constructs do.
+// one service. Invalid props panic at synth, before any resource is defined,
+// with an error wrapping ErrInvalidProps that lists every problem with the
+// construct path, the prop, the value and the fix. An override of a discovery
+// alarm that no discovery target ever uses fails at synth.
 func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
-	p := validate(props)
+	c := propcheck.For(ErrInvalidProps, scope, id)
+	p := validate(c, props)
+	c.Check()
 	root := constructs.NewConstruct(scope, id)
 	stack := awscdk.Stack_Of(root)
 	m := metricSource{service: *p.ServiceName, period: p.Period}
@@ -63,6 +70,8 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 	if p.ElastiCache != nil {
 		specs = append(specs, elastiCacheSpecs(p.ElastiCache, m)...)
 	}
+	checkOverridesUsed(c, p, specs)
+	c.Check()
 
 	out := &Monitoring{Construct: root, Alarms: map[string]awscloudwatch.Alarm{}, refs: map[string]awscloudwatch.IAlarm{}, props: p, metrics: m,
 		prefix: fmt.Sprintf("%s-%s-", *stack.StackName(), *p.ServiceName)}
@@ -85,6 +94,9 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 		}
 	}
 	out.Dashboard = dashboard(root, p, *stack.StackName(), out)
+	if p.Alarms != nil {
+		root.Node().AddValidation(&unusedOverrides{out})
+	}
 	return out
 }
 
@@ -150,17 +162,14 @@ func newAlarm(scope constructs.Construct, fullName, id string, s spec, o *AlarmO
 	if o.DatapointsToAlarm != nil {
 		datapoints = *o.DatapointsToAlarm
 	}
-	if datapoints > periods {
-		invalid("Alarms["+s.key+"].DatapointsToAlarm", fmt.Sprint(datapoints),
-			fmt.Sprintf("use at most EvaluationPeriods (%g)", periods))
-	}
+	periods = max(periods, datapoints) // DatapointsToAlarm alone above the default periods widens the window
 	comparison := awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD
 	if s.below {
 		comparison = awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD
 	}
 	return awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
 		AlarmName:          jsii.String(fullName),
-		AlarmDescription:   jsii.String(s.description),
+		AlarmDescription:   jsii.String(fmt.Sprintf(s.description, thresholdText(threshold, alarmUnits[s.key]))),
 		Metric:             s.metric,
 		Threshold:          jsii.Number(threshold),
 		ComparisonOperator: comparison,
@@ -169,6 +178,14 @@ func newAlarm(scope constructs.Construct, fullName, id string, s spec, o *AlarmO
 		// No data means no traffic (or no runtime metric yet), which is not an incident.
 		TreatMissingData: awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
+}
+
+// thresholdText renders a threshold with its unit for a description.
+func thresholdText(v float64, u unit) string {
+	if u == percent {
+		return number(v) + "%"
+	}
+	return number(v)
 }
 
 // topic returns the existing topic or a new one under a customer-managed key
@@ -205,20 +222,21 @@ func override(p *Props, key string) *AlarmOverride {
 	return &AlarmOverride{}
 }
 
-var serviceNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
-
 // validate checks props and returns a copy with defaults filled in; the
 // caller's props are never changed.
-func validate(props *Props) *Props {
+func validate(c *propcheck.Collector, props *Props) *Props {
 	if props == nil {
-		invalid("props", "nil", "pass &monitoring.Props{ServiceName: ..., Function: ...}")
+		c.Add("props", props, "pass &monitoring.Props{ServiceName: ..., Function: ...}")
+		c.Check()
 	}
 	p := *props
-	if p.ServiceName == nil || !serviceNamePattern.MatchString(*p.ServiceName) {
-		invalid("ServiceName", quoted(p.ServiceName), "use 1-63 letters, digits, '-' or '_', starting with a letter or digit (the function's LIFT_SERVICE)")
+	if p.ServiceName == nil {
+		c.Add("ServiceName", p.ServiceName, "set it to the function's LIFT_SERVICE: %s", contract.ServiceNameRule)
+	} else if err := contract.ValidServiceName(*p.ServiceName); err != nil {
+		c.Add("ServiceName", p.ServiceName, "use %s (the function's LIFT_SERVICE)", contract.ServiceNameRule)
 	}
 	if p.Function == nil {
-		invalid("Function", "nil", "pass the service's Lambda function")
+		c.Add("Function", p.Function, "pass the service's Lambda function")
 	}
 	if p.Period == nil {
 		p.Period = defaultPeriod()
@@ -227,38 +245,84 @@ func validate(props *Props) *Props {
 		p.NotifyEachAlarm = jsii.Bool(false)
 	}
 	if e := p.ElastiCache; e != nil && e.ServerlessCacheName == nil && (e.NodeIDs == nil || len(*e.NodeIDs) == 0) {
-		invalid("ElastiCache", "without ServerlessCacheName or NodeIDs", "set ServerlessCacheName for a serverless cache or NodeIDs for a replication group")
+		c.Add("ElastiCache", propcheck.Literal("without ServerlessCacheName or NodeIDs"), "set ServerlessCacheName for a serverless cache or NodeIDs for a replication group")
 	}
 	if p.Alarms != nil {
-		for key, o := range *p.Alarms {
-			if !slices.Contains(alarmKeys, key) {
-				invalid("Alarms", fmt.Sprintf("%q", key), "use one of "+strings.Join(alarmKeys, ", "))
-			}
-			if o == nil {
-				continue
-			}
-			if o.Threshold != nil && (math.IsNaN(*o.Threshold) || math.IsInf(*o.Threshold, 0)) {
-				invalid("Alarms["+key+"].Threshold", fmt.Sprint(*o.Threshold), "use a finite number")
-			}
-			if o.EvaluationPeriods != nil && *o.EvaluationPeriods < 1 {
-				invalid("Alarms["+key+"].EvaluationPeriods", fmt.Sprint(*o.EvaluationPeriods), "use 1 or more")
-			}
-			if o.DatapointsToAlarm != nil && *o.DatapointsToAlarm < 1 {
-				invalid("Alarms["+key+"].DatapointsToAlarm", fmt.Sprint(*o.DatapointsToAlarm), "use 1 or more")
-			}
+		for _, key := range slices.Sorted(maps.Keys(*p.Alarms)) {
+			checkOverride(c, key, (*p.Alarms)[key])
 		}
 	}
 	return &p
 }
 
-func quoted(s *string) string {
-	if s == nil {
-		return "unset"
+// checkOverride refuses an override no alarm could use: an unknown key, a
+// threshold outside its unit's range, periods that do not fit.
+func checkOverride(c *propcheck.Collector, key string, o *AlarmOverride) {
+	u, known := alarmUnits[key]
+	if !known {
+		c.Add("Alarms", key, "use one of %s", strings.Join(slices.Sorted(maps.Keys(alarmUnits)), ", "))
+		return
 	}
-	return fmt.Sprintf("%q", *s)
+	if o == nil {
+		return
+	}
+	prop := "Alarms[" + key + "]."
+	if t := o.Threshold; t != nil {
+		switch {
+		case math.IsNaN(*t) || math.IsInf(*t, 0) || *t < 0:
+			c.Add(prop+"Threshold", t, "use a finite number, 0 or more, in %s (see monitoring.AlarmOverride)", u)
+		case u == percent && *t > 100:
+			c.Add(prop+"Threshold", t, "%s's threshold is a percentage: use 0 to 100 (e.g. 5 for 5%%), not a fraction or a count", key)
+		}
+	}
+	if o.EvaluationPeriods != nil && (*o.EvaluationPeriods < 1 || *o.EvaluationPeriods != math.Trunc(*o.EvaluationPeriods)) {
+		c.Add(prop+"EvaluationPeriods", o.EvaluationPeriods, "use a whole number, 1 or more")
+	}
+	if o.DatapointsToAlarm != nil && (*o.DatapointsToAlarm < 1 || *o.DatapointsToAlarm != math.Trunc(*o.DatapointsToAlarm)) {
+		c.Add(prop+"DatapointsToAlarm", o.DatapointsToAlarm, "use a whole number, 1 or more")
+	}
+	if o.EvaluationPeriods != nil && o.DatapointsToAlarm != nil && *o.DatapointsToAlarm > *o.EvaluationPeriods {
+		c.Add(prop+"DatapointsToAlarm", o.DatapointsToAlarm, "use at most EvaluationPeriods (%g)", *o.EvaluationPeriods)
+	}
 }
 
-// invalid stops synthesis with a message naming the prop, its value and the fix.
-func invalid(prop, value, fix string) {
-	panic(fmt.Errorf("%w: %s is %s: %s", ErrInvalidProps, prop, value, fix))
+// checkOverridesUsed refuses an override of an alarm the service does not
+// have (its input is not set). Discovery alarms can still come with
+// AddDiscoveryTarget, so theirs are checked at synth (unusedOverrides).
+func checkOverridesUsed(c *propcheck.Collector, p *Props, specs []spec) {
+	if p.Alarms == nil {
+		return
+	}
+	made := map[string]bool{}
+	for _, s := range specs {
+		made[s.key] = true
+	}
+	for _, key := range slices.Sorted(maps.Keys(*p.Alarms)) {
+		if _, known := alarmUnits[key]; !known || made[key] || key == AlarmDiscoveryErrors || key == AlarmBreakerOpen {
+			continue
+		}
+		c.Add("Alarms", key, "this service has no %s alarm: it is made when Props.%s is set; set that, or remove the override", key, alarmInputs[key])
+	}
+}
+
+// unusedOverrides fails the synth when a discovery alarm is overridden but no
+// discovery target was ever added.
+type unusedOverrides struct{ mon *Monitoring }
+
+func (u *unusedOverrides) Validate() *[]*string {
+	var out []string
+	for _, key := range []string{AlarmDiscoveryErrors, AlarmBreakerOpen} {
+		if _, overridden := (*u.mon.props.Alarms)[key]; !overridden {
+			continue
+		}
+		used := false
+		for name := range u.mon.Alarms {
+			used = used || strings.HasPrefix(name, key+"-")
+		}
+		if !used {
+			out = append(out, propcheck.Problem{Path: *u.mon.Construct.Node().Path(), Prop: "Alarms", Value: propcheck.Render(key),
+				Fix: "this service calls no discovery target, so it has no " + key + " alarm: set Props.DiscoveryTargets or call AddDiscoveryTarget, or remove the override"}.String())
+		}
+	}
+	return jsii.Strings(out...)
 }

@@ -119,9 +119,12 @@ func TestEveryAlarmGroup(t *testing.T) {
 		"Dimensions": []any{map[string]any{"Name": contract.DimTarget, "Value": "orders"}},
 	})
 	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
-		"AlarmName":  "Shop-orders-ProvisionedUtilization",
-		"MetricName": "ProvisionedConcurrencyUtilization",
-		"Statistic":  "Maximum",
+		"AlarmName":        "Shop-orders-ProvisionedUtilization",
+		"AlarmDescription": "Provisioned concurrency is at least 95% used (Maximum statistic); scaling is not keeping up.",
+		"Threshold":        95,
+		"Metrics": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{"Expression": "100 * util"}),
+			assertions.Match_ObjectLike(&map[string]any{"MetricStat": assertions.Match_ObjectLike(&map[string]any{
+				"Metric": assertions.Match_ObjectLike(&map[string]any{"MetricName": "ProvisionedConcurrencyUtilization"}), "Stat": "Maximum"})})}),
 	})
 	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 		"AlarmName":  "Shop-orders-ElastiCacheThrottled",
@@ -212,46 +215,79 @@ func TestOverridesAndExistingTopic(t *testing.T) {
 	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(3)) // error rate, duration, health
 	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 		"AlarmName": "Shop-orders-ErrorRate", "Threshold": 1, "EvaluationPeriods": 5, "DatapointsToAlarm": 4,
-		"AlarmActions": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Ops"))}},
+		"AlarmDescription": "Function errors are at least 1% of invocations. Check the function's logs for errorType.",
+		"AlarmActions":     []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Ops"))}},
 	})
 }
 
 func TestBadProps(t *testing.T) {
+	override := func(key string, o monitoring.AlarmOverride) func(awscdk.Stack, awslambda.Function) *monitoring.Props {
+		return func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
+			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn, Alarms: &map[string]*monitoring.AlarmOverride{key: &o}}
+		}
+	}
 	cases := []struct {
-		name  string
-		props func(awscdk.Stack, awslambda.Function) *monitoring.Props
-		want  []string
+		name             string
+		props            func(awscdk.Stack, awslambda.Function) *monitoring.Props
+		prop, value, fix string
 	}{
 		{"missing service", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
 			return &monitoring.Props{Function: fn}
-		}, []string{"ServiceName", "unset", "letters"}},
+		}, "ServiceName", "unset", "letters"},
 		{"bad service", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
 			return &monitoring.Props{ServiceName: jsii.String("my service"), Function: fn}
-		}, []string{"ServiceName", `"my service"`}},
+		}, "ServiceName", `"my service"`, contract.ServiceNameRule},
 		{"missing function", func(awscdk.Stack, awslambda.Function) *monitoring.Props {
 			return &monitoring.Props{ServiceName: jsii.String("orders")}
-		}, []string{"Function", "nil"}},
-		{"unknown alarm", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
-			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn,
-				Alarms: &map[string]*monitoring.AlarmOverride{"Errors": {}}}
-		}, []string{"Alarms", `"Errors"`, monitoring.AlarmErrorRate}},
-		{"datapoints above periods", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
-			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn,
-				Alarms: &map[string]*monitoring.AlarmOverride{monitoring.AlarmThrottles: {EvaluationPeriods: jsii.Number(1), DatapointsToAlarm: jsii.Number(2)}}}
-		}, []string{"Alarms[Throttles].DatapointsToAlarm", "2", "at most EvaluationPeriods (1)"}},
+		}, "Function", "unset", "Lambda function"},
+		{"unknown alarm", override("Errors", monitoring.AlarmOverride{}), "Alarms", `"Errors"`, monitoring.AlarmErrorRate},
+		{"datapoints above periods", override(monitoring.AlarmThrottles, monitoring.AlarmOverride{EvaluationPeriods: jsii.Number(1), DatapointsToAlarm: jsii.Number(2)}),
+			"Alarms[Throttles].DatapointsToAlarm", "2", "at most EvaluationPeriods (1)"},
+		{"negative threshold", override(monitoring.AlarmThrottles, monitoring.AlarmOverride{Threshold: jsii.Number(-1)}),
+			"Alarms[Throttles].Threshold", "-1", "0 or more, in count"},
+		{"rate above 100 percent", override(monitoring.AlarmErrorRate, monitoring.AlarmOverride{Threshold: jsii.Number(150)}),
+			"Alarms[ErrorRate].Threshold", "150", "percentage: use 0 to 100"},
+		{"alarm the service does not have", override(monitoring.AlarmConcurrency, monitoring.AlarmOverride{Threshold: jsii.Number(80)}),
+			"Alarms", `"Concurrency"`, "no Concurrency alarm: it is made when Props.ReservedConcurrency is set"},
 		{"empty elasticache", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
 			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn, ElastiCache: &monitoring.ElastiCacheProps{}}
-		}, []string{"ElastiCache", "ServerlessCacheName", "NodeIDs"}},
+		}, "ElastiCache", "without ServerlessCacheName or NodeIDs", "NodeIDs"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			stack, fn := newStack()
-			msg := cdktest.SynthError(t, monitoring.ErrInvalidProps, func() { monitoring.New(stack, jsii.String("M"), tc.props(stack, fn)) }).Error()
-			for _, w := range tc.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("error %q does not mention %q", msg, w)
-				}
+			problems := cdktest.SynthProblems(t, monitoring.ErrInvalidProps, func() { monitoring.New(stack, jsii.String("M"), tc.props(stack, fn)) })
+			if !cdktest.HasProblem(problems, "Shop/M", tc.prop, tc.value, tc.fix) {
+				t.Errorf("want Shop/M: %s is %s: ...%s..., got %+v", tc.prop, tc.value, tc.fix, problems)
 			}
 		})
 	}
+	t.Run("discovery override without a target fails the synth", func(t *testing.T) {
+		stack, fn := newStack()
+		monitoring.New(stack, jsii.String("M"), override(monitoring.AlarmBreakerOpen, monitoring.AlarmOverride{Threshold: jsii.Number(5)})(stack, fn))
+		msgs := *stack.Node().FindChild(jsii.String("M")).Node().Validate()
+		if len(msgs) != 1 || !strings.Contains(*msgs[0], "Shop/M: Alarms is \"BreakerOpen\": this service calls no discovery target") {
+			t.Fatalf("validation = %v", derefAll(msgs))
+		}
+	})
+	t.Run("discovery override with a target added later is used", func(t *testing.T) {
+		stack, fn := newStack()
+		mon := monitoring.New(stack, jsii.String("M"), override(monitoring.AlarmBreakerOpen, monitoring.AlarmOverride{Threshold: jsii.Number(5)})(stack, fn))
+		mon.AddDiscoveryTarget("payments")
+		if msgs := *stack.Node().FindChild(jsii.String("M")).Node().Validate(); len(msgs) != 0 {
+			t.Fatalf("validation = %v", derefAll(msgs))
+		}
+		assertions.Template_FromStack(stack, nil).HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+			"AlarmName": "Shop-orders-BreakerOpen-payments", "Threshold": 5,
+			"AlarmDescription": "Circuit breakers towards payments refuse at least 5 calls a period.",
+		})
+	})
+}
+
+func derefAll(ps []*string) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
 }

@@ -70,10 +70,32 @@ type ElastiCacheProps struct {
 	NodeIDs *[]*string
 }
 
-// AlarmOverride changes one alarm. Unset fields keep the default.
+// AlarmOverride changes one alarm. Unset fields keep the default. The alarm's
+// description is rendered from the threshold used.
+//
+// Threshold is in the alarm's unit, which each Alarm* key's comment states:
+//
+//   - percent (0 to 100; 5 means 5 %): ErrorRate, DurationP99 (of the
+//     timeout), Concurrency (of reserved), ProvisionedUtilization,
+//     ColdStartRate, CacheHitRatio (alarms below it), DiscoveryErrors,
+//     ElastiCacheECPU, ElastiCacheMemory, ElastiCacheEngineCPU;
+//   - count per evaluation period (Props.Period, default 5 minutes):
+//     Throttles, ProvisionedSpillover, HealthFailing, CacheL2Errors,
+//     BreakerOpen, WarmerShortfall, DynamoDBThrottles, DynamoDBSystemErrors,
+//     ElastiCacheThrottled, ElastiCacheEvictions; ElastiCacheConnections
+//     counts connections open at once.
+//
+// New refuses a negative threshold, a percent above 100, and an override of
+// an alarm the service does not have (its input prop is unset).
 type AlarmOverride struct {
-	Disabled          *bool
-	Threshold         *float64
+	// Disabled creates no such alarm. Default: false.
+	Disabled *bool
+	// Threshold in the alarm's unit (above). Default: the key's.
+	Threshold *float64
+	// EvaluationPeriods is how many periods the alarm looks back. Default: the key's.
 	EvaluationPeriods *float64
+	// DatapointsToAlarm is how many of them must breach, at most
+	// EvaluationPeriods. Default: the key's, capped at EvaluationPeriods; set
+	// alone above the key's EvaluationPeriods, it raises them to match.
 	DatapointsToAlarm *float64
 }

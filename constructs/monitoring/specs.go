@@ -1,7 +1,6 @@
 package monitoring
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -14,9 +13,9 @@ import (
 
 // spec describes one alarm before overrides are applied.
 type spec struct {
-	key         string // one of the Alarm* keys
+	key         string // one of the Alarm* keys; its unit is units[key]
 	suffix      string // target or node, for alarms made once per target or node
-	description string
+	description string // a format whose one %s is the threshold used, with its unit
 	metric      awscloudwatch.IMetric
 	threshold   float64
 	below       bool // breach when the value is below the threshold
@@ -32,7 +31,7 @@ func functionSpecs(p *Props, m metricSource) []spec {
 	}
 	specs := []spec{{
 		key:         AlarmErrorRate,
-		description: "Function errors are at least 5% of invocations. Check the function's logs for errorType.",
+		description: "Function errors are at least %s of invocations. Check the function's logs for errorType.",
 		metric: m.expr("Error rate (%)", "IF(invocations - FILL(warmups, 0) > 0, 100 * errors / (invocations - FILL(warmups, 0)), 0)", map[string]awscloudwatch.IMetric{
 			"errors": fn.MetricErrors(m.options("Sum")), "invocations": fn.MetricInvocations(m.options("Sum")),
 			"warmups": m.lift(contract.MetricWarmups, "Sum"),
@@ -40,12 +39,12 @@ func functionSpecs(p *Props, m metricSource) []spec {
 		threshold: 5, periods: 3, datapoints: 3,
 	}, {
 		key:         AlarmThrottles,
-		description: "Invocations are throttled. Raise reserved concurrency or the account limit, or add provisioned concurrency.",
+		description: "At least %s invocations a period are throttled. Raise reserved concurrency or the account limit, or add provisioned concurrency.",
 		metric:      fn.MetricThrottles(m.options("Sum")),
 		threshold:   1, periods: 3, datapoints: 2,
 	}, {
 		key:         AlarmDurationP99,
-		description: fmt.Sprintf("p99 duration is at least 80%% of the %.0f ms timeout; requests are about to time out.", timeoutMs),
+		description: "p99 duration is at least %s of the " + number(timeoutMs) + " ms timeout; requests are about to time out.",
 		metric: m.expr("p99 duration (% of timeout)", "100 * p99 / "+number(timeoutMs), map[string]awscloudwatch.IMetric{
 			"p99": fn.MetricDuration(m.options("p99")),
 		}),
@@ -54,7 +53,7 @@ func functionSpecs(p *Props, m metricSource) []spec {
 	if p.ReservedConcurrency != nil {
 		specs = append(specs, spec{
 			key:         AlarmConcurrency,
-			description: fmt.Sprintf("Concurrent executions reach 90%% of the reserved %.0f; throttling is next.", *p.ReservedConcurrency),
+			description: "Concurrent executions reach %s of the reserved " + number(*p.ReservedConcurrency) + "; throttling is next.",
 			metric: m.expr("Concurrency (% of reserved)", "100 * concurrent / "+number(*p.ReservedConcurrency), map[string]awscloudwatch.IMetric{
 				"concurrent": fn.Metric(jsii.String("ConcurrentExecutions"), m.options("Maximum")),
 			}),
@@ -64,14 +63,16 @@ func functionSpecs(p *Props, m metricSource) []spec {
 	if alias := p.ProvisionedAlias; alias != nil {
 		specs = append(specs, spec{
 			key:         AlarmProvisionedSpill,
-			description: "Invocations spill over provisioned concurrency onto on-demand (cold) environments. Raise provisioned concurrency or its scaling maximum.",
+			description: "At least %s invocations a period spill over provisioned concurrency onto on-demand (cold) environments. Raise provisioned concurrency or its scaling maximum.",
 			metric:      alias.Metric(jsii.String("ProvisionedConcurrencySpilloverInvocations"), m.options("Sum")),
 			threshold:   1, periods: 3, datapoints: 3,
 		}, spec{
 			key:         AlarmProvisionedUtil,
-			description: "Provisioned concurrency is at least 95% used (Maximum statistic); scaling is not keeping up.",
-			metric:      alias.Metric(jsii.String("ProvisionedConcurrencyUtilization"), m.options("Maximum")),
-			threshold:   0.95, periods: 3, datapoints: 3,
+			description: "Provisioned concurrency is at least %s used (Maximum statistic); scaling is not keeping up.",
+			metric: m.expr("Provisioned concurrency used (%)", "100 * util", map[string]awscloudwatch.IMetric{
+				"util": alias.Metric(jsii.String("ProvisionedConcurrencyUtilization"), m.options("Maximum")),
+			}),
+			threshold: 95, periods: 3, datapoints: 3,
 		})
 	}
 	return specs
@@ -80,7 +81,7 @@ func functionSpecs(p *Props, m metricSource) []spec {
 func runtimeSpecs(p *Props, m metricSource) []spec {
 	specs := []spec{{
 		key:         AlarmColdStartRate,
-		description: "At least 20% of business invocations (Lambda invocations minus warm-ups) start cold, counted above 20 a period. Add pre-warming or provisioned concurrency.",
+		description: "At least %s of business invocations (Lambda invocations minus warm-ups) start cold, counted above 20 a period. Add pre-warming or provisioned concurrency.",
 		// Business invocations are Lambda's invocations minus Lift's warm-ups.
 		metric: m.expr("Cold-start rate (%)", "IF(invocations - FILL(warmups, 0) >= 20, 100 * FILL(cold, 0) / (invocations - FILL(warmups, 0)), 0)", map[string]awscloudwatch.IMetric{
 			"cold":        m.lift(contract.MetricColdStart, "Sum"),
@@ -90,14 +91,14 @@ func runtimeSpecs(p *Props, m metricSource) []spec {
 		threshold: 20, periods: 3, datapoints: 3,
 	}, {
 		key:         AlarmHealthFailing,
-		description: "Health reports fail. Invoke the function with {\"lift\":\"health\"} to see which check fails.",
+		description: "At least %s health reports a period fail. Invoke the function with {\"lift\":\"health\"} to see which check fails.",
 		metric:      m.lift(contract.MetricHealthFailed, "Sum"),
 		threshold:   1, periods: 2, datapoints: 2,
 	}}
 	if tier := p.CacheTier; tier != nil {
 		specs = append(specs, spec{
 			key:         AlarmCacheHitRatio,
-			description: "Fewer than 50% of cache lookups are served by the memory or " + *tier + " tier (counted above 100 lookups a period). Check TTLs and key design.",
+			description: "Fewer than %s of cache lookups are served by the memory or " + *tier + " tier (counted above 100 lookups a period). Check TTLs and key design.",
 			metric: m.expr("Cache hit ratio (%)", "IF(FILL(memHits, 0) + FILL(memMisses, 0) >= 100, 100 * (FILL(memHits, 0) + FILL(l2Hits, 0)) / (FILL(memHits, 0) + FILL(memMisses, 0)), 100)", map[string]awscloudwatch.IMetric{
 				"memHits":   m.lift(contract.MetricCacheHits, "Sum", contract.DimTier, contract.TierMemory),
 				"memMisses": m.lift(contract.MetricCacheMisses, "Sum", contract.DimTier, contract.TierMemory),
@@ -106,7 +107,7 @@ func runtimeSpecs(p *Props, m metricSource) []spec {
 			threshold: 50, below: true, periods: 3, datapoints: 3,
 		}, spec{
 			key:         AlarmCacheL2Errors,
-			description: "The " + *tier + " cache tier fails; requests fall back to the loader. Check the cache's health and the function's network path.",
+			description: "The " + *tier + " cache tier fails at least %s times a period; requests fall back to the loader. Check the cache's health and the function's network path.",
 			metric:      m.lift(contract.MetricCacheErrors, "Sum", contract.DimTier, *tier),
 			threshold:   10, periods: 3, datapoints: 2,
 		})
@@ -119,7 +120,7 @@ func runtimeSpecs(p *Props, m metricSource) []spec {
 	if p.WarmerTarget != nil {
 		specs = append(specs, spec{
 			key:         AlarmWarmerShortfall,
-			description: "The warmer reached fewer environments than asked. Check the warmer's logs and the target's concurrency limits.",
+			description: "The warmer reached at least %s environments fewer than asked. Check the warmer's logs and the target's concurrency limits.",
 			metric:      m.warmer(contract.MetricWarmerShortfall, *p.WarmerTarget),
 			threshold:   1, periods: 2, datapoints: 2,
 		})
@@ -130,7 +131,7 @@ func runtimeSpecs(p *Props, m metricSource) []spec {
 func discoverySpecs(m metricSource, t string) []spec {
 	return []spec{{
 		key: AlarmDiscoveryErrors, suffix: t,
-		description: "At least 5% of calls to " + t + " fail (counted above 10 calls a period).",
+		description: "At least %s of calls to " + t + " fail (counted above 10 calls a period).",
 		metric: m.expr("Errors calling "+t+" (%)", "IF(FILL(calls, 0) >= 10, 100 * FILL(errors, 0) / calls, 0)", map[string]awscloudwatch.IMetric{
 			"calls":  m.lift(contract.MetricDiscoveryCalls, "Sum", contract.DimTarget, t),
 			"errors": m.lift(contract.MetricDiscoveryErrors, "Sum", contract.DimTarget, t),
@@ -138,7 +139,7 @@ func discoverySpecs(m metricSource, t string) []spec {
 		threshold: 5, periods: 3, datapoints: 2,
 	}, {
 		key: AlarmBreakerOpen, suffix: t,
-		description: "Circuit breakers towards " + t + " are open and refuse calls.",
+		description: "Circuit breakers towards " + t + " refuse at least %s calls a period.",
 		metric:      m.lift(contract.MetricBreakerOpen, "Sum", contract.DimTarget, t),
 		threshold:   1, periods: 3, datapoints: 2,
 	}}
@@ -155,12 +156,12 @@ func tableSpecs(table awsdynamodb.ITable, m metricSource) []spec {
 	}
 	return []spec{{
 		key:         AlarmDynamoDBThrottles,
-		description: "The cache table throttles requests.",
+		description: "The cache table throttles at least %s requests a period.",
 		metric:      table.MetricThrottledRequestsForOperations(ops),
 		threshold:   1, periods: 3, datapoints: 2,
 	}, {
 		key:         AlarmDynamoDBErrors,
-		description: "DynamoDB returns system errors for the cache table.",
+		description: "DynamoDB returns at least %s system errors a period for the cache table.",
 		metric:      table.MetricSystemErrorsForOperations(sysOps),
 		threshold:   1, periods: 3, datapoints: 2,
 	}}
@@ -172,22 +173,22 @@ func elastiCacheSpecs(e *ElastiCacheProps, m metricSource) []spec {
 	if name := e.ServerlessCacheName; name != nil {
 		dims := map[string]*string{"clusterId": name}
 		specs = append(specs, spec{
-			key: AlarmCacheThrottledCmds, description: "The serverless cache throttles commands while it scales.",
+			key: AlarmCacheThrottledCmds, description: "The serverless cache throttles at least %s commands a period while it scales.",
 			metric:    m.custom(ns, "ThrottledCmds", "Sum", dims),
 			threshold: 1, periods: 3, datapoints: 2,
 		}, spec{
-			key: AlarmCacheEvictions, description: "The cache evicts keys: it is full.",
+			key: AlarmCacheEvictions, description: "The cache evicts at least %s keys a period: it is full.",
 			metric:    m.custom(ns, "Evictions", "Sum", dims),
 			threshold: 1000, periods: 3, datapoints: 3,
 		}, spec{
-			key: AlarmCacheConnections, description: "Client connections approach the cache's limit.",
+			key: AlarmCacheConnections, description: "At least %s client connections: they approach the cache's limit.",
 			metric:    m.custom(ns, "CurrConnections", "Maximum", dims),
 			threshold: 50000, periods: 3, datapoints: 3,
 		})
 		if e.MaxECPUPerSecond != nil {
 			seconds := *m.period.ToSeconds(nil)
 			specs = append(specs, spec{
-				key: AlarmCacheECPU, description: fmt.Sprintf("ECPU use reaches 80%% of the %.0f per second limit.", *e.MaxECPUPerSecond),
+				key: AlarmCacheECPU, description: "ECPU use reaches %s of the " + number(*e.MaxECPUPerSecond) + " per second limit.",
 				metric: m.expr("ECPU (% of limit)", "100 * ecpu / "+number(seconds)+" / "+number(*e.MaxECPUPerSecond), map[string]awscloudwatch.IMetric{
 					"ecpu": m.custom(ns, "ElastiCacheProcessingUnits", "Sum", dims),
 				}),
@@ -196,7 +197,7 @@ func elastiCacheSpecs(e *ElastiCacheProps, m metricSource) []spec {
 		}
 		if e.MaxDataStorageGB != nil {
 			specs = append(specs, spec{
-				key: AlarmCacheMemory, description: fmt.Sprintf("Stored data reaches 80%% of the %.0f GB limit.", *e.MaxDataStorageGB),
+				key: AlarmCacheMemory, description: "Stored data reaches %s of the " + number(*e.MaxDataStorageGB) + " GB limit.",
 				metric: m.expr("Storage (% of limit)", "100 * bytes / "+number(*e.MaxDataStorageGB*1e9), map[string]awscloudwatch.IMetric{
 					"bytes": m.custom(ns, "BytesUsedForCache", "Maximum", dims),
 				}),
@@ -209,19 +210,19 @@ func elastiCacheSpecs(e *ElastiCacheProps, m metricSource) []spec {
 			dims := map[string]*string{"CacheClusterId": node}
 			n := *node
 			specs = append(specs, spec{
-				key: AlarmCacheCPU, suffix: n, description: "Engine CPU of cache node " + n + " is at least 80%.",
+				key: AlarmCacheCPU, suffix: n, description: "Engine CPU of cache node " + n + " is at least %s.",
 				metric:    m.custom(ns, "EngineCPUUtilization", "Average", dims),
 				threshold: 80, periods: 3, datapoints: 3,
 			}, spec{
-				key: AlarmCacheMemory, suffix: n, description: "Memory use of cache node " + n + " is at least 90%.",
+				key: AlarmCacheMemory, suffix: n, description: "Memory use of cache node " + n + " is at least %s.",
 				metric:    m.custom(ns, "DatabaseMemoryUsagePercentage", "Maximum", dims),
 				threshold: 90, periods: 3, datapoints: 3,
 			}, spec{
-				key: AlarmCacheEvictions, suffix: n, description: "Cache node " + n + " evicts keys: it is full.",
+				key: AlarmCacheEvictions, suffix: n, description: "Cache node " + n + " evicts at least %s keys a period: it is full.",
 				metric:    m.custom(ns, "Evictions", "Sum", dims),
 				threshold: 1000, periods: 3, datapoints: 3,
 			}, spec{
-				key: AlarmCacheConnections, suffix: n, description: "Client connections to cache node " + n + " approach the limit.",
+				key: AlarmCacheConnections, suffix: n, description: "At least %s client connections to cache node " + n + ": they approach the limit.",
 				metric:    m.custom(ns, "CurrConnections", "Maximum", dims),
 				threshold: 50000, periods: 3, datapoints: 3,
 			})

@@ -17,6 +17,11 @@
 // cost of both.
 //
 // Bad props fail the synth: the constructors and AddTarget panic with an error
-// wrapping ErrInvalidProps that names the prop, its value and the fix, as
-// every aws-cdk-go construct reports synth-time errors.
+// wrapping ErrInvalidProps that lists each problem with the construct path,
+// the prop, its value and the fix, as every aws-cdk-go construct reports
+// synth-time errors.
+//
+// Each target function defined in the app gets a control token: its SHA-256
+// in LIFT_CONTROL_TOKEN_SHA256, the token in the warmer's input (see
+// docs/prewarm.md for what it is derived from).
 package prewarm

@@ -40,10 +40,10 @@ func TestBadProps(t *testing.T) {
 			props *prewarm.WarmerProps
 			says  []string
 		}{
-			{"hold too long", &prewarm.WarmerProps{Hold: awscdk.Duration_Seconds(jsii.Number(6))}, []string{"Hold 6000 ms", "5000 ms"}},
-			{"budget too long", &prewarm.WarmerProps{Budget: awscdk.Duration_Minutes(jsii.Number(20))}, []string{"Budget 1200 s", "840 s"}},
-			{"budget under two holds", &prewarm.WarmerProps{Hold: awscdk.Duration_Seconds(jsii.Number(4)), Budget: awscdk.Duration_Seconds(jsii.Number(5))}, []string{"Budget 5 s is shorter than two holds"}},
-			{"parallelism 0", &prewarm.WarmerProps{Parallelism: jsii.Number(0)}, []string{"Parallelism 0", "1 to 1000"}},
+			{"hold too long", &prewarm.WarmerProps{Hold: awscdk.Duration_Seconds(jsii.Number(6))}, []string{"W/Warmer: Hold is 6 seconds", "5000 ms"}},
+			{"budget too long", &prewarm.WarmerProps{Budget: awscdk.Duration_Minutes(jsii.Number(20))}, []string{"Budget is 20 minutes", "840 s"}},
+			{"budget under two holds", &prewarm.WarmerProps{Hold: awscdk.Duration_Seconds(jsii.Number(4)), Budget: awscdk.Duration_Seconds(jsii.Number(5))}, []string{"Budget is 5 seconds: it is shorter than two holds"}},
+			{"parallelism 0", &prewarm.WarmerProps{Parallelism: jsii.Number(0)}, []string{"Parallelism is 0", "1 to 1000"}},
 			{"no schedules", &prewarm.WarmerProps{Schedules: &[]awsscheduler.ScheduleExpression{}}, []string{"Schedules is empty"}},
 		}
 		for _, tt := range tests {
@@ -60,7 +60,7 @@ func TestBadProps(t *testing.T) {
 		})
 		t.Run("second warmer in a stack", func(t *testing.T) {
 			err := cdktest.SynthError(t, prewarm.ErrInvalidProps, func() { prewarm.NewWarmer(stack, jsii.String("Another"), nil) })
-			wantSays(t, err, "already has a warmer", "prewarm.WarmerOf(stack).AddTarget")
+			wantSays(t, err, "BadProps/Another: NewWarmer is a second warmer in stack BadProps (it has BadProps/LiftWarmer)", "prewarm.WarmerOf(stack).AddTarget")
 		})
 	})
 
@@ -70,16 +70,16 @@ func TestBadProps(t *testing.T) {
 			add  func()
 			says []string
 		}{
-			{"unqualified function", func() { w.AddTarget(fn, nil) }, []string{"BadProps/Fn/Function is an unqualified function", `fn.AddAlias("live")`}},
-			{"$LATEST", func() { w.AddTarget(fn.LatestVersion(), nil) }, []string{"is $LATEST", "published version"}},
-			{"concurrency 0", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(0)}) }, []string{"Concurrency 0", "1 or more"}},
-			{"fractional concurrency", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(1.5)}) }, []string{"Concurrency 1.5", "whole number"}},
-			{"above reserved concurrency", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(3)}) }, []string{"Concurrency 3 is above BadProps/Fn/Function's reserved concurrency 2", "raise ReservedConcurrentExecutions"}},
+			{"unqualified function", func() { w.AddTarget(fn, nil) }, []string{"BadProps/LiftWarmer: AddTarget(target) is BadProps/Fn/Function (an unqualified function)", `fn.AddAlias("live")`}},
+			{"$LATEST", func() { w.AddTarget(fn.LatestVersion(), nil) }, []string{"AddTarget(target) is BadProps/Fn/Function/$LATEST ($LATEST)", "published version"}},
+			{"concurrency 0", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(0)}) }, []string{"TargetOptions.Concurrency is 0", "1 or more"}},
+			{"fractional concurrency", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(1.5)}) }, []string{"TargetOptions.Concurrency is 1.5", "whole number"}},
+			{"above reserved concurrency", func() { w.AddTarget(live, &prewarm.TargetOptions{Concurrency: jsii.Number(3)}) }, []string{"TargetOptions.Concurrency is 3: it is above BadProps/Fn/Function's reserved concurrency 2", "raise ReservedConcurrentExecutions"}},
 			{"above parallelism", func() {
 				w.AddTarget(other.CurrentVersion(), &prewarm.TargetOptions{Concurrency: jsii.Number(11), Name: jsii.String("wide")})
-			}, []string{"Concurrency 11 is above the warmer's Parallelism 10", "raise WarmerProps.Parallelism"}},
-			{"duplicate name", func() { w.AddTarget(live, &prewarm.TargetOptions{Name: jsii.String("taken")}) }, []string{`Name "taken" is already a target`}},
-			{"dollar in name", func() { w.AddTarget(live, &prewarm.TargetOptions{Name: jsii.String("a${b}")}) }, []string{`Name "a${b}"`, "'$'"}},
+			}, []string{"TargetOptions.Concurrency is 11: it is above the warmer's Parallelism 10", "raise WarmerProps.Parallelism"}},
+			{"duplicate name", func() { w.AddTarget(live, &prewarm.TargetOptions{Name: jsii.String("taken")}) }, []string{`TargetOptions.Name is "taken": it is already a target`}},
+			{"dollar in name", func() { w.AddTarget(live, &prewarm.TargetOptions{Name: jsii.String("a${b}")}) }, []string{`TargetOptions.Name is "a${b}"`, "'$'"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) { wantSays(t, cdktest.SynthError(t, prewarm.ErrInvalidProps, tt.add), tt.says...) })
@@ -95,15 +95,15 @@ func TestBadProps(t *testing.T) {
 			props *prewarm.ProvisionedProps
 			says  []string
 		}{
-			{"no function", &prewarm.ProvisionedProps{}, []string{"Function is required"}},
-			{"$LATEST", &prewarm.ProvisionedProps{Function: other, Version: other.LatestVersion()}, []string{"Version is $LATEST", "CurrentVersion"}},
-			{"window minimum above maximum", &prewarm.ProvisionedProps{Function: other, Windows: window(8, 5)}, []string{"Windows[0]: scheduled MinCapacity 8 is above MaxCapacity 5"}},
-			{"maximum below minimum", &prewarm.ProvisionedProps{Function: other, MinCapacity: jsii.Number(4), MaxCapacity: jsii.Number(2)}, []string{"MaxCapacity 2 is below MinCapacity 4"}},
-			{"above reserved concurrency", &prewarm.ProvisionedProps{Function: fn, MinCapacity: jsii.Number(1), MaxCapacity: jsii.Number(3)}, []string{"MaxCapacity 3 is above the function's reserved concurrency 2"}},
-			{"window above reserved concurrency", &prewarm.ProvisionedProps{Function: fn, Windows: window(2, 4)}, []string{"Windows[0].MaxCapacity 4 is above the function's reserved concurrency 2"}},
-			{"zero without windows", &prewarm.ProvisionedProps{Function: other, MinCapacity: jsii.Number(0)}, []string{"MinCapacity 0 without Windows"}},
-			{"utilization out of range", &prewarm.ProvisionedProps{Function: other, UtilizationTarget: jsii.Number(1.5)}, []string{"UtilizationTarget 1.5", "between 0 and 1"}},
-			{"numeric alias name", &prewarm.ProvisionedProps{Function: other, AliasName: jsii.String("123")}, []string{`AliasName "123"`}},
+			{"no function", &prewarm.ProvisionedProps{}, []string{"BadProps/Pc0: Function is unset"}},
+			{"$LATEST", &prewarm.ProvisionedProps{Function: other, Version: other.LatestVersion()}, []string{`Version is "$LATEST"`, "CurrentVersion"}},
+			{"window minimum above maximum", &prewarm.ProvisionedProps{Function: other, Windows: window(8, 5)}, []string{"Windows[0].MinCapacity is 8: it is above the window's MaxCapacity 5"}},
+			{"maximum below minimum", &prewarm.ProvisionedProps{Function: other, MinCapacity: jsii.Number(4), MaxCapacity: jsii.Number(2)}, []string{"MaxCapacity is 2: it is below MinCapacity 4"}},
+			{"above reserved concurrency", &prewarm.ProvisionedProps{Function: fn, MinCapacity: jsii.Number(1), MaxCapacity: jsii.Number(3)}, []string{"MaxCapacity is 3: it is above the function's reserved concurrency 2"}},
+			{"window above reserved concurrency", &prewarm.ProvisionedProps{Function: fn, Windows: window(2, 4)}, []string{"Windows[0].MaxCapacity is 4: it is above the function's reserved concurrency 2"}},
+			{"zero without windows", &prewarm.ProvisionedProps{Function: other, MinCapacity: jsii.Number(0)}, []string{"MinCapacity is 0 without Windows"}},
+			{"utilization out of range", &prewarm.ProvisionedProps{Function: other, UtilizationTarget: jsii.Number(1.5)}, []string{"UtilizationTarget is 1.5", "between 0 and 1"}},
+			{"numeric alias name", &prewarm.ProvisionedProps{Function: other, AliasName: jsii.String("123")}, []string{`AliasName is "123"`}},
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

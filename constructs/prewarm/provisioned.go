@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 )
 
 // Defaults of ProvisionedProps.
@@ -77,11 +79,15 @@ type Provisioned struct {
 }
 
 // NewProvisioned creates the alias, its provisioned concurrency and scaling.
+// Bad props panic, before anything is defined, with an error wrapping
+// ErrInvalidProps that lists every problem.
 func NewProvisioned(scope constructs.Construct, id *string, props *ProvisionedProps) *Provisioned {
 	if props == nil {
 		props = &ProvisionedProps{}
 	}
-	r := resolveProvisioned(fmt.Sprintf("prewarm.NewProvisioned(%q)", deref(id)), props)
+	c := propcheck.For(ErrInvalidProps, scope, id)
+	r := resolveProvisioned(c, props)
+	c.Check()
 	root := constructs.NewConstruct(scope, id)
 	pc := &Provisioned{Construct: root}
 
@@ -134,8 +140,6 @@ func NewProvisioned(scope constructs.Construct, id *string, props *ProvisionedPr
 			ScaleOutCooldown: props.ScaleOutCooldown,
 		})
 	}
-	provisionedMu.Lock()
-	provisionedAliases[pc.Alias] = true
-	provisionedMu.Unlock()
+	constructs.NewConstruct(pc.Alias, jsii.String(provisionedMarkerID))
 	return pc
 }

@@ -1,19 +1,19 @@
 package prewarm
 
 import (
+	"fmt"
 	"math"
 	"regexp"
-	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 )
 
-var (
-	provisionedMu sync.Mutex
-	// provisionedAliases remembers aliases made by NewProvisioned, including
-	// windows-only ones whose alias has no provisioned concurrency at deploy.
-	provisionedAliases = map[awslambda.IAlias]bool{}
-)
+// provisionedMarkerID names the empty child NewProvisioned adds under its
+// alias, so the warmer knows the alias is provisioned, also for windows-only
+// aliases that have no provisioned concurrency at deploy.
+const provisionedMarkerID = "LiftProvisioned"
 
 var aliasNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,128}$`)
 
@@ -46,24 +46,23 @@ func (r provisionedSettings) tracks() bool {
 
 func wholeAtLeast(v, least float64) bool { return v >= least && v == math.Trunc(v) }
 
-func resolveProvisioned(what string, props *ProvisionedProps) provisionedSettings {
-	p := &problems{what: what}
+func resolveProvisioned(p *propcheck.Collector, props *ProvisionedProps) provisionedSettings {
 	r := provisionedSettings{aliasName: DefaultAliasName, min: 1, utilization: DefaultUtilizationTarget}
 	if props.Function == nil {
-		p.add("Function is required: pass the awslambda.Function (e.g. from gofunction.New) whose version gets provisioned concurrency")
-		p.check()
+		p.Add("Function", props.Function, "pass the awslambda.Function (e.g. from gofunction.New) whose version gets provisioned concurrency")
+		p.Check()
 	}
 	if props.AliasName != nil {
 		r.aliasName = *props.AliasName
 		if !aliasNamePattern.MatchString(r.aliasName) || regexp.MustCompile(`^[0-9]+$`).MatchString(r.aliasName) || r.aliasName == "$LATEST" {
-			p.add("AliasName %q is not a valid alias name: use letters, digits, '-' and '_', not only digits (e.g. \"live\")", r.aliasName)
+			p.Add("AliasName", r.aliasName, "use letters, digits, '-' and '_', not only digits (e.g. \"live\")")
 		}
 	}
 	r.version = props.Version
 	if r.version == nil {
 		r.version = props.Function.CurrentVersion()
 	} else if v := r.version.Version(); v != nil && *v == "$LATEST" {
-		p.add("Version is $LATEST: provisioned concurrency needs a published version; leave Version nil to use Function.CurrentVersion()")
+		p.Add("Version", "$LATEST", "provisioned concurrency needs a published version; leave Version nil to use Function.CurrentVersion()")
 	}
 	if props.MinCapacity != nil {
 		r.min = *props.MinCapacity
@@ -71,44 +70,44 @@ func resolveProvisioned(what string, props *ProvisionedProps) provisionedSetting
 	hasWindows := props.Windows != nil && len(*props.Windows) > 0
 	switch {
 	case !wholeAtLeast(r.min, 0):
-		p.add("MinCapacity %v: give a whole number of environments, 0 or more", r.min)
+		p.Add("MinCapacity", r.min, "give a whole number of environments, 0 or more")
 	case r.min == 0 && !hasWindows:
-		p.add("MinCapacity 0 without Windows provisions nothing: set MinCapacity to 1 or more, or add Windows")
+		p.Add("MinCapacity", propcheck.Literal("0 without Windows"), "that provisions nothing: set MinCapacity to 1 or more, or add Windows")
 	}
 	r.max = r.min
 	if props.MaxCapacity != nil {
 		r.max = *props.MaxCapacity
 		if !wholeAtLeast(r.max, 1) {
-			p.add("MaxCapacity %v: give a whole number of environments, 1 or more", r.max)
+			p.Add("MaxCapacity", r.max, "give a whole number of environments, 1 or more")
 		} else if r.max < r.min {
-			p.add("MaxCapacity %v is below MinCapacity %v: raise MaxCapacity or lower MinCapacity", r.max, r.min)
+			p.Add("MaxCapacity", r.max, "it is below MinCapacity %v: raise MaxCapacity or lower MinCapacity", r.min)
 		}
 	}
 	if props.UtilizationTarget != nil {
 		r.utilization = *props.UtilizationTarget
 		if r.utilization <= 0 || r.utilization >= 1 {
-			p.add("UtilizationTarget %v is out of range: give a fraction between 0 and 1, e.g. 0.7", r.utilization)
+			p.Add("UtilizationTarget", r.utilization, "give a fraction between 0 and 1, e.g. 0.7")
 		}
 	}
 	reserved := reservedConcurrency(props.Function)
 	checkReserved := func(name string, v float64) {
 		if reserved != nil && v > *reserved {
-			p.add("%s %v is above the function's reserved concurrency %v: provisioned concurrency cannot exceed it; lower %s or raise ReservedConcurrentExecutions", name, v, *reserved, name)
+			p.Add(name, v, "it is above the function's reserved concurrency %v, which provisioned concurrency cannot exceed: lower %s or raise ReservedConcurrentExecutions", *reserved, name)
 		}
 	}
 	checkReserved("MaxCapacity", r.max)
 	if hasWindows {
 		for i, w := range *props.Windows {
 			if w == nil {
-				p.add("Windows[%d] is nil", i)
+				p.Add(fmt.Sprintf("Windows[%d]", i), propcheck.Literal("nil"), "give a *prewarm.Window or remove the entry")
 				continue
 			}
 			pw := provisionedWindow{Window: w}
 			if w.Start == nil || w.End == nil {
-				p.add("Windows[%d]: Start and End are required: give both schedules (Schedule_Cron)", i)
+				p.Add(fmt.Sprintf("Windows[%d].Start/End", i), propcheck.Literal("unset"), "give both schedules (Schedule_Cron)")
 			}
 			if w.MinCapacity == nil {
-				p.add("Windows[%d].MinCapacity is required: the provisioned environments during the window", i)
+				p.Add(fmt.Sprintf("Windows[%d].MinCapacity", i), propcheck.Literal("unset"), "give the provisioned environments during the window")
 			} else {
 				pw.min = *w.MinCapacity
 			}
@@ -118,24 +117,15 @@ func resolveProvisioned(what string, props *ProvisionedProps) provisionedSetting
 			}
 			switch {
 			case w.MinCapacity != nil && !wholeAtLeast(pw.min, 1):
-				p.add("Windows[%d].MinCapacity %v: give a whole number of environments, 1 or more", i, pw.min)
+				p.Add(fmt.Sprintf("Windows[%d].MinCapacity", i), pw.min, "give a whole number of environments, 1 or more")
 			case !wholeAtLeast(pw.max, 1):
-				p.add("Windows[%d].MaxCapacity %v: give a whole number of environments, 1 or more", i, pw.max)
+				p.Add(fmt.Sprintf("Windows[%d].MaxCapacity", i), pw.max, "give a whole number of environments, 1 or more")
 			case pw.min > pw.max:
-				p.add("Windows[%d]: scheduled MinCapacity %v is above MaxCapacity %v: raise MaxCapacity or lower MinCapacity", i, pw.min, pw.max)
+				p.Add(fmt.Sprintf("Windows[%d].MinCapacity", i), pw.min, "it is above the window's MaxCapacity %v: raise MaxCapacity or lower MinCapacity", pw.max)
 			}
-			checkReserved("Windows["+itoa(i)+"].MaxCapacity", pw.max)
+			checkReserved(fmt.Sprintf("Windows[%d].MaxCapacity", i), pw.max)
 			r.windows = append(r.windows, pw)
 		}
 	}
-	p.check()
 	return r
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }

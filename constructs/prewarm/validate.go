@@ -13,6 +13,7 @@ import (
 
 	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/constructs/internal/lambdaarn"
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -29,12 +30,12 @@ type warmerSettings struct {
 // architecture follows ("arm64" or "x86_64"), as every Lift app's functions do.
 const ArchitectureContext = gofunction.ArchitectureContext
 
-func resolveWarmerProps(scope constructs.Construct, p *problems, props *WarmerProps) warmerSettings {
+func resolveWarmerProps(scope constructs.Construct, p *propcheck.Collector, props *WarmerProps) warmerSettings {
 	s := warmerSettings{holdMs: DefaultHoldMs, budgetSeconds: DefaultBudget, parallelism: DefaultParallelism, architecture: props.Architecture}
 	if s.architecture == nil {
 		arch, err := gofunction.ArchitectureFromContext(scope)
 		if err != nil {
-			p.add("%v; or set WarmerProps.Architecture", err)
+			p.Add("Architecture", props.Architecture, "%v; or set WarmerProps.Architecture", err)
 		}
 		s.architecture = arch
 	}
@@ -43,11 +44,11 @@ func resolveWarmerProps(scope constructs.Construct, p *problems, props *WarmerPr
 	} else {
 		s.schedules = *props.Schedules
 		if len(s.schedules) == 0 {
-			p.add("Schedules is empty: give at least one schedule, or leave it nil for every 5 minutes")
+			p.Add("Schedules", propcheck.Literal("empty"), "give at least one schedule, or leave it nil for every 5 minutes")
 		}
 		for i, e := range s.schedules {
 			if e == nil {
-				p.add("Schedules[%d] is nil: give an awsscheduler.ScheduleExpression", i)
+				p.Add(fmt.Sprintf("Schedules[%d]", i), propcheck.Literal("nil"), "give an awsscheduler.ScheduleExpression")
 			}
 		}
 	}
@@ -55,24 +56,24 @@ func resolveWarmerProps(scope constructs.Construct, p *problems, props *WarmerPr
 		ms := *props.Hold.ToMilliseconds(nil)
 		maxMs := float64(contract.MaxWarmupHold.Milliseconds())
 		if ms < 1 || ms > maxMs {
-			p.add("Hold %v ms is out of range: give 1 ms to %v ms (contract.MaxWarmupHold); a few hundred ms is enough to overlap a wave", ms, maxMs)
+			p.Add("Hold", props.Hold, "give 1 ms to %v ms (the runtime's maximum warm-up hold); a few hundred ms is enough to overlap a wave", maxMs)
 		}
 		s.holdMs = ms
 	}
 	if props.Budget != nil {
 		sec := *props.Budget.ToSeconds(nil)
 		if sec < 1 || sec > maxBudget {
-			p.add("Budget %v s is out of range: give 1 s to %d s (the warmer's timeout is the budget plus a minute, within Lambda's 15)", sec, maxBudget)
+			p.Add("Budget", props.Budget, "give 1 s to %d s (the warmer's timeout is the budget plus a minute, within Lambda's 15)", maxBudget)
 		}
 		s.budgetSeconds = sec
 		if sec*1000 < 2*s.holdMs {
-			p.add("Budget %v s is shorter than two holds (Hold %v ms): raise Budget or lower Hold", sec, s.holdMs)
+			p.Add("Budget", props.Budget, "it is shorter than two holds (Hold %v ms): raise Budget or lower Hold", s.holdMs)
 		}
 	}
 	if props.Parallelism != nil {
 		n := *props.Parallelism
 		if n < 1 || n > maxParallelism || n != math.Trunc(n) {
-			p.add("Parallelism %v is out of range: give a whole number from 1 to %d", n, maxParallelism)
+			p.Add("Parallelism", n, "give a whole number from 1 to %d", maxParallelism)
 		}
 		s.parallelism = n
 	}
@@ -81,7 +82,7 @@ func resolveWarmerProps(scope constructs.Construct, p *problems, props *WarmerPr
 	} else {
 		dir, err := warmerEntry()
 		if err != nil {
-			p.add("Entry: %v", err)
+			p.Add("Entry", props.Entry, "%v", err)
 		}
 		s.entry = dir
 	}
@@ -89,6 +90,7 @@ func resolveWarmerProps(scope constructs.Construct, p *problems, props *WarmerPr
 }
 
 type resolvedTarget struct {
+	function    awslambda.IFunction // nil when the target is not qualified
 	name        string
 	arn         string
 	concurrency float64
@@ -97,20 +99,20 @@ type resolvedTarget struct {
 
 // resolveTarget checks one AddTarget call and panics with every problem.
 func resolveTarget(w *Warmer, target awslambda.IFunction, opts *TargetOptions) resolvedTarget {
-	p := &problems{what: fmt.Sprintf("%s.AddTarget", *w.Node().Path())}
+	p := propcheck.New(ErrInvalidProps, *w.Node().Path())
 	t := resolvedTarget{concurrency: 1}
 	if opts.Concurrency != nil {
 		t.concurrency = *opts.Concurrency
 	}
 	if t.concurrency < 1 || t.concurrency != math.Trunc(t.concurrency) {
-		p.add("Concurrency %v: give a whole number of environments, 1 or more", t.concurrency)
+		p.Add("TargetOptions.Concurrency", t.concurrency, "give a whole number of environments, 1 or more")
 	}
 	if t.concurrency > w.parallelism {
-		p.add("Concurrency %v is above the warmer's Parallelism %v: a target's invokes must run at once to overlap; raise WarmerProps.Parallelism or lower Concurrency", t.concurrency, w.parallelism)
+		p.Add("TargetOptions.Concurrency", t.concurrency, "it is above the warmer's Parallelism %v: a target's invokes must run at once to overlap; raise WarmerProps.Parallelism or lower Concurrency", w.parallelism)
 	}
 	if target == nil {
-		p.add("target is nil: pass an alias (fn.AddAlias(\"live\")) or a version (fn.CurrentVersion())")
-		p.check()
+		p.Add("AddTarget(target)", propcheck.Literal("nil"), "pass an alias (fn.AddAlias(\"live\")) or a version (fn.CurrentVersion())")
+		p.Check()
 	}
 	var fn awslambda.IFunction
 	switch v := target.(type) {
@@ -120,29 +122,30 @@ func resolveTarget(w *Warmer, target awslambda.IFunction, opts *TargetOptions) r
 	case awslambda.IVersion:
 		fn = v.Lambda()
 		if ver := v.Version(); ver != nil && *ver == "$LATEST" {
-			p.add("target %s is $LATEST: warm an alias (fn.AddAlias(\"live\")) or a published version (fn.CurrentVersion())", *target.Node().Path())
+			p.Add("AddTarget(target)", propcheck.Literal(*target.Node().Path()+" ($LATEST)"), "warm an alias (fn.AddAlias(\"live\")) or a published version (fn.CurrentVersion())")
 		}
 	default:
-		p.add("target %s is an unqualified function: the warmer invokes only qualified ARNs; pass an alias (fn.AddAlias(\"live\")) or a version (fn.CurrentVersion())", *target.Node().Path())
+		p.Add("AddTarget(target)", propcheck.Literal(*target.Node().Path()+" (an unqualified function)"), "the warmer invokes only qualified ARNs; pass an alias (fn.AddAlias(\"live\")) or a version (fn.CurrentVersion())")
 	}
 	t.name = deref(opts.Name)
 	if t.name == "" {
 		t.name = pathInStack(target)
 	}
 	if strings.ContainsAny(t.name, "$\n\r\t") || len(t.name) > 255 {
-		p.add("Name %q: use at most 255 characters without '$' or control characters (it is a metric dimension)", t.name)
+		p.Add("TargetOptions.Name", t.name, "use at most 255 characters without '$' or control characters (it is a metric dimension)")
 	}
 	if w.names[t.name] {
-		p.add("Name %q is already a target of this warmer: give each target its own TargetOptions.Name", t.name)
+		p.Add("TargetOptions.Name", t.name, "it is already a target of this warmer: give each target its own TargetOptions.Name")
 	}
 	if fn != nil {
 		if reserved := reservedConcurrency(fn); reserved != nil && t.concurrency > *reserved {
-			p.add("Concurrency %v is above %s's reserved concurrency %v: the extra invokes would be throttled; lower Concurrency or raise ReservedConcurrentExecutions",
-				t.concurrency, *fn.Node().Path(), *reserved)
+			p.Add("TargetOptions.Concurrency", t.concurrency, "it is above %s's reserved concurrency %v: the extra invokes would be throttled; lower Concurrency or raise ReservedConcurrentExecutions",
+				*fn.Node().Path(), *reserved)
 		}
 	}
-	p.check()
+	p.Check()
 	t.arn = *lambdaarn.Qualified(target)
+	t.function = fn
 	return t
 }
 
@@ -164,10 +167,7 @@ func reservedConcurrency(fn awslambda.IFunction) *float64 {
 }
 
 func aliasHasProvisionedConcurrency(a awslambda.IAlias) bool {
-	provisionedMu.Lock()
-	ours := provisionedAliases[a]
-	provisionedMu.Unlock()
-	if ours {
+	if a.Node().TryFindChild(jsii.String(provisionedMarkerID)) != nil {
 		return true
 	}
 	cfn, ok := a.Node().DefaultChild().(awslambda.CfnAlias)

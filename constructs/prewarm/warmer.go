@@ -3,7 +3,6 @@ package prewarm
 import (
 	"encoding/json"
 	"fmt"
-	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -14,6 +13,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/gofunction"
+	"github.com/liftcdk/lift/constructs/internal/controltoken"
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -83,7 +84,6 @@ type Warmer struct {
 	// Schedules are the EventBridge Scheduler schedules, one per WarmerProps.Schedules entry.
 	Schedules []awsscheduler.CfnSchedule
 
-	stack       awscdk.Stack
 	input       contract.WarmerInput
 	arns        map[string]*string // Fn::Sub variables of the input, ARN tokens
 	names       map[string]bool
@@ -91,44 +91,47 @@ type Warmer struct {
 	parallelism float64
 }
 
-var (
-	registryMu sync.Mutex
-	registry   = map[awscdk.Stack]*Warmer{}
-)
-
 // WarmerOf returns the warmer of scope's stack, creating it with default
-// props if the stack has none yet.
+// props (id WarmerID) if the stack has none yet.
 func WarmerOf(scope constructs.Construct) *Warmer {
 	stack := awscdk.Stack_Of(scope)
-	registryMu.Lock()
-	w := registry[stack]
-	registryMu.Unlock()
-	if w != nil {
+	if w := stackWarmer(stack); w != nil {
 		return w
 	}
 	return NewWarmer(stack, jsii.String(WarmerID), nil)
 }
 
-// NewWarmer creates the stack's one warmer. A second warmer in the same stack
-// is an error: add targets to WarmerOf(stack) instead.
+// stackWarmer finds the stack's warmer in the construct tree: a direct child
+// of the stack.
+func stackWarmer(stack awscdk.Stack) *Warmer {
+	for _, c := range *stack.Node().Children() {
+		if w, ok := c.(*Warmer); ok {
+			return w
+		}
+	}
+	return nil
+}
+
+// NewWarmer creates the stack's one warmer, directly under scope's stack
+// (where WarmerOf finds it). A second warmer in the same stack is an error:
+// add targets to WarmerOf(stack) instead. Bad props panic, before anything is
+// defined, with an error wrapping ErrInvalidProps that lists every problem.
 func NewWarmer(scope constructs.Construct, id *string, props *WarmerProps) *Warmer {
 	if props == nil {
 		props = &WarmerProps{}
 	}
 	stack := awscdk.Stack_Of(scope)
-	p := &problems{what: fmt.Sprintf("prewarm.NewWarmer(%q)", deref(id))}
-	registryMu.Lock()
-	existing := registry[stack]
-	registryMu.Unlock()
-	if existing != nil {
-		p.add("stack %s already has a warmer (%s): a stack runs one warmer for all its targets; call prewarm.WarmerOf(stack).AddTarget instead",
-			*stack.Node().Path(), *existing.Node().Path())
+	p := propcheck.For(ErrInvalidProps, stack, id)
+	if existing := stackWarmer(stack); existing != nil {
+		p.Add("NewWarmer", propcheck.Literal("a second warmer in stack "+*stack.Node().Path()+" (it has "+*existing.Node().Path()+")"),
+			"a stack runs one warmer for all its targets; call prewarm.WarmerOf(stack).AddTarget instead")
 	}
 	s := resolveWarmerProps(scope, p, props)
-	p.check()
+	p.Check()
 
-	root := constructs.NewConstruct(scope, id)
-	w := &Warmer{Construct: root, stack: stack, names: map[string]bool{}, parallelism: s.parallelism}
+	w := &Warmer{names: map[string]bool{}, parallelism: s.parallelism}
+	constructs.NewConstruct_Override(w, stack, id) // the tree holds the warmer: WarmerOf finds it there
+	root := w.Construct
 	w.Function = gofunction.New(root, jsii.String("Function"), &gofunction.Props{
 		Entry:        jsii.String(s.entry),
 		Architecture: s.architecture,
@@ -153,10 +156,6 @@ func NewWarmer(scope constructs.Construct, id *string, props *WarmerProps) *Warm
 		w.Schedules = append(w.Schedules, newSchedule(root, fmt.Sprintf("Schedule%d", i), expr, w.Function, w.SchedulerRole))
 	}
 	root.Node().AddValidation(&hasTargets{w})
-
-	registryMu.Lock()
-	registry[stack] = w
-	registryMu.Unlock()
 	return w
 }
 
@@ -176,13 +175,27 @@ func (w *Warmer) AddTarget(target awslambda.IFunction, opts *TargetOptions) bool
 	w.names[t.name] = true
 	variable := fmt.Sprintf("Target%dArn", len(w.input.Targets))
 	w.arns[variable] = jsii.String(t.arn)
-	w.input.Targets = append(w.input.Targets, contract.WarmerTarget{Name: t.name, ARN: "${" + variable + "}", Concurrency: int(t.concurrency)})
+	w.input.Targets = append(w.input.Targets, contract.WarmerTarget{Name: t.name, ARN: "${" + variable + "}", Concurrency: int(t.concurrency),
+		Token: authenticate(t.function)})
 	w.invoke.AddResources(jsii.String(t.arn))
 	if len(w.input.Targets) == 1 {
 		w.Function.AddToRolePolicy(w.invoke)
 	}
 	w.updateInput()
 	return true
+}
+
+// authenticate gives a function defined in this app its control token: the
+// SHA-256 in its environment, the token (returned) in the warmer's input. An
+// imported function's environment cannot be set; it is warmed without one.
+func authenticate(fn awslambda.IFunction) string {
+	f, ok := fn.(awslambda.Function)
+	if !ok || f == nil {
+		return ""
+	}
+	token, sum := controltoken.For(f)
+	f.AddEnvironment(jsii.String(contract.EnvControlTokenSHA256), jsii.String(sum), nil)
+	return token
 }
 
 // updateInput writes the current targets into every schedule's input: the
@@ -238,7 +251,8 @@ func (h *hasTargets) Validate() *[]*string {
 	if len(h.w.input.Targets) > 0 {
 		return &[]*string{}
 	}
-	return jsii.Strings(fmt.Sprintf("%s: the warmer has no targets: call AddTarget(alias, ...) or remove the warmer", *h.w.Node().Path()))
+	return jsii.Strings(propcheck.Problem{Path: *h.w.Node().Path(), Prop: "AddTarget", Value: "never called",
+		Fix: "the warmer has no targets: call AddTarget(alias, ...) or remove the warmer"}.String())
 }
 
 func deref[T any](p *T) T {

@@ -1,6 +1,8 @@
 package prewarm_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -101,6 +103,18 @@ func TestWarmer(t *testing.T) {
 					{Name: "worker", ARN: "${" + versionID + "}", Concurrency: 2},
 				},
 			}
+			// Each target carries its function's control token, whose SHA-256
+			// is in that function's environment (and nowhere the token is).
+			for i, fnID := range []string{apiFnID, workerFnID} {
+				sum := sha256.Sum256([]byte(in.Targets[i].Token))
+				if env := functionEnv(t, tmpl, fnID)[contract.EnvControlTokenSHA256]; len(in.Targets[i].Token) != 64 || env != hex.EncodeToString(sum[:]) {
+					t.Errorf("target %d token %q: function %s has %s=%v, want its SHA-256", i, in.Targets[i].Token, fnID, contract.EnvControlTokenSHA256, env)
+				}
+				in.Targets[i].Token = ""
+			}
+			if in.Targets[0].Token == in.Targets[1].Token && in.Targets[0].Token != "" {
+				t.Error("two functions share a control token")
+			}
 			if !reflect.DeepEqual(in, want) {
 				t.Errorf("%s input = %+v, want %+v", id, in, want)
 			}
@@ -158,4 +172,53 @@ func TestWarmer(t *testing.T) {
 	})
 
 	cdktest.Compliance(t, stack)
+}
+
+// functionEnv is the Environment.Variables of the function with logical id fnID.
+func functionEnv(t *testing.T, tmpl assertions.Template, fnID string) map[string]any {
+	t.Helper()
+	fn, ok := cdktest.Resources(t, tmpl, "AWS::Lambda::Function")[fnID]
+	if !ok {
+		t.Fatalf("no function %s", fnID)
+	}
+	env, _ := get(fn, "Properties", "Environment", "Variables").(map[string]any)
+	return env
+}
+
+// TestControlToken: the token is the same on every synth of the same app,
+// differs per function and changes with the configured secret.
+func TestControlToken(t *testing.T) {
+	tokenHash := func(opts ...cdktest.Option) string {
+		_, stack := cdktest.NewStack(t, "Tok", append(opts, noBundling)...)
+		fn := newTarget(stack, "Api", nil)
+		prewarm.WarmerOf(stack).AddTarget(fn.AddAlias(jsii.String("live"), nil), nil)
+		tmpl := cdktest.Template(stack)
+		h, _ := functionEnv(t, tmpl, *stack.GetLogicalId(fn.Node().DefaultChild().(awscdk.CfnElement)))[contract.EnvControlTokenSHA256].(string)
+		if len(h) != 64 {
+			t.Fatalf("%s = %q, want a SHA-256 hex", contract.EnvControlTokenSHA256, h)
+		}
+		return h
+	}
+	first, again := tokenHash(), tokenHash()
+	if first != again {
+		t.Errorf("the token changed between two synths of the same app: %s, then %s", first, again)
+	}
+	secret := tokenHash(cdktest.WithContext("lift:controlSecret", "s3cret"))
+	if secret == first || secret != tokenHash(cdktest.WithContext("lift:controlSecret", "s3cret")) {
+		t.Errorf("with a secret the token must differ from the public derivation and stay stable: %s, %s", first, secret)
+	}
+}
+
+// TestWarmerLivesInTheTree: WarmerOf finds a warmer made under any id by
+// walking the stack's children, and apps never share one.
+func TestWarmerLivesInTheTree(t *testing.T) {
+	_, one := cdktest.NewStack(t, "One", noBundling)
+	w := prewarm.NewWarmer(one, jsii.String("Custom"), nil)
+	if prewarm.WarmerOf(one) != w {
+		t.Fatal("WarmerOf did not find the stack's warmer")
+	}
+	_, two := cdktest.NewStack(t, "One", noBundling) // same stack name, another app
+	if other := prewarm.WarmerOf(two); other == w || *other.Node().Id() != prewarm.WarmerID {
+		t.Fatalf("a second app got the first app's warmer (%s)", *other.Node().Path())
+	}
 }

@@ -14,12 +14,15 @@ import (
 // Props configure a service. Only Function.Entry is required.
 type Props struct {
 	// ServiceName names the service everywhere: LIFT_SERVICE, the Cloud Map
-	// service, the warmer's Target, alarm and dashboard names.
+	// service, the warmer's Target, alarm and dashboard names. 1-63 letters,
+	// digits, '_' and '-', not starting or ending with '-'.
 	// Default: the construct id.
 	ServiceName *string
 	// Function configures the Go function. Function.Entry is required;
 	// Function.ServiceName must be unset (ServiceName rules), and with an
 	// ElastiCache tier Function.Vpc must be unset or the tier's VPC.
+	// Function.ControlAuth decides who may send it control events; the
+	// stack's warmer always carries the function's control token.
 	Function *gofunction.Props
 
 	// DynamoDBCache adds a new DynamoDB cache tier with these props.

@@ -2,7 +2,6 @@ package service
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -12,12 +11,16 @@ import (
 	"github.com/liftcdk/lift/constructs/cachetier"
 	"github.com/liftcdk/lift/constructs/cloudmap"
 	"github.com/liftcdk/lift/constructs/gofunction"
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/constructs/monitoring"
 	"github.com/liftcdk/lift/constructs/prewarm"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
-// ErrInvalidProps is wrapped by the error New and Connect panic with.
+// ErrInvalidProps is wrapped by the error New and Connect panic with, also
+// when a part (gofunction, cachetier, prewarm, cloudmap, monitoring) refuses
+// its props: the error then wraps that package's ErrInvalidProps too, and its
+// construct paths name the service.
 var ErrInvalidProps = errors.New("invalid service.Props")
 
 // AliasName is the alias every service is invoked, warmed and discovered through.
@@ -43,12 +46,20 @@ type Service struct {
 }
 
 // New creates the service. Invalid props panic at synth with an error wrapping
-// ErrInvalidProps that names the prop, its value and the fix.
+// ErrInvalidProps that lists every problem with the construct path, the prop,
+// the value and the fix.
 func New(scope constructs.Construct, id *string, props *Props) *Service {
-	p := validate(*id, props)
+	c := propcheck.For(ErrInvalidProps, scope, id)
+	p := validate(c, scope, *id, props)
+	c.Check()
 	s := &Service{Name: *p.ServiceName}
 	constructs.NewConstruct_Override(s, scope, id) // s is the scope of every part
+	propcheck.Within(ErrInvalidProps, func() { s.define(p) })
+	return s
+}
 
+// define creates the parts; a part's props error panics out of it.
+func (s *Service) define(p *Props) {
 	fnProps := *p.Function // never mutate the caller's props
 	fnProps.ServiceName = p.ServiceName
 	s.Cache = newCache(s, p)
@@ -64,9 +75,7 @@ func New(scope constructs.Construct, id *string, props *Props) *Service {
 	}
 	s.Function = gofunction.New(s, jsii.String("Function"), &fnProps)
 	if s.Cache != nil {
-		if err := s.Cache.Bind(s.Function); err != nil {
-			invalid("Cache", *s.Cache.Node().Path(), err.Error())
-		}
+		s.Cache.Bind(s.Function)
 	}
 
 	prewarmService(s, p, &fnProps)
@@ -83,22 +92,21 @@ func New(scope constructs.Construct, id *string, props *Props) *Service {
 	if m := p.Monitoring; m == nil || m.Disabled == nil || !*m.Disabled {
 		s.Monitoring = monitoring.New(s, jsii.String("Monitoring"), monitoringProps(s, p, &fnProps))
 	}
-	return s
 }
 
 // Connect lets s call provider through Cloud Map discovery: environment,
 // discovery and invoke permissions (cloudmap.Connect), and alarms on the calls.
 func (s *Service) Connect(provider *Service) {
 	if provider == nil || provider.Discovery == nil {
-		name := "nil"
+		c := propcheck.New(ErrInvalidProps, *s.Node().Path())
+		value := propcheck.Literal("nil")
 		if provider != nil {
-			name = fmt.Sprintf("%q", provider.Name)
+			value = propcheck.Literal(*provider.Node().Path() + ", not registered in Cloud Map")
 		}
-		invalid("Connect(provider)", name, "register the provider in Cloud Map by setting its Props.Namespace")
+		c.Add("Connect(provider)", value, "register the provider in Cloud Map by setting its Props.Namespace")
+		c.Check()
 	}
-	if err := cloudmap.Connect(s.Function, provider.Discovery); err != nil {
-		invalid("Connect(provider)", fmt.Sprintf("%q", provider.Name), err.Error())
-	}
+	propcheck.Within(ErrInvalidProps, func() { cloudmap.Connect(s.Function, provider.Discovery) })
 	if s.Monitoring != nil {
 		s.Monitoring.AddDiscoveryTarget(provider.Name)
 	}
@@ -141,7 +149,7 @@ func prewarmService(s *Service, p *Props, fnProps *gofunction.Props) {
 		return
 	}
 	stack := awscdk.Stack_Of(s)
-	if stack.Node().TryFindChild(jsii.String(prewarm.WarmerID)) == nil {
+	if stack.Node().TryFindChild(jsii.String(prewarm.WarmerID)) == nil { // else validate refused Prewarm.Warmer
 		wp := prewarm.WarmerProps{}
 		if pw != nil && pw.Warmer != nil {
 			wp = *pw.Warmer
@@ -150,9 +158,6 @@ func prewarmService(s *Service, p *Props, fnProps *gofunction.Props) {
 			wp.Architecture = fnProps.Architecture // one build target for the app's functions
 		}
 		prewarm.NewWarmer(stack, jsii.String(prewarm.WarmerID), &wp)
-	} else if pw != nil && pw.Warmer != nil {
-		invalid("Prewarm.Warmer", "set on service "+s.Name+" but the stack's warmer already exists",
-			"configure the warmer on the first service of the stack only")
 	}
 	s.Warmer = prewarm.WarmerOf(stack)
 	concurrency := jsii.Number(1)

@@ -1,6 +1,9 @@
 package service_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -122,10 +125,10 @@ func TestBadProps(t *testing.T) {
 		make func(awscdk.Stack)
 		want []string
 	}{
-		{"nil props", func(s awscdk.Stack) { service.New(s, jsii.String("a"), nil) }, []string{"props", "nil"}},
+		{"nil props", func(s awscdk.Stack) { service.New(s, jsii.String("a"), nil) }, []string{"Shop/a: props is nil"}},
 		{"bad name", func(s awscdk.Stack) {
 			service.New(s, jsii.String("Orders Service"), &service.Props{Function: fn()})
-		}, []string{"ServiceName", `"Orders Service"`, "lowercase"}},
+		}, []string{"Shop/Orders Service: ServiceName is unset, and the construct id \"Orders Service\"", "1-63 letters"}},
 		{"no entry", func(s awscdk.Stack) {
 			service.New(s, jsii.String("a"), &service.Props{Function: &gofunction.Props{}})
 		}, []string{"Function.Entry", "unset"}},
@@ -140,12 +143,12 @@ func TestBadProps(t *testing.T) {
 		{"tier props refused", func(s awscdk.Stack) {
 			service.New(s, jsii.String("a"), &service.Props{Function: fn(), ElastiCache: &cachetier.ElastiCacheProps{
 				CreateVpc: jsii.Bool(true), VpcSubnets: &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}}})
-		}, []string{"Cache", "VpcSubnets"}},
+		}, []string{"Shop/a/Cache: ElastiCacheProps.VpcSubnets is set with CreateVpc"}},
 		{"connect to unregistered", func(s awscdk.Stack) {
 			a := service.New(s, jsii.String("a"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
 			b := service.New(s, jsii.String("b"), &service.Props{Function: fn(), Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
 			a.Connect(b)
-		}, []string{"Connect(provider)", `"b"`, "Props.Namespace"}},
+		}, []string{"Shop/a: Connect(provider) is Shop/b, not registered in Cloud Map", "Props.Namespace"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -156,5 +159,57 @@ func TestBadProps(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMultiServiceErrorNamesTheService: when one service of a stack has a bad
+// function prop, the error's construct path says which service, and it wraps
+// both service.ErrInvalidProps and gofunction.ErrInvalidProps.
+func TestMultiServiceErrorNamesTheService(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Shop")
+	service.New(stack, jsii.String("inventory"), &service.Props{Function: fn()})
+	bad := fn()
+	bad.MemorySize = jsii.Number(64)
+	problems := cdktest.SynthProblems(t, service.ErrInvalidProps, func() {
+		service.New(stack, jsii.String("orders"), &service.Props{Function: bad})
+	})
+	if !cdktest.HasProblem(problems, "Shop/orders/Function", "MemorySize", "64", "128 to 10240") {
+		t.Fatalf("problems = %+v, want Shop/orders/Function's MemorySize", problems)
+	}
+	cdktest.SynthError(t, gofunction.ErrInvalidProps, func() {
+		service.New(stack, jsii.String("billing"), &service.Props{Function: bad})
+	})
+}
+
+// TestControlToken: the service's warmed function holds the SHA-256 of the
+// token the warmer's input carries, and Function.ControlAuth reaches it.
+func TestControlToken(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Shop")
+	props := fn()
+	props.ControlAuth = jsii.String(gofunction.ControlAuthRequired)
+	service.New(stack, jsii.String("orders"), &service.Props{Function: props})
+	tmpl := assertions.Template_FromStack(stack, nil)
+	var env map[string]any
+	for _, f := range cdktest.Resources(t, tmpl, "AWS::Lambda::Function") {
+		vars, _ := f["Properties"].(map[string]any)["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if vars[contract.EnvService] == "orders" {
+			env = vars
+		}
+	}
+	sum, _ := env[contract.EnvControlTokenSHA256].(string)
+	if env[contract.EnvControlAuth] != contract.ControlAuthRequired || len(sum) != 64 {
+		t.Fatalf("orders environment = %v, want %s=required and a token SHA-256", env, contract.EnvControlAuth)
+	}
+	for _, s := range cdktest.Resources(t, tmpl, "AWS::Scheduler::Schedule") {
+		input := fmt.Sprint(s["Properties"].(map[string]any)["Target"].(map[string]any)["Input"])
+		i := strings.Index(input, `"token":"`)
+		if i < 0 {
+			t.Fatalf("warmer input has no token: %s", input)
+		}
+		token := input[i+len(`"token":"`):][:64]
+		h := sha256.Sum256([]byte(token))
+		if hex.EncodeToString(h[:]) != sum || strings.Contains(fmt.Sprint(env), token) {
+			t.Errorf("the input's token does not hash to the function's %s, or the token is in the environment", contract.EnvControlTokenSHA256)
+		}
 	}
 }

@@ -1,32 +1,35 @@
 package service
 
 import (
-	"fmt"
-	"regexp"
-
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
+	"github.com/liftcdk/lift/constructs/prewarm"
+	"github.com/liftcdk/lift/internal/contract"
 )
 
-var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-
 // validate checks props and returns a copy with defaults filled in.
-func validate(id string, props *Props) *Props {
+func validate(c *propcheck.Collector, scope constructs.Construct, id string, props *Props) *Props {
 	if props == nil {
-		invalid("props", "nil", "pass &service.Props{Function: &gofunction.Props{Entry: jsii.String(\"./handler\")}}")
+		c.Add("props", propcheck.Literal("nil"), "pass &service.Props{Function: &gofunction.Props{Entry: jsii.String(\"./handler\")}}")
+		c.Check()
 	}
 	p := *props
 	if p.ServiceName == nil {
 		p.ServiceName = jsii.String(id)
-	}
-	if !namePattern.MatchString(*p.ServiceName) {
-		invalid("ServiceName", fmt.Sprintf("%q", *p.ServiceName),
-			"use 1-63 lowercase letters, digits or '-', starting with a letter or digit (it names the Cloud Map service, alarms and cache keys); the default is the construct id")
+		if contract.ValidServiceName(id) != nil {
+			c.Add("ServiceName", propcheck.Literal("unset, and the construct id "+propcheck.Render(id)+" is not a valid service name"),
+				"set ServiceName: %s (it names the Cloud Map service, alarms and cache keys)", contract.ServiceNameRule)
+		}
+	} else if contract.ValidServiceName(*p.ServiceName) != nil {
+		c.Add("ServiceName", p.ServiceName, "use %s (it names the Cloud Map service, alarms and cache keys)", contract.ServiceNameRule)
 	}
 	if p.Function == nil || p.Function.Entry == nil {
-		invalid("Function.Entry", "unset", "set it to the directory of the handler's main package")
-	}
-	if p.Function.ServiceName != nil && *p.Function.ServiceName != *p.ServiceName {
-		invalid("Function.ServiceName", fmt.Sprintf("%q", *p.Function.ServiceName), "leave it unset; set Props.ServiceName instead")
+		c.Add("Function.Entry", propcheck.Literal("unset"), "set it to the directory of the handler's main package")
+	} else if p.Function.ServiceName != nil && *p.Function.ServiceName != *p.ServiceName {
+		c.Add("Function.ServiceName", p.Function.ServiceName, "leave it unset; set Props.ServiceName instead")
 	}
 	tiers := 0
 	for _, set := range []bool{p.DynamoDBCache != nil, p.ElastiCache != nil, p.Cache != nil} {
@@ -35,28 +38,31 @@ func validate(id string, props *Props) *Props {
 		}
 	}
 	if tiers > 1 {
-		invalid("DynamoDBCache/ElastiCache/Cache", fmt.Sprintf("%d set", tiers), "set at most one cache tier per service")
+		c.Add("DynamoDBCache/ElastiCache/Cache", propcheck.Literal(propcheck.Render(float64(tiers))+" set"), "set at most one cache tier per service")
 	}
 	if pw := p.Prewarm; pw != nil {
-		if pw.Provisioned != nil {
-			if pw.Disabled != nil && *pw.Disabled {
-				invalid("Prewarm.Provisioned", "set with Prewarm.Disabled", "remove one of them")
-			}
-			if pw.Concurrency != nil || pw.Warmer != nil {
-				invalid("Prewarm.Concurrency/Warmer", "set with Prewarm.Provisioned", "use Provisioned.MinCapacity/MaxCapacity for provisioned concurrency, or drop Provisioned to use the warmer")
-			}
-			if pw.Provisioned.Function != nil || pw.Provisioned.Version != nil {
-				invalid("Prewarm.Provisioned.Function/Version", "set", "leave them unset: the service provisions its own function's current version")
-			}
-		}
-		if pw.Concurrency != nil && *pw.Concurrency < 1 {
-			invalid("Prewarm.Concurrency", fmt.Sprint(*pw.Concurrency), "use 1 or more, or set Prewarm.Disabled")
-		}
+		checkPrewarm(c, scope, pw)
 	}
 	return &p
 }
 
-// invalid stops synthesis with a message naming the prop, its value and the fix.
-func invalid(prop, value, fix string) {
-	panic(fmt.Errorf("%w: %s is %s: %s", ErrInvalidProps, prop, value, fix))
+func checkPrewarm(c *propcheck.Collector, scope constructs.Construct, pw *PrewarmProps) {
+	if pw.Provisioned != nil {
+		if pw.Disabled != nil && *pw.Disabled {
+			c.Add("Prewarm.Provisioned", propcheck.Literal("set with Prewarm.Disabled"), "remove one of them")
+		}
+		if pw.Concurrency != nil || pw.Warmer != nil {
+			c.Add("Prewarm.Concurrency/Warmer", propcheck.Literal("set with Prewarm.Provisioned"),
+				"use Provisioned.MinCapacity/MaxCapacity for provisioned concurrency, or drop Provisioned to use the warmer")
+		}
+		if pw.Provisioned.Function != nil || pw.Provisioned.Version != nil {
+			c.Add("Prewarm.Provisioned.Function/Version", propcheck.Literal("set"), "leave them unset: the service provisions its own function's current version")
+		}
+	}
+	if pw.Concurrency != nil && *pw.Concurrency < 1 {
+		c.Add("Prewarm.Concurrency", pw.Concurrency, "use 1 or more, or set Prewarm.Disabled")
+	}
+	if pw.Warmer != nil && awscdk.Stack_Of(scope).Node().TryFindChild(jsii.String(prewarm.WarmerID)) != nil {
+		c.Add("Prewarm.Warmer", propcheck.Literal("set, but the stack's warmer already exists"), "configure the warmer on the first service of the stack only")
+	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -59,9 +57,7 @@ func NewElastiCacheStack(scope constructs.Construct, id string, props *ElastiCac
 		// An example stack: its logs go with it.
 		LogRemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	if err := cache.Bind(api); err != nil {
-		return nil, fmt.Errorf("bind the cache to the function: %w", err)
-	}
+	cache.Bind(api)
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiFunctionName"), &awscdk.CfnOutputProps{
 		Value:       api.FunctionName(),

@@ -1,8 +1,13 @@
 package cache_test
 
 import (
+	"context"
+	"io"
 	"testing"
 	"time"
+
+	"github.com/liftcdk/lift/runtime/cache"
+	"github.com/liftcdk/lift/runtime/metrics"
 )
 
 // The machine these run on is shared, and its load swings within seconds, so
@@ -49,4 +54,53 @@ func BenchmarkInterleavedGetHit(b *testing.B) {
 
 func BenchmarkInterleavedSet(b *testing.B) {
 	benchInterleaved(b, func(c getSetter, k string) { c.set(k, value) })
+}
+
+// BenchmarkGoalGetOrLoadHit: GetOrLoad[T] on a memory hit of a small struct
+// against a raw otter GetIfPresent of the same key, interleaved in chunks so
+// both see the same load. Goal (issue 16): at most 2x, 0 allocations.
+func BenchmarkGoalGetOrLoadHit(b *testing.B) {
+	m, err := cache.NewMemory(cache.WithMaxBytes(benchBytes), cache.WithMetrics(metrics.New(io.Discard, "Bench")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw := implementations(b)[1].c.(rawOtter)
+	type item struct {
+		ID    string `json:"id"`
+		Price int    `json:"price"`
+	}
+	ctx := context.Background()
+	load := func(context.Context) (item, error) { return item{"a", 1}, nil }
+	for _, k := range keys {
+		if _, err := cache.GetOrLoad(ctx, m, k, time.Hour, load); err != nil {
+			b.Fatal(err)
+		}
+		raw.set(k, value)
+	}
+	const chunk = 512
+	var spentLift, spentRaw time.Duration
+	ops, i := 0, 0
+	for b.Loop() {
+		start := time.Now()
+		for j := range chunk {
+			if _, err := cache.GetOrLoad(ctx, m, keys[(i+j)&(benchKeys-1)], time.Hour, load); err != nil {
+				b.Fatal(err)
+			}
+		}
+		spentLift += time.Since(start)
+		start = time.Now()
+		for j := range chunk {
+			if _, ok := raw.get(keys[(i+j)&(benchKeys-1)]); !ok {
+				b.Fatal("miss")
+			}
+		}
+		spentRaw += time.Since(start)
+		i += chunk
+		ops += chunk
+	}
+	allocs := testing.AllocsPerRun(1000, func() { _, _ = cache.GetOrLoad(ctx, m, keys[0], time.Hour, load) })
+	b.ReportMetric(float64(spentLift.Nanoseconds())/float64(ops), "getorload-ns/op")
+	b.ReportMetric(float64(spentRaw.Nanoseconds())/float64(ops), "otter-ns/op")
+	b.ReportMetric(float64(spentLift)/float64(spentRaw), "getorload/otter")
+	b.ReportMetric(allocs, "getorload-allocs/op")
 }

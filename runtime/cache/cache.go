@@ -37,14 +37,20 @@
 //
 // GetOrLoad stores an 11-byte envelope (magic, version, flags, fresh-until in
 // unix ms) before the codec's bytes; a value that fails to parse or decode is
-// reloaded, never returned. Cache.Get and Set store bytes as given.
+// reloaded, never returned. Cache.Get and Set store bytes as given. The memory
+// tier also keeps the value GetOrLoad decoded, so its hits do not decode:
+// values GetOrLoad returns are shared and must be treated as read-only.
 //
 // # No background work
 //
 // Lambda freezes a process between invocations, so nothing here starts work
 // that must finish later: stale-while-revalidate reloads synchronously in the
 // first caller that finds a stale value, while concurrent callers get the
-// stale value at once.
+// stale value at once. Two kinds of short goroutines touch only process
+// memory, where a freeze is harmless: the memory fill after an L2 hit (off the
+// request path; dropped if a Set or Delete happened since the read), and an
+// L2 call of a tier that does not vouch for its context (ContextBound), which
+// the caller abandons at the bound.
 package cache
 
 import (

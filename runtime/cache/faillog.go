@@ -17,7 +17,7 @@ type logLimiter struct {
 	suppressed atomic.Int64
 }
 
-func (l *logLimiter) log(op string, err error) {
+func (l *logLimiter) log(op, key string, err error) {
 	now := time.Now().UnixNano()
 	next := l.next.Load()
 	if now < next || !l.next.CompareAndSwap(next, now+int64(l.every)) {
@@ -30,5 +30,5 @@ func (l *logLimiter) log(op string, err error) {
 	}
 	logger.Warn("cache tier unavailable, failing open",
 		slog.String("tier", l.tier), slog.String("op", op),
-		slog.String("error", err.Error()), slog.Int64("suppressed", l.suppressed.Swap(0)))
+		slog.String("error", redactKey(err.Error(), key)), slog.Int64("suppressed", l.suppressed.Swap(0)))
 }

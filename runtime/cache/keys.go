@@ -80,21 +80,33 @@ func (s *Scope) Unwrap() Cache { return s.inner }
 
 // Get reads key in the namespace.
 func (s *Scope) Get(ctx context.Context, key string) ([]byte, error) {
+	if key == "" {
+		return nil, errEmptyKey
+	}
 	return s.inner.Get(ctx, s.prefix+key)
 }
 
 // Set writes key in the namespace.
 func (s *Scope) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if key == "" {
+		return errEmptyKey
+	}
 	return s.inner.Set(ctx, s.prefix+key, value, ttl)
 }
 
 // Delete removes key from the namespace.
 func (s *Scope) Delete(ctx context.Context, key string) error {
+	if key == "" {
+		return errEmptyKey
+	}
 	return s.inner.Delete(ctx, s.prefix+key)
 }
 
 // GetWithExpiry reads key and its expiry when the cache beneath can tell it.
 func (s *Scope) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Time, error) {
+	if key == "" {
+		return nil, time.Time{}, errEmptyKey
+	}
 	if eg, ok := s.inner.(ExpiryGetter); ok {
 		return eg.GetWithExpiry(ctx, s.prefix+key)
 	}

@@ -31,7 +31,8 @@ func TestScopeIsolation(t *testing.T) {
 	// Each pair would collide under a naive "service:tenant:key" join.
 	scopes := []struct{ service, tenant, key string }{
 		{"a", "b", "c"},
-		{"a", "b:c", ""},
+		{"a", "b:c", "d"},
+		{"a", "b", "c:d"},
 		{"a:b", "", "c"},
 		{"a", "", "b:c"},
 		{"a", "", "1:b/c"},

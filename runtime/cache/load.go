@@ -51,6 +51,13 @@ func WithStaleWhileRevalidate(d time.Duration) LoadOption {
 // share a single load. Values are stored in a small envelope (see the package
 // docs) encoded with the codec (JSON by default).
 //
+// Values are shared and read-only. The memory tier keeps the decoded value
+// beside its bytes, so a memory hit returns it without decoding or allocating:
+// every caller of the key gets a copy of the same T, whose maps, slices and
+// pointers refer to the same data. Never modify a returned value (copy it
+// first, e.g. with slices.Clone or maps.Clone). Reading the key as another
+// type or with another codec decodes the bytes, which stay what L2 stores.
+//
 // A cached value that no longer decodes is reloaded. Cache read failures load
 // (fail open). Write failures are ignored, except caller mistakes: a value
 // over a tier's limit returns the loaded value together with an error wrapping
@@ -69,29 +76,54 @@ func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duratio
 		o = buildLoadOptions(opts)
 	}
 
-	var stale *envelope
-	b, err := c.Get(ctx, key)
-	switch {
-	case err == nil:
-		if env, derr := decodeEnvelope(b); derr == nil {
-			if time.Now().Before(env.freshUntil) {
-				if v, ok, herr := decodeHit[T](&o, key, env); ok {
-					return v, herr
-				}
-			} else if o.stale > 0 {
-				stale = &env
+	mem, mkey := memoryKey(c, key)
+	var stale *hit[T]
+	found, inMemory := false, false
+	if mem != nil {
+		p, d, present := decodedHit[T](mem, mkey, o.codec)
+		inMemory = present
+		if p != nil {
+			if d.fresh() {
+				return hit[T]{*p, d.negative}.result(key)
+			}
+			found = true
+			if o.stale > 0 {
+				stale = &hit[T]{*p, d.negative}
 			}
 		}
-	case errors.Is(err, ErrNotFound):
-	case ctx.Err() != nil:
-		return zero, err
+	}
+	if !found {
+		now := time.Now()
+		var b []byte
+		var err error
+		fromL2 := false
+		if mem != nil && !inMemory {
+			b, fromL2, err = getAfterMiss(ctx, c, mem, key)
+		} else {
+			b, err = c.Get(ctx, key)
+		}
+		switch {
+		case err == nil:
+			if env, derr := decodeEnvelope(b); derr == nil && (now.Before(env.freshUntil) || o.stale > 0) {
+				if h, ok := decodeHit[T](&o, env); ok {
+					if mem != nil && !fromL2 { // an L2 hit's memory fill has not landed yet
+						remember(mem, mkey, b, h.v, env, o.codec)
+					}
+					if now.Before(env.freshUntil) {
+						return h.result(key)
+					}
+					stale = &h
+				}
+			}
+		case errors.Is(err, ErrNotFound):
+		case ctx.Err() != nil, errors.Is(err, ErrInvalidKey):
+			return zero, err
+		}
 	}
 
 	g, fk := groupOf(c), flightKeyOf(c, key)
 	if stale != nil && inflight.has(g, fk) {
-		if v, ok, herr := decodeHit[T](&o, key, *stale); ok {
-			return v, herr
-		}
+		return stale.result(key)
 	}
 
 	return loadShared(ctx, c, key, ttl, load, o, stale, g, fk)
@@ -115,7 +147,7 @@ func buildLoadOptions(opts []LoadOption) loadOptions {
 // loadShared runs or joins the key's load. It is split from GetOrLoad so that
 // the hit path does not pay for the closure's captured state.
 func loadShared[T any](ctx context.Context, c Cache, key string, ttl time.Duration,
-	load func(context.Context) (T, error), o loadOptions, stale *envelope, g *singleflight.Group, fk string) (T, error) {
+	load func(context.Context) (T, error), o loadOptions, stale *hit[T], g *singleflight.Group, fk string) (T, error) {
 	var zero T
 	for attempt := 0; ; attempt++ {
 		var mine *flightResult[T] // set only when this caller's load runs
@@ -134,10 +166,8 @@ func loadShared[T any](ctx context.Context, c Cache, key string, ttl time.Durati
 		case <-ctx.Done():
 			return zero, fmt.Errorf("cache: GetOrLoad %q: %w", key, context.Cause(ctx))
 		}
-		if r.Err != nil && !isContextErr(r.Err) && stale != nil {
-			if v, ok, herr := decodeHit[T](&o, key, *stale); ok && herr == nil {
-				return v, nil // stale-if-error
-			}
+		if r.Err != nil && !isContextErr(r.Err) && stale != nil && !stale.negative {
+			return stale.v, nil // stale-if-error
 		}
 		if r.Err != nil && isContextErr(r.Err) && !ran && ctx.Err() == nil && attempt == 0 {
 			continue // the shared load died with its caller's context; ours is alive: load again
@@ -192,10 +222,14 @@ func runLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duration,
 
 	v, lerr := load(ctx)
 	now := time.Now()
+	mem := memoryOf(c)
 	if lerr != nil {
 		if o.negativeTTL > 0 && errors.Is(lerr, ErrNotFound) {
-			neg := encodeEnvelope(envelope{negative: true, freshUntil: now.Add(o.negativeTTL)})
-			_ = c.Set(ctx, key, neg, o.negativeTTL)
+			e := envelope{negative: true, freshUntil: now.Add(o.negativeTTL)}
+			neg := encodeEnvelope(e)
+			if c.Set(ctx, key, neg, o.negativeTTL) == nil && mem != nil {
+				remember(mem, fk, neg, v, e, o.codec)
+			}
 		}
 		return nil, lerr
 	}
@@ -204,25 +238,44 @@ func runLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duration,
 		return &flightResult[T]{v: v}, fmt.Errorf("cache: encode value for %q: %w", key, merr)
 	}
 	fresh := jittered(ttl, o.jitter)
-	env := encodeEnvelope(envelope{freshUntil: now.Add(fresh), payload: data})
+	e := envelope{freshUntil: now.Add(fresh), payload: data}
+	env := encodeEnvelope(e)
 	res = &flightResult[T]{v: v, data: data}
-	if serr := c.Set(ctx, key, env, fresh+o.stale); serr != nil && callerMistake(serr) {
+	serr := c.Set(ctx, key, env, fresh+o.stale)
+	if serr != nil && callerMistake(serr) {
 		return res, fmt.Errorf("cache: value for %q loaded but not cached: %w", key, serr)
+	}
+	if mem != nil {
+		remember(mem, fk, env, v, e, o.codec)
 	}
 	return res, nil
 }
 
+// hit is a cached value, or a cached "does not exist" (negative).
+type hit[T any] struct {
+	v        T
+	negative bool
+}
+
+func (h hit[T]) result(key string) (T, error) {
+	if h.negative {
+		var zero T
+		return zero, negativeErr(key)
+	}
+	return h.v, nil
+}
+
 // decodeHit decodes a cached envelope. ok is false when the payload does not
 // decode (the caller then reloads).
-func decodeHit[T any](o *loadOptions, key string, env envelope) (v T, ok bool, err error) {
+func decodeHit[T any](o *loadOptions, env envelope) (hit[T], bool) {
 	if env.negative {
-		return v, true, fmt.Errorf("cache: %q is cached as absent: %w", key, ErrNotFound)
+		return hit[T]{negative: true}, true
 	}
+	var v T
 	if o.codec.Unmarshal(env.payload, &v) != nil {
-		var zero T
-		return zero, false, nil
+		return hit[T]{}, false
 	}
-	return v, true, nil
+	return hit[T]{v: v}, true
 }
 
 func jittered(ttl time.Duration, fraction float64) time.Duration {

@@ -34,9 +34,16 @@ type Memory struct {
 	flight   singleflight.Group
 }
 
+// memEntry is small (a slice and a pointer): otter keeps it inline in its
+// node, and a larger node made every lookup measurably slower.
 type memEntry struct {
 	value []byte
-	ttl   time.Duration
+	meta  *entryMeta
+}
+
+type entryMeta struct {
+	ttl     time.Duration
+	decoded decodedSlot // GetOrLoad's decoded form of value (see typed.go)
 }
 
 // NewMemory returns a memory tier bounded by WithMaxBytes.
@@ -50,7 +57,7 @@ func NewMemory(opts ...Option) (*Memory, error) {
 		MaximumWeight: uint64(o.maxBytes),
 		Weigher:       func(k string, e memEntry) uint32 { return weight(k, e.value) },
 		ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[string, memEntry]) time.Duration {
-			return e.Value.ttl
+			return e.Value.meta.ttl
 		}),
 	})
 	if err != nil {
@@ -67,12 +74,13 @@ func weight(key string, value []byte) uint32 {
 	return uint32(w)
 }
 
-// Get returns the value under key or ErrNotFound. It never blocks.
+// Get returns the value under key or ErrNotFound. It never blocks. A key
+// CheckKey refuses is ErrInvalidKey; it is checked on a miss only, since a
+// stored key was checked when it was set.
 func (m *Memory) Get(_ context.Context, key string) ([]byte, error) {
 	e, ok := m.c.GetIfPresent(key)
 	if !ok {
-		m.m.misses.Add(1)
-		return nil, ErrNotFound
+		return nil, m.miss(key)
 	}
 	m.m.hits.Add(1)
 	return e.value, nil
@@ -81,6 +89,9 @@ func (m *Memory) Get(_ context.Context, key string) ([]byte, error) {
 // Set stores a copy of value for ttl. A value larger than the whole budget
 // fails with ErrValueTooLarge.
 func (m *Memory) Set(_ context.Context, key string, value []byte, ttl time.Duration) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
 	if ttl <= 0 {
 		return fmt.Errorf("%w: memory set %q: ttl %v", ErrInvalidTTL, key, ttl)
 	}
@@ -88,24 +99,25 @@ func (m *Memory) Set(_ context.Context, key string, value []byte, ttl time.Durat
 		return fmt.Errorf("%w: memory set %q: %d bytes with key and overhead, over the %d-byte memory tier",
 			ErrValueTooLarge, key, n, m.maxBytes)
 	}
-	return m.setOwned(key, append(make([]byte, 0, len(value)), value...), ttl)
+	m.c.Set(key, memEntry{value: append(make([]byte, 0, len(value)), value...), meta: &entryMeta{ttl: ttl}})
+	return nil
 }
 
-// setOwned stores value without copying it: the caller hands it over (the
-// tiered cache does, with the fresh slice an L2 read returned).
-func (m *Memory) setOwned(key string, value []byte, ttl time.Duration) error {
-	if ttl <= 0 {
-		return fmt.Errorf("%w: memory set %q: ttl %v", ErrInvalidTTL, key, ttl)
+// addOwned stores value without copying it unless key is present; it reports
+// whether it stored it.
+func (m *Memory) addOwned(key string, value []byte, ttl time.Duration) bool {
+	if int64(len(key))+int64(len(value))+entryOverhead > m.maxBytes {
+		return false
 	}
-	if n := int64(len(key)) + int64(len(value)) + entryOverhead; n > m.maxBytes {
-		return fmt.Errorf("%w: memory set %q: %d bytes over the %d-byte memory tier", ErrValueTooLarge, key, n, m.maxBytes)
-	}
-	m.c.Set(key, memEntry{value: value, ttl: ttl})
-	return nil
+	_, added := m.c.SetIfAbsent(key, memEntry{value: value, meta: &entryMeta{ttl: ttl}})
+	return added
 }
 
 // Delete removes key.
 func (m *Memory) Delete(_ context.Context, key string) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
 	m.c.Invalidate(key)
 	return nil
 }
@@ -114,11 +126,19 @@ func (m *Memory) Delete(_ context.Context, key string) error {
 func (m *Memory) GetWithExpiry(_ context.Context, key string) ([]byte, time.Time, error) {
 	e, ok := m.c.GetEntry(key)
 	if !ok {
-		m.m.misses.Add(1)
-		return nil, time.Time{}, ErrNotFound
+		return nil, time.Time{}, m.miss(key)
 	}
 	m.m.hits.Add(1)
 	return e.Value.value, e.ExpiresAt(), nil
+}
+
+// miss counts a miss of a valid key; an invalid key is the caller's error.
+func (m *Memory) miss(key string) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
+	m.m.misses.Add(1)
+	return ErrNotFound
 }
 
 // WeightedSize reports the bytes the memory tier accounts for now.

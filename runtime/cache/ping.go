@@ -23,13 +23,15 @@ const ProbeKey = "lift-probe"
 
 // probe makes one round trip to L2 bounded by ctx alone.
 func (t *Tiered) probe(ctx context.Context) error {
-	if p, ok := t.l2.(Pinger); ok {
-		return p.Ping(ctx)
-	}
-	if _, err := t.l2.Get(ctx, ProbeKey); err != nil && !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	return nil
+	return t.guarded(ctx, func(ctx context.Context) l2result {
+		if p, ok := t.l2.(Pinger); ok {
+			return l2result{err: p.Ping(ctx)}
+		}
+		if _, err := t.l2.Get(ctx, ProbeKey); err != nil && !errors.Is(err, ErrNotFound) {
+			return l2result{err: err}
+		}
+		return l2result{}
+	}).err
 }
 
 // Ping reports whether the L2 tier answers, bounded by ctx alone. Unlike Get,
@@ -38,7 +40,7 @@ func (t *Tiered) probe(ctx context.Context) error {
 // names the tier.
 func (t *Tiered) Ping(ctx context.Context) error {
 	if err := t.probe(ctx); err != nil {
-		t.failed("ping", err)
+		t.failed("ping", "", err)
 		return fmt.Errorf("cache: %s tier unreachable: %w", t.tier, err)
 	}
 	return nil

@@ -37,6 +37,7 @@ func TestTieredMemoryNeverOutlivesL2(t *testing.T) {
 	if _, err := tc.Get(ctx, "k"); err != nil {
 		t.Fatal(err)
 	}
+	waitFilled(t, tc, "k")
 	_, exp, err := tc.Memory().GetWithExpiry(ctx, "k")
 	if err != nil {
 		t.Fatalf("memory not filled on L2 hit: %v", err)
@@ -71,6 +72,7 @@ func TestTieredRoundTrips(t *testing.T) {
 	if _, err := tc.Get(ctx, "k"); err != nil { // memory miss, L2 hit
 		t.Fatal(err)
 	}
+	waitFilled(t, tc, "k") // the fill runs beside the request
 	if got := l2.gets.Load(); got != 1 {
 		t.Fatalf("memory miss served by L2: %d L2 reads, want 1", got)
 	}
@@ -154,5 +156,44 @@ func TestTieredValueTooLargeIsAnError(t *testing.T) {
 	}
 	if _, err := tc.Get(ctx, "k"); !errors.Is(err, cache.ErrNotFound) {
 		t.Fatalf("oversized value readable afterwards: %v", err)
+	}
+}
+
+// waitFilled waits for the memory fill that follows an L2 hit.
+func waitFilled(t *testing.T, tc *cache.Tiered, key string) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if _, err := tc.Memory().Get(context.Background(), key); err == nil {
+			return
+		}
+	}
+	t.Fatalf("memory not filled within 2s of an L2 hit of %q", key)
+}
+
+// The memory fill after an L2 hit runs beside the request; a Set or Delete
+// that follows the read wins, so memory never keeps the older value.
+func TestTieredFillNeverResurrectsAnOlderValue(t *testing.T) {
+	l2 := newFakeL2(t)
+	tc, _, _, _ := newTiered(t, l2)
+	ctx := context.Background()
+	for i := range 200 {
+		if err := l2.inner.Set(ctx, "k", []byte("old"), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		_ = tc.Memory().Delete(ctx, "k")
+		if _, err := tc.Get(ctx, "k"); err != nil { // starts a fill of "old"
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			if err := tc.Delete(ctx, "k"); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := tc.Set(ctx, "k", []byte("new"), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond) // let a late fill land, if it would
+		if v, err := tc.Memory().Get(ctx, "k"); err == nil && string(v) == "old" {
+			t.Fatalf("round %d: memory holds the value read before a later write", i)
+		}
 	}
 }

@@ -17,7 +17,7 @@ type Warmer interface {
 // A failure is counted like any L2 error and returned.
 func (t *Tiered) Warm(ctx context.Context) error {
 	if err := t.probe(ctx); err != nil {
-		t.failed("warm", err)
+		t.failed("warm", "", err)
 		return fmt.Errorf("cache: warm the %s tier: %w", t.tier, err)
 	}
 	return nil

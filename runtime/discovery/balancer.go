@@ -51,9 +51,26 @@ func newTarget(p BreakerPolicy, clk Clock, service, instanceID string) *target {
 	return t
 }
 
-// open reports whether the breaker refuses calls at now; once the open
-// timeout passes the breaker itself moves to half-open on the next Allow.
-func (t *target) open(now int64) bool { return now < t.openUntil.Load() }
+// open reports whether the breaker refuses calls now; once the open timeout
+// passes the breaker itself moves to half-open on the next Allow. The clock
+// is read only for a breaker that has opened.
+func (t *target) open(now *lazyNow) bool {
+	u := t.openUntil.Load()
+	return u != 0 && now.get() < u
+}
+
+// lazyNow reads the clock at most once per pick, and only if asked.
+type lazyNow struct {
+	clk Clock
+	ns  int64 // unix nanos; 0 until read
+}
+
+func (l *lazyNow) get() int64 {
+	if l.ns == 0 {
+		l.ns = l.clk.Now().UnixNano()
+	}
+	return l.ns
+}
 
 // slot pairs an instance of the current Set with its target.
 type slot struct {
@@ -107,7 +124,7 @@ func (v *view) choose(s Strategy, rr *atomic.Uint64, intn func(int) int) int {
 
 // pick returns a slot whose breaker is not open, preferring one other than
 // avoid (the instance that just failed). It returns false when every breaker is open.
-func (v *view) pick(s Strategy, rr *atomic.Uint64, intn func(int) int, avoid *target, now int64) (slot, bool) {
+func (v *view) pick(s Strategy, rr *atomic.Uint64, intn func(int) int, avoid *target, now *lazyNow) (slot, bool) {
 	n := len(v.slots)
 	for try := 0; try < n; try++ {
 		sl := v.slots[v.choose(s, rr, intn)]

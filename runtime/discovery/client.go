@@ -84,8 +84,11 @@ func (c *Client) Pick(ctx context.Context, service string) (*Instance, error) {
 }
 
 func (c *Client) pick(ctx context.Context, st *serviceState, avoid *target) (slot, error) {
-	now := c.cfg.clock.Now().UnixNano()
-	set, err := c.resolver.resolveEntry(ctx, st.entry, now)
+	now := lazyNow{clk: c.cfg.clock}
+	if !c.resolver.timed {
+		now.get()
+	}
+	set, err := c.resolver.resolveEntry(ctx, st.entry, now.ns)
 	if err != nil {
 		return slot{}, err
 	}
@@ -95,7 +98,7 @@ func (c *Client) pick(ctx context.Context, st *serviceState, avoid *target) (slo
 			return slot{}, err
 		}
 	}
-	sl, ok := v.pick(c.cfg.strategy, &st.rr, c.cfg.intn, avoid, now)
+	sl, ok := v.pick(c.cfg.strategy, &st.rr, c.cfg.intn, avoid, &now)
 	if !ok {
 		st.counters.breakerOpen.Add(1)
 		return slot{}, fmt.Errorf("%w: service %q (%d instances)", ErrCircuitOpen, st.name, len(v.slots))

@@ -36,6 +36,10 @@ type Resolver struct {
 	services atomic.Pointer[map[string]*serviceEntry] // copy-on-write
 	addMu    sync.Mutex
 	initial  singleflight.Group
+	// timed: with the system clock, a timer per service says when its set
+	// needs the clock again, so a cached resolve reads no clock (a clock read
+	// was most of a pick's cost). With WithClock (tests) every resolve reads it.
+	timed bool
 }
 
 type serviceEntry struct {
@@ -45,6 +49,10 @@ type serviceEntry struct {
 	fetchedAt  atomic.Int64 // unix nanos of the last DiscoverInstances
 	nextCheck  atomic.Int64 // unix nanos; refresh is due from then on
 	refreshing atomic.Bool
+	// current is true from a confirmation until the earlier of nextCheck and
+	// the max-stale bound, when timer clears it (timed resolvers only).
+	current atomic.Bool
+	timer   *time.Timer // guarded by mu
 
 	mu       sync.Mutex
 	lastErr  error // last refresh failure, kept for ErrStale / ErrUnavailable
@@ -68,6 +76,7 @@ func NewResolver(api CloudMapAPI, namespace string, opts ...Option) (*Resolver, 
 		return nil, err
 	}
 	r := &Resolver{api: api, namespace: namespace, cfg: cfg, met: newMeter(&cfg)}
+	_, r.timed = cfg.clock.(systemClock)
 	empty := map[string]*serviceEntry{}
 	r.services.Store(&empty)
 	return r, nil
@@ -85,13 +94,46 @@ func (r *Resolver) Resolve(ctx context.Context, service string) (*Set, error) {
 	return r.resolveEntry(ctx, r.entry(service), r.cfg.clock.Now().UnixNano())
 }
 
-// resolveEntry is Resolve for a known entry at a known time (the client's hot path).
+// resolveEntry is Resolve for a known entry (the client's hot path). now is
+// the time in unix nanos, or 0 for a timed resolver, which reads the clock
+// only once the entry's timer says the set is due.
 func (r *Resolver) resolveEntry(ctx context.Context, e *serviceEntry, now int64) (*Set, error) {
 	set := e.set.Load()
+	if set != nil && e.current.Load() && len(set.Instances) > 0 {
+		return set, nil // confirmed, not due, not past max-stale: what serve would say
+	}
+	if now == 0 {
+		now = r.cfg.clock.Now().UnixNano()
+	}
 	if set != nil && now < e.nextCheck.Load() {
 		return r.serve(e, set, now)
 	}
 	return r.resolveSlow(ctx, e, set)
+}
+
+// schedule arms e's timer after nextCheck or verifiedAt moved: the set stays
+// current until the refresh is due or the max-stale bound passes. After a
+// Lambda freeze the timer fires on thaw; until it has, picks may use the set
+// a moment longer (the scheduler's timer latency, microseconds).
+func (r *Resolver) schedule(e *serviceEntry, now time.Time) {
+	if !r.timed {
+		return
+	}
+	d := time.Duration(e.nextCheck.Load() - now.UnixNano())
+	d = min(d, time.Duration(e.verifiedAt.Load()+int64(r.cfg.maxStale)-now.UnixNano()))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if d <= 0 {
+		e.current.Store(false)
+		return
+	}
+	if e.timer == nil {
+		e.timer = time.AfterFunc(d, func() { e.current.Store(false) })
+	} else {
+		e.timer.Stop()
+		e.timer.Reset(d)
+	}
+	e.current.Store(true)
 }
 
 // serve applies the max-stale bound and the empty-set rule to a cached set.
@@ -236,16 +278,19 @@ func (r *Resolver) confirmed(e *serviceEntry) {
 	e.mu.Lock()
 	e.lastErr, e.errUntil = nil, time.Time{}
 	e.mu.Unlock()
+	r.schedule(e, now)
 }
 
 // fail records a refresh failure; the next attempt waits a full interval so an
 // outage does not multiply Cloud Map traffic.
 func (r *Resolver) fail(e *serviceEntry, err error) {
 	e.counters.errors.Add(1)
-	e.nextCheck.Store(r.cfg.clock.Now().Add(r.nextInterval()).UnixNano())
+	now := r.cfg.clock.Now()
+	e.nextCheck.Store(now.Add(r.nextInterval()).UnixNano())
 	e.mu.Lock()
 	e.lastErr = err
 	e.mu.Unlock()
+	r.schedule(e, now)
 }
 
 func (r *Resolver) nextInterval() time.Duration {

@@ -42,6 +42,7 @@ func Run(t *testing.T, newCache func(t *testing.T) cache.Cache) {
 		{"CallerBufferNotRetained", testCallerBufferNotRetained},
 		{"Concurrent", testConcurrent},
 		{"CancelledContext", testCancelledContext},
+		{"InvalidKey", testInvalidKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -264,5 +265,25 @@ func testCancelledContext(t *testing.T, c cache.Cache, key func(string) string) 
 	defer dcancel()
 	if _, err := c.Get(dctx, key("k2")); err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, cache.ErrNotFound) {
 		t.Errorf("Get past the deadline: %v, want nil, ErrNotFound or context.DeadlineExceeded", err)
+	}
+}
+
+// testInvalidKey: a key cache.CheckKey refuses is the caller's error on every
+// operation, before any server is asked.
+func testInvalidKey(t *testing.T, c cache.Cache, key func(string) string) {
+	for name, k := range map[string]string{
+		"empty":         "",
+		"too long":      key(strings.Repeat("k", cache.MaxKeyBytes)),
+		"invalid UTF-8": key("bad\xffkey"),
+	} {
+		if err := c.Set(ctx(t), k, []byte("v"), time.Minute); !errors.Is(err, cache.ErrInvalidKey) {
+			t.Errorf("%s key: Set = %v, want an error wrapping cache.ErrInvalidKey", name, err)
+		}
+		if _, err := c.Get(ctx(t), k); !errors.Is(err, cache.ErrInvalidKey) {
+			t.Errorf("%s key: Get = %v, want an error wrapping cache.ErrInvalidKey", name, err)
+		}
+		if err := c.Delete(ctx(t), k); !errors.Is(err, cache.ErrInvalidKey) {
+			t.Errorf("%s key: Delete = %v, want an error wrapping cache.ErrInvalidKey", name, err)
+		}
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/runtime/cache"
 )
 
@@ -40,3 +42,24 @@ func FuzzDecodeItem(f *testing.F) {
 		}
 	})
 }
+
+// The runtime refuses at start exactly what cachetier refuses at synth
+// (contract.ValidCacheAttributes), from the environment and from options.
+func TestAttributesFollowTheContractRule(t *testing.T) {
+	for _, a := range []struct{ key, ttl string }{
+		{"v", "expiresAt"}, {"pk", "v"}, {"pk", "pk"}, {strings.Repeat("k", 256), "expiresAt"},
+	} {
+		env := func(k string) (string, bool) {
+			v, ok := map[string]string{contract.EnvCacheTable: "t", contract.EnvCacheKeyAttribute: a.key, contract.EnvCacheTTLAttribute: a.ttl}[k]
+			return v, ok
+		}
+		if _, err := ConfigFromEnv(env); !errors.Is(err, cache.ErrInvalidConfig) || contract.ValidCacheAttributes(a.key, a.ttl) == nil {
+			t.Errorf("key %.20q, TTL %q: ConfigFromEnv = %v, want ErrInvalidConfig as the contract rule says", a.key, a.ttl, err)
+		}
+		if _, err := New(noAPI{}, "t", WithKeyAttribute(a.key), WithTTLAttribute(a.ttl)); !errors.Is(err, cache.ErrInvalidConfig) {
+			t.Errorf("key %.20q, TTL %q: New = %v, want ErrInvalidConfig", a.key, a.ttl, err)
+		}
+	}
+}
+
+type noAPI struct{ API }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -29,11 +28,11 @@ type API interface {
 
 // Limits of DynamoDB that the tier checks before calling it.
 const (
-	MaxItemBytes = 400 * 1024 // item size, attribute names included
-	MaxKeyBytes  = 2048       // partition key
+	MaxItemBytes = 400 * 1024        // item size, attribute names included
+	MaxKeyBytes  = cache.MaxKeyBytes // partition key (2048), the rule every tier applies
 	// ValueAttribute holds the value. It is short because attribute names count
 	// toward the item size.
-	ValueAttribute = "v"
+	ValueAttribute = contract.CacheValueAttribute
 	numberBytes    = 21 // upper bound of a DynamoDB number's stored size
 )
 
@@ -77,14 +76,18 @@ func New(api API, table string, opts ...Option) (*Cache, error) {
 		return nil, fmt.Errorf("%w: dynamocache.New needs a DynamoDB client", cache.ErrInvalidConfig)
 	case table == "":
 		return nil, fmt.Errorf("%w: empty table name: set %s", cache.ErrInvalidConfig, contract.EnvCacheTable)
-	case c.keyAttr == "" || c.ttlAttr == "" || c.keyAttr == c.ttlAttr || c.keyAttr == ValueAttribute || c.ttlAttr == ValueAttribute:
-		return nil, fmt.Errorf("%w: key attribute %q and TTL attribute %q must be distinct, non-empty and not %q",
-			cache.ErrInvalidConfig, c.keyAttr, c.ttlAttr, ValueAttribute)
+	}
+	if err := contract.ValidCacheAttributes(c.keyAttr, c.ttlAttr); err != nil {
+		return nil, fmt.Errorf("%w: dynamocache: %v", cache.ErrInvalidConfig, err)
 	}
 	c.names = map[string]string{"#v": ValueAttribute, "#t": c.ttlAttr}
 	c.projection = aws.String("#v, #t")
 	return c, nil
 }
+
+// EndsWithContext reports that every call returns once its context ends (the
+// AWS SDK bounds its requests, retries included, by the context).
+func (c *Cache) EndsWithContext() bool { return true }
 
 // Tier names the tier in metrics.
 func (c *Cache) Tier() string { return contract.TierDynamoDB }
@@ -97,7 +100,7 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
 
 // GetWithExpiry reads key and when it expires, with one GetItem.
 func (c *Cache) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Time, error) {
-	if err := c.checkKey(key); err != nil {
+	if err := cache.CheckKey(key); err != nil {
 		return nil, time.Time{}, err
 	}
 	out, err := c.api.GetItem(ctx, &dynamodb.GetItemInput{
@@ -129,7 +132,7 @@ func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	if ttl <= 0 {
 		return fmt.Errorf("%w: dynamocache set %q: ttl %v", cache.ErrInvalidTTL, key, ttl)
 	}
-	if err := c.checkKey(key); err != nil {
+	if err := cache.CheckKey(key); err != nil {
 		return err
 	}
 	size := len(c.keyAttr) + len(key) + len(c.ttlAttr) + numberBytes + len(ValueAttribute) + len(value)
@@ -161,7 +164,7 @@ func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 
 // Delete removes key with one DeleteItem.
 func (c *Cache) Delete(ctx context.Context, key string) error {
-	if err := c.checkKey(key); err != nil {
+	if err := cache.CheckKey(key); err != nil {
 		return err
 	}
 	_, err := c.api.DeleteItem(ctx, &dynamodb.DeleteItemInput{
@@ -185,18 +188,6 @@ func (c *Cache) Ping(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("dynamocache: ping table %s: %w", c.table, err)
-	}
-	return nil
-}
-
-func (c *Cache) checkKey(key string) error {
-	switch {
-	case key == "":
-		return fmt.Errorf("%w: empty key (DynamoDB partition keys cannot be empty)", cache.ErrInvalidKey)
-	case len(key) > MaxKeyBytes:
-		return fmt.Errorf("%w: key of %d bytes exceeds DynamoDB's %d-byte partition key limit", cache.ErrInvalidKey, len(key), MaxKeyBytes)
-	case !utf8.ValidString(key):
-		return fmt.Errorf("%w: key %q is not valid UTF-8, which DynamoDB string keys require", cache.ErrInvalidKey, key)
 	}
 	return nil
 }

@@ -37,9 +37,10 @@ func ConfigFromEnv(env cache.LookupEnv) (Config, error) {
 	if v, _ := env(contract.EnvCacheTTLAttribute); v != "" {
 		cfg.TTLAttribute = v
 	}
-	if cfg.KeyAttribute == cfg.TTLAttribute {
-		errs = append(errs, fmt.Errorf("%w: %s and %s are both %q: they must differ",
-			cache.ErrInvalidConfig, contract.EnvCacheKeyAttribute, contract.EnvCacheTTLAttribute, cfg.KeyAttribute))
+	// The rule cachetier applies at synth, so what synthesizes also starts.
+	if err := contract.ValidCacheAttributes(cfg.KeyAttribute, cfg.TTLAttribute); err != nil {
+		errs = append(errs, fmt.Errorf("%w: %s=%q, %s=%q: %v",
+			cache.ErrInvalidConfig, contract.EnvCacheKeyAttribute, cfg.KeyAttribute, contract.EnvCacheTTLAttribute, cfg.TTLAttribute, err))
 	}
 	return cfg, errors.Join(errs...)
 }

@@ -132,7 +132,8 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*Cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("valkeycache: connect to %s (%s): %w", cfg.Endpoint, contract.EnvCacheEndpoint, err)
 	}
-	return &Cache{client: client, clientSideCache: csc, localTTL: o.localTTL, maxValue: o.maxValue, now: time.Now}, nil
+	return &Cache{client: client, clientSideCache: csc, localTTL: o.localTTL, maxValue: o.maxValue, now: time.Now,
+		standalone: !cfg.Cluster}, nil
 }
 
 func configureAuth(ctx context.Context, o *options, cfg Config, copt *valkey.ClientOption) error {

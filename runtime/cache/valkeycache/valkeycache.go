@@ -37,6 +37,11 @@ type Cache struct {
 	localTTL        time.Duration
 	maxValue        int
 	now             func() time.Time
+	// standalone: built by New without cluster mode, where valkey-go ends
+	// every call with its context. In cluster mode a call that finds no
+	// connection for its slot refreshes the slot map with a dial bounded only
+	// by the dial timeout, whatever the call's context says.
+	standalone bool
 }
 
 // NewFromClient wraps a client built elsewhere. Client-side caching is used
@@ -45,6 +50,11 @@ func NewFromClient(client valkey.Client, clientSideCache bool, opts ...Option) *
 	o := buildOptions(opts)
 	return &Cache{client: client, clientSideCache: clientSideCache, localTTL: o.localTTL, maxValue: o.maxValue, now: time.Now}
 }
+
+// EndsWithContext reports whether every call returns once its context ends
+// (cache.ContextBound): true for a standalone client built by New. Other
+// clients are guarded by the tiered cache instead.
+func (c *Cache) EndsWithContext() bool { return c.standalone }
 
 // Tier names the tier in metrics.
 func (c *Cache) Tier() string { return contract.TierValkey }
@@ -66,6 +76,9 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
 
 // GetWithExpiry reads key and its expiry with one GET.
 func (c *Cache) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Time, error) {
+	if err := cache.CheckKey(key); err != nil {
+		return nil, time.Time{}, err
+	}
 	var res valkey.ValkeyResult
 	if c.clientSideCache {
 		res = c.client.DoCache(ctx, c.client.B().Get().Key(key).Cache(), c.localTTL)
@@ -91,6 +104,9 @@ func (c *Cache) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Tim
 
 // Set writes key with one SET ... PX.
 func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if err := cache.CheckKey(key); err != nil {
+		return err
+	}
 	if ttl <= 0 {
 		return fmt.Errorf("%w: valkeycache set %q: ttl %v", cache.ErrInvalidTTL, key, ttl)
 	}
@@ -109,6 +125,9 @@ func (c *Cache) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 
 // Delete removes key with one DEL.
 func (c *Cache) Delete(ctx context.Context, key string) error {
+	if err := cache.CheckKey(key); err != nil {
+		return err
+	}
 	if err := c.client.Do(ctx, c.client.B().Del().Key(key).Build()).Error(); err != nil {
 		return fmt.Errorf("valkeycache: delete %q: %w", key, err)
 	}
