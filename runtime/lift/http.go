@@ -30,7 +30,7 @@ var ErrNotHTTPEvent = errors.New("lift: the event is not an HTTP request")
 // http.Server with health at /healthz (see docs/runtime.md).
 func StartHTTP(h http.Handler, opts ...Option) {
 	handler, err := NewHTTPHandler(h, opts...)
-	run(handler, err)
+	run(handler, err, true)
 }
 
 // NewHTTPHandler builds the Handler StartHTTP runs, for tests, benchmarks or

@@ -45,13 +45,16 @@ func detectHTTP(p []byte) EventKind {
 		}
 		s.ws()
 		start := s.i
-		if !s.skipValue() {
+		if string(key) == `"requestContext"` && s.i < len(p) && p[s.i] == '{' {
+			var n int
+			if rc, n = members(p[s.i:]); n == 0 { // one scan gives its members and its end
+				return ""
+			}
+			s.i += n
+		} else if !s.skipValue() {
 			return ""
 		}
 		top.note(key, p[start:s.i])
-		if string(key) == `"requestContext"` && top.requestContext != nil {
-			rc = members(top.requestContext)
-		}
 		// Stop once the kind is certain: the rest (often the body) need not
 		// be scanned here, as decoding checks the whole document anyway.
 		if k := kindOf(top, rc); k != "" && (k != EventAPIGatewayV1 || top.resource) {
@@ -88,33 +91,41 @@ type objectMembers struct {
 	requestContext                []byte
 }
 
-// members scans one JSON object's own members (not nested ones).
-func members(p []byte) objectMembers {
+// members scans the JSON object at the start of p for its own members (not
+// nested ones) and returns the length of the object, or 0 when it is not a
+// whole object.
+func members(p []byte) (objectMembers, int) {
 	var m objectMembers
 	s := scanner{b: p}
-	s.ws()
 	if !s.eat('{') {
-		return m
+		return m, 0
+	}
+	s.ws()
+	if s.eat('}') {
+		return m, s.i
 	}
 	for {
 		s.ws()
 		key, ok := s.str()
 		if !ok {
-			return m
+			return m, 0
 		}
 		s.ws()
 		if !s.eat(':') {
-			return m
+			return m, 0
 		}
 		s.ws()
 		start := s.i
 		if !s.skipValue() {
-			return m
+			return m, 0
 		}
 		m.note(key, p[start:s.i])
 		s.ws()
+		if s.eat('}') {
+			return m, s.i
+		}
 		if !s.eat(',') {
-			return m
+			return m, 0
 		}
 	}
 }

@@ -51,10 +51,7 @@ func (h *Handler) mountHTTP(mux *http.ServeMux) {
 // recovery as a 500 problem, and metrics flushed after it.
 func (h *Handler) serveDirect(w http.ResponseWriter, r *http.Request) {
 	cold := h.coldPending.Load() && h.coldPending.CompareAndSwap(true, false)
-	id := r.Header.Get("X-Amzn-Requestid")
-	if id == "" {
-		id = newRequestID()
-	}
+	id := newRequestID() // never the caller's: it names this request in logs and problems
 	ctx := lambdacontext.NewContext(r.Context(), &lambdacontext.LambdaContext{AwsRequestID: id})
 	if cold {
 		ctx = context.WithValue(ctx, coldStartKey{}, true)
@@ -95,7 +92,7 @@ func (h *Handler) ServeHTTPServer(ctx context.Context, ln net.Listener) error {
 	// A server has no warm-up events: it warms once, as its cold start,
 	// before accepting requests (a failed hook is logged by warmup).
 	warmCtx, cancelWarm := context.WithTimeout(ctx, defaultLocalTimeout)
-	_, _ = h.warmup(warmCtx, controlEvent{kind: controlWarmup}, h.initType == initOnDemand, true) // its own warm-up, not a caller's
+	_, _ = h.warmup(warmCtx, controlEvent{kind: controlWarmup}, h.initType == initOnDemand, true) // the process itself asks
 	cancelWarm()
 	h.coldPending.Store(false)
 	mux := http.NewServeMux()

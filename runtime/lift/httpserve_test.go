@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -69,5 +70,32 @@ func TestServerModeProcess(t *testing.T) {
 	p.stop(t, syscall.SIGTERM)
 	if !strings.Contains(p.out.String(), "httpapp: close ran") {
 		t.Fatalf("SIGTERM must run the shutdown hooks:\n%s", p.out.String())
+	}
+}
+
+// TestStartHTTPCheckMode: StartHTTP goes through Start's init path, so
+// LIFT_CHECK=1 validates it too, LIFT_MODE included, without serving.
+func TestStartHTTPCheckMode(t *testing.T) {
+	bin := testsvc.BuildHandler(t, "./runtime/lift/testdata/httpapp")
+	for _, c := range []struct {
+		env      []string
+		wantCode int
+		want     string
+	}{
+		{[]string{"LIFT_MODE=server", "LIFT_LOCAL_ADDR=127.0.0.1:1"}, 0, `{"lift":"check","ok":true}` + "\n"},
+		{[]string{"LIFT_MODE=container"}, 1, `LIFT_MODE=\"container\"`},
+	} {
+		cmd := exec.Command(bin)
+		cmd.Env = append([]string{"PATH=/usr/bin:/bin", "LIFT_CHECK=1"}, c.env...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if code != c.wantCode || !strings.Contains(stderr.String(), c.want) {
+			t.Fatalf("%v: exit %d (%v), stderr %q", c.env, code, err, stderr.String())
+		}
 	}
 }

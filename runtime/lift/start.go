@@ -38,21 +38,22 @@ import (
 // serving. gofunction runs a built handler this way at synth.
 func Start(handler any, opts ...Option) {
 	h, err := NewHandler(handler, opts...)
-	run(h, err)
+	run(h, err, false)
 }
 
 // run is the one init path after the Handler is built, shared by Start and
-// StartHTTP: a check or mode added here applies to both.
-func run(h *Handler, err error) {
+// StartHTTP (isHTTP): LIFT_CHECK, the mode switch and every check added here
+// apply to both.
+func run(h *Handler, err error, isHTTP bool) {
 	_, addrErr := localAddr(os.Getenv)
-	exitIfChecking(err, addrErr)
+	mode, modeErr := runMode(os.Getenv, isHTTP)
+	exitIfChecking(err, addrErr, modeErr)
 	if err != nil {
 		exitInit(err)
 	}
 	slog.SetDefault(h.log)
-	mode, err := runMode(os.Getenv, h.web != nil)
-	if err != nil {
-		exitInit(err)
+	if modeErr != nil {
+		exitInit(modeErr)
 	}
 	switch mode {
 	case contract.ModeLocal:

@@ -43,19 +43,24 @@ func benchItems() http.Handler {
 	return mux
 }
 
+type benchSide struct {
+	name string
+	h    http.Handler
+}
+
+// cacheSides are the two sides of the cache benchmarks: the handler alone
+// (the baseline) and behind a memory-tier ResponseCache.
+func cacheSides(b *testing.B) []benchSide {
+	return []benchSide{{"handler", benchItems()}, {"hit", ResponseCache(newMemory(b))(benchItems())}}
+}
+
 // BenchmarkResponseCache answers GET /items/42 from the memory tier
 // ("hit") against running the handler ("handler", the baseline), both
 // through the same ServeMux and a reusable writer.
 func BenchmarkResponseCache(b *testing.B) {
 	r := &http.Request{Method: "GET", URL: &url.URL{Path: "/items/42"}, Header: http.Header{}}
 	r = r.WithContext(context.Background())
-	for _, c := range []struct {
-		name string
-		h    http.Handler
-	}{
-		{"handler", benchItems()},
-		{"hit", ResponseCache(newMemory(b))(benchItems())},
-	} {
+	for _, c := range cacheSides(b) {
 		b.Run(c.name, func(b *testing.B) {
 			w := &benchWriter{h: http.Header{}}
 			c.h.ServeHTTP(w, r) // fill
@@ -80,13 +85,7 @@ func BenchmarkResponseCacheAdapter(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "bench"})
-	for _, c := range []struct {
-		name string
-		h    http.Handler
-	}{
-		{"handler", benchItems()},
-		{"hit", ResponseCache(newMemory(b))(benchItems())},
-	} {
+	for _, c := range cacheSides(b) {
 		b.Run(c.name, func(b *testing.B) {
 			h, err := lift.NewHTTPHandler(c.h, lift.WithLogWriter(io.Discard), lift.WithMetrics(metrics.New(io.Discard, "B")))
 			if err != nil {

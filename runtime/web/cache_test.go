@@ -29,11 +29,10 @@ func newMemory(t testing.TB) *cache.Memory {
 
 // itemsAPI counts handler runs; GET answers with the header cc.
 type itemsAPI struct {
-	runs   atomic.Int64
-	cc     string
-	fail   atomic.Bool
-	extra  func(w http.ResponseWriter)
-	values map[string]string
+	runs  atomic.Int64
+	cc    string
+	fail  atomic.Bool
+	extra func(w http.ResponseWriter)
 }
 
 func (a *itemsAPI) mux() *http.ServeMux {

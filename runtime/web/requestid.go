@@ -93,14 +93,22 @@ func AccessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
 		defer func() {
+			status := rec.statusOrOK()
+			p := recover()
+			if p != nil { // logged as the 500 it becomes (lift.StartHTTP answers it), then passed on
+				status = http.StatusInternalServerError
+			}
 			route := r.Pattern
 			if route == "" {
 				route = r.URL.Path
 			}
 			lift.Logger(r.Context()).LogAttrs(r.Context(), slog.LevelInfo, "http request",
 				slog.String("method", r.Method), slog.String("route", route),
-				slog.Int("status", rec.statusOrOK()), slog.Int64("bytes", rec.bytes),
+				slog.Int("status", status), slog.Int64("bytes", rec.bytes),
 				slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000))
+			if p != nil {
+				panic(p)
+			}
 		}()
 		next.ServeHTTP(rec, r)
 	})

@@ -97,3 +97,19 @@ func TestAccessLogKeepsFlusher(t *testing.T) {
 		t.Fatal("Flush must reach the underlying writer")
 	}
 }
+
+func TestAccessLogOnPanic(t *testing.T) {
+	logs, _ := liftLogs(t, http.NotFoundHandler())
+	h := AccessLog(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the panic must reach Lift, which answers it")
+			}
+		}()
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+	}()
+	if lines := logLines(t, logs); len(lines) != 1 || lines[0]["status"] != 500.0 {
+		t.Fatalf("access log of a panic: %v", lines)
+	}
+}
