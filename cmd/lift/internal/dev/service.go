@@ -108,6 +108,10 @@ func (s *service) invoke(ctx context.Context, payload []byte) ([]byte, bool, err
 	if b == nil {
 		return nil, false, errors.New(s.fn.Service + " has no build running")
 	}
+	return invokeAt(ctx, b, payload)
+}
+
+func invokeAt(ctx context.Context, b *backend, payload []byte) ([]byte, bool, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+b.addr+invokePath, bytes.NewReader(payload))
 	if err != nil {
 		return nil, false, err
@@ -171,8 +175,8 @@ func (s *service) reload(ctx context.Context, why string) error {
 		return err
 	}
 	s.lastErr = ""
+	cold := s.warm(ctx, nb) // before the swap: no request pays the cold start
 	old := s.cur.Swap(nb)
-	cold := s.warm(ctx, nb)
 	took := time.Since(start)
 	s.dev.hub.update(s.fn.Service, func(st *ServiceStats) {
 		st.Status, st.BuildError = StatusUp, ""
@@ -206,7 +210,7 @@ func (s *service) warm(ctx context.Context, b *backend) time.Duration {
 	ev, _ := json.Marshal(map[string]string{"lift": contract.ControlWarmup, contract.ControlTokenField: s.dev.token})
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if out, funcErr, err := s.invoke(ctx, ev); err != nil || funcErr {
+	if out, funcErr, err := invokeAt(ctx, b, ev); err != nil || funcErr {
 		fmt.Fprintf(s.dev.Stderr, "%s warm-up failed: %v %s\n", s.fn.Service, err, out)
 	}
 	return time.Since(b.started)
