@@ -40,9 +40,16 @@ func Root(t testing.TB) string {
 
 // Tool returns the path of an executable from .tools/bin, node_modules/.bin or
 // PATH, in that order; when it is nowhere the test ends through Missing.
+// Outside Lift's repository (a user's app whose stack test runs
+// cdktest.CfnLint) the folders are the working directory's.
 func Tool(t testing.TB, name string) string {
 	t.Helper()
-	p, err := localsvc.LookTool(Root(t), name)
+	rootOnce.Do(func() { rootDir, rootErr = localsvc.FindRoot() })
+	root := rootDir
+	if rootErr != nil {
+		root = "."
+	}
+	p, err := localsvc.LookTool(root, name)
 	if err != nil {
 		fatal(t, err)
 	}
