@@ -7,9 +7,10 @@ import (
 	"io"
 	"net"
 	"os/exec"
-	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/liftcdk/lift/internal/localsvc"
 )
 
 // backend is one running build of a function: the multi-mode binary in
@@ -24,7 +25,7 @@ type backend struct {
 // startBackend runs bin with env plus LIFT_LOCAL_ADDR on a free port, sends
 // each line it writes to onLine, and returns once it accepts connections.
 func startBackend(ctx context.Context, bin string, env func(addr string) []string, dir string, onLine func([]byte)) (*backend, error) {
-	addr, err := freeAddr()
+	addr, err := localsvc.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -91,14 +92,4 @@ func (b *backend) stop(grace time.Duration) {
 		_ = syscall.Kill(pgid, syscall.SIGKILL)
 		<-b.done
 	}
-}
-
-// freeAddr returns a loopback address with a port free right now.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return "127.0.0.1:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), nil
 }
