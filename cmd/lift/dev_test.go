@@ -259,7 +259,7 @@ func TestDevReload(t *testing.T) {
 	t.Logf("save -> new answer: %s (target 1.5s on an idle 2-core machine)", took.Round(time.Millisecond))
 	d.waitStderr(t, "shop reloaded in", 5*time.Second)
 
-	edit(`return reply(http.StatusOK`, `return reply(http.StatusOK,,`)
+	edit(`reply(http.StatusOK, greeting{`, `reply(http.StatusOK,, greeting{`)
 	d.waitStderr(t, "shop build failed (the last good build keeps serving)", reloadBound)
 	if code, body := get(t, url+"/hello?name=Ada"); code != 200 || !strings.Contains(body, "Howdy, Ada!") {
 		t.Errorf("after a compile error the last good build answers %d %s", code, body)
@@ -267,7 +267,7 @@ func TestDevReload(t *testing.T) {
 	if !strings.Contains(d.stderr.String(), "syntax error") {
 		t.Errorf("the compile error is not shown:\n%s", d.stderr)
 	}
-	edit(`return reply(http.StatusOK,,`, `return reply(http.StatusOK,`)
+	edit(`reply(http.StatusOK,, greeting{`, `reply(http.StatusOK, greeting{`)
 	edit(`"Howdy, "`, `"Hey, "`)
 	took = p.waitFor(t, "Hey, Ada!", time.Now())
 	t.Logf("fixed -> new answer: %s", took.Round(time.Millisecond))

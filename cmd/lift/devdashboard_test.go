@@ -134,6 +134,8 @@ func TestDevMultiServiceDashboard(t *testing.T) {
 		chromedp.Focus(chromedp.CSS(`[data-service="inventory"] .buttons button:nth-child(2)`)),
 		chromedp.KeyEvent("\r"),
 		chromedp.Poll[chromedp.Void](`document.getElementById("req-out").textContent.includes("inventory health")`, chromedp.WithPollingTimeout(30*time.Second)),
+		// The health status reaches the card over the event stream.
+		chromedp.WaitVisible(chromedp.CSS(`[data-service="inventory"] .badge.pass`)),
 	); err != nil {
 		text, _ := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("main")))
 		t.Fatalf("the page did not follow: %v\n%s", err, text)
@@ -151,4 +153,16 @@ func TestDevMultiServiceDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("dashboard screenshot: %s (%s bytes)", file, strconv.Itoa(len(shot)))
+
+	// At a phone's width the page reflows: nothing wider than the screen.
+	if err := chromedp.Do(tctx, chromedp.EmulateViewport(390, 844), chromedp.Sleep(500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	overflow, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil || overflow {
+		t.Errorf("at 390 px the page scrolls sideways (%v)", err)
+	}
+	if narrow, err := chromedp.Run(tctx, chromedp.FullScreenshot(100)); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "dev-dashboard-narrow.png"), narrow, 0o644)
+	}
 }

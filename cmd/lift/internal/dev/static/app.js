@@ -39,7 +39,7 @@ async function act(name, action, body) {
 function card(s) {
   const status = s.status.replace(" ", "-");
   const dl = el("dl", {});
-  const stat = (k, v) => dl.append(el("dt", {}, k), el("dd", { "data-stat": k }, v));
+  const stat = (k, v) => dl.append(el("div", {}, el("dt", {}, k), el("dd", { "data-stat": k }, v)));
   stat("invocations", s.invocations); stat("errors", s.errors); stat("cold starts", s.coldStarts);
   stat("warm-ups", s.warmups); stat("p50 ms", s.p50Ms.toFixed(1)); stat("p99 ms", s.p99Ms.toFixed(1));
   const extra = [];
