@@ -215,7 +215,7 @@ func (p *poller) stop(t *testing.T) {
 // polling every 50 ms sees only 200s; a syntax error is reported once and
 // the previous build keeps answering; fixing it restores the loop.
 func TestDevReload(t *testing.T) {
-	for _, tool := range []string{"go", "node", "cdk"} {
+	for _, tool := range []string{"go", "node", "cdk", "moto_server"} {
 		testsvc.Tool(t, tool)
 	}
 	root, err := localsvc.FindRoot()
@@ -236,6 +236,12 @@ func TestDevReload(t *testing.T) {
 	d.waitStderr(t, "shop started in", time.Minute)
 	if code, body := get(t, url+"/hello?name=Ada"); code != 200 || !strings.Contains(body, `"message":"Hello, Ada!"`) {
 		t.Fatalf("GET /hello: %d %s", code, body)
+	}
+	// The stack's DynamoDB tier runs on a moto lift dev started: the first
+	// request missed both tiers and wrote through to the table.
+	d.waitStderr(t, "shop: dynamodb cache tier on moto", time.Second)
+	if s := state(t, d.dashboard); len(s.Services) != 1 || s.Services[0].Cache["dynamodb"].Misses != 1 || s.Services[0].Cache["memory"].Misses != 1 {
+		t.Errorf("cache tiers after one request: %+v, want one miss in memory and one in dynamodb", s.Services)
 	}
 	p := poll(url + "/hello?name=Ada")
 	defer p.stop(t)

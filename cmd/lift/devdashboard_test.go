@@ -29,6 +29,7 @@ type devState struct {
 		Invocations int
 		Warmups     int
 		Discovery   map[string]struct{ Calls int }
+		Cache       map[string]struct{ Hits, Misses int }
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/localsvc"
 )
 
 // Dir is lift dev's working folder inside the app (builds, the synth).
@@ -39,6 +40,14 @@ type Dev struct {
 	hub      *hub
 	services []*service
 	servers  []*http.Server
+	moto     *localsvc.Moto // the local DynamoDB, when a function has that tier
+}
+
+func (d *Dev) dynamoURL() string {
+	if d.moto == nil {
+		return ""
+	}
+	return d.moto.URL
 }
 
 // Run starts every function and the dashboard, prints their URLs, then
@@ -55,6 +64,9 @@ func (d *Dev) Run(ctx context.Context) (err error) {
 	}
 	d.token, d.hub = newID(), newHub()
 	defer d.stop()
+	if err := d.startTiers(ctx, fns); err != nil {
+		return err
+	}
 	awsLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -70,7 +82,7 @@ func (d *Dev) Run(ctx context.Context) (err error) {
 		d.services = append(d.services, s)
 		d.hub.add(f.Service, s.url())
 		s.serve()
-		if _, notes := localEnv(f, "", "", ""); len(notes) > 0 {
+		if _, notes := localEnv(f, "", "", d.dynamoURL(), ""); len(notes) > 0 {
 			for _, n := range notes {
 				fmt.Fprintf(d.Stderr, "%s: %s\n", f.Service, n)
 			}
@@ -144,6 +156,9 @@ func (d *Dev) stop() {
 		wg.Go(s.stop)
 	}
 	wg.Wait()
+	if d.moto != nil {
+		d.moto.Close()
+	}
 }
 
 // service returns the service named name, or nil.

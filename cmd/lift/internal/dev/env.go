@@ -19,7 +19,7 @@ const Namespace = "lift-dev"
 // without AWS_* (no real account is ever reached), the function's literal
 // variables, and the local stand-ins for what a deploy would resolve.
 // It returns the notes worth telling the user (a tier served from memory).
-func localEnv(f Function, addr, awsURL, tokenHash string) ([]string, []string) {
+func localEnv(f Function, addr, awsURL, dynamoURL, tokenHash string) ([]string, []string) {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
@@ -30,13 +30,19 @@ func localEnv(f Function, addr, awsURL, tokenHash string) ([]string, []string) {
 	}
 	maps.Copy(env, f.Env)
 	var notes []string
-	switch kind := f.Env[contract.EnvCacheKind]; kind {
-	case "", contract.CacheKindMemory:
+	switch kind := f.Env[contract.EnvCacheKind]; {
+	case kind == "", kind == contract.CacheKindMemory:
+	case kind == contract.CacheKindDynamoDB && dynamoURL != "" && f.Env[contract.EnvCacheTable] != "":
+		env["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoURL // startTiers made the table there
 	default:
 		// The L2 tier's table or cluster exists only once deployed: the
 		// memory tier serves alone (lift local up runs the real tiers).
 		delete(env, contract.EnvCacheKind)
-		notes = append(notes, kind+" cache tier: memory tier only under lift dev")
+		why := "lift dev runs no local " + kind
+		if kind == contract.CacheKindDynamoDB {
+			why = "moto_server, the local DynamoDB, is not installed"
+		}
+		notes = append(notes, kind+" cache tier: the memory tier serves alone ("+why+"; lift local up runs every tier)")
 	}
 	if _, ok := f.Env[contract.EnvDiscoveryService]; ok || slices.Contains(f.Resolved, contract.EnvDiscoveryNamespace) || f.Env[contract.EnvDiscoveryNamespace] != "" {
 		env[contract.EnvDiscoveryNamespace] = Namespace

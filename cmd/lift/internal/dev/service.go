@@ -199,7 +199,7 @@ func (s *service) reload(ctx context.Context, why string) error {
 }
 
 func (s *service) env(addr string) []string {
-	env, _ := localEnv(s.fn, addr, s.dev.awsURL, sha256Hex(s.dev.token))
+	env, _ := localEnv(s.fn, addr, s.dev.awsURL, s.dev.dynamoURL(), sha256Hex(s.dev.token))
 	return env
 }
 
