@@ -26,8 +26,9 @@ functions are rebuilt; the new build is started and warmed, then swapped in
 while the old one finishes its requests. A compile error is printed once and
 the last good build keeps serving.
 
-Locally, with no setup: the memory cache tier serves alone (lift local up
-runs the DynamoDB and Valkey tiers), and Cloud Map discovery and Lambda
+Locally, with no setup: the memory cache tier always; a DynamoDB tier on a
+moto server lift dev starts when moto_server is installed (memory alone
+otherwise, and for Valkey: lift local up runs every tier); Cloud Map discovery and Lambda
 Invoke between the app's services resolve to the local functions. Each
 function gets a warm-up event at start, as the warmer would send.
 
