@@ -40,7 +40,8 @@ type Dev struct {
 	hub      *hub
 	services []*service
 	servers  []*http.Server
-	moto     *localsvc.Moto // the local DynamoDB, when a function has that tier
+	moto     *localsvc.Moto  // the local DynamoDB, when a function has that tier
+	valkey   *localsvc.Redis // the local Valkey, likewise
 }
 
 func (d *Dev) dynamoURL() string {
@@ -158,6 +159,9 @@ func (d *Dev) stop() {
 	wg.Wait()
 	if d.moto != nil {
 		d.moto.Close()
+	}
+	if d.valkey != nil {
+		d.valkey.Close()
 	}
 }
 

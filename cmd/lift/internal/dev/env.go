@@ -34,13 +34,18 @@ func localEnv(f Function, addr, awsURL, dynamoURL, tokenHash string) ([]string, 
 	case kind == "", kind == contract.CacheKindMemory:
 	case kind == contract.CacheKindDynamoDB && dynamoURL != "" && f.Env[contract.EnvCacheTable] != "":
 		env["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoURL // startTiers made the table there
+	case kind == contract.CacheKindValkey && f.Env[contract.EnvCacheEndpoint] != "":
+		// startTiers started the stand-in.
 	default:
 		// The L2 tier's table or cluster exists only once deployed: the
 		// memory tier serves alone (lift local up runs the real tiers).
 		delete(env, contract.EnvCacheKind)
 		why := "lift dev runs no local " + kind
-		if kind == contract.CacheKindDynamoDB {
+		switch kind {
+		case contract.CacheKindDynamoDB:
 			why = "moto_server, the local DynamoDB, is not installed"
+		case contract.CacheKindValkey:
+			why = "valkey-server is not installed"
 		}
 		notes = append(notes, kind+" cache tier: the memory tier serves alone ("+why+"; lift local up runs every tier)")
 	}

@@ -14,11 +14,57 @@ import (
 	"github.com/liftcdk/lift/internal/localsvc"
 )
 
-// startTiers starts moto as the local DynamoDB when a function has a
-// DynamoDB cache tier and moto_server is installed, and gives each such
-// function a table of its own there (LIFT_CACHE_TABLE). Without moto the
-// memory tier serves alone (localEnv says so).
+// startTiers starts the local stand-ins of the functions' L2 cache tiers
+// whose tools are installed; without one the memory tier serves alone
+// (localEnv says so).
 func (d *Dev) startTiers(ctx context.Context, fns []Function) error {
+	if err := d.startValkey(fns); err != nil {
+		return err
+	}
+	return d.startDynamoDB(ctx, fns)
+}
+
+// startValkey starts one valkey-server, TLS and one cluster node owning
+// every slot (the shape of an ElastiCache Serverless endpoint, as lift local
+// up runs it), for the functions with a Valkey tier, and points them at it.
+func (d *Dev) startValkey(fns []Function) error {
+	var users []int
+	for i, f := range fns {
+		if f.Env[contract.EnvCacheKind] == contract.CacheKindValkey {
+			users = append(users, i)
+		}
+	}
+	if len(users) == 0 {
+		return nil
+	}
+	if _, err := localsvc.LookTool(d.App, "valkey-server"); err != nil {
+		return nil
+	}
+	dir := filepath.Join(d.work, "valkey")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	r, err := localsvc.StartRedis(d.App, dir, localsvc.RedisOptions{Binary: "valkey-server", TLS: true, Cluster: true, LogFile: filepath.Join(dir, "valkey.log")})
+	if err != nil {
+		return fmt.Errorf("start valkey-server for the Valkey cache tier: %w", err)
+	}
+	d.valkey = r
+	for _, i := range users {
+		f := &fns[i]
+		// It checks no ElastiCache IAM token, and its certificate chains to
+		// a local CA, which Go reads from SSL_CERT_FILE.
+		f.Env[contract.EnvCacheEndpoint] = r.Addr
+		f.Env[contract.EnvCacheAuth] = contract.CacheAuthNone
+		f.Env["SSL_CERT_FILE"] = r.CAFile
+		fmt.Fprintf(d.Stderr, "%s: valkey cache tier on valkey-server (%s, TLS, cluster mode)\n", f.Service, r.Addr)
+	}
+	return nil
+}
+
+// startDynamoDB starts moto as the local DynamoDB when a function has a
+// DynamoDB cache tier and moto_server is installed, and gives each such
+// function a table of its own there (LIFT_CACHE_TABLE).
+func (d *Dev) startDynamoDB(ctx context.Context, fns []Function) error {
 	var users []int
 	for i, f := range fns {
 		if f.Env[contract.EnvCacheKind] == contract.CacheKindDynamoDB {
