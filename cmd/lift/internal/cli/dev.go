@@ -27,8 +27,9 @@ while the old one finishes its requests. A compile error is printed once and
 the last good build keeps serving.
 
 Locally, with no setup: the memory cache tier always; a DynamoDB tier on a
-moto server lift dev starts when moto_server is installed (memory alone
-otherwise, and for Valkey: lift local up runs every tier); Cloud Map discovery and Lambda
+moto server and a Valkey tier on a valkey-server that lift dev starts and
+stops, when those are installed (the memory tier alone otherwise); Cloud Map
+discovery and Lambda
 Invoke between the app's services resolve to the local functions. Each
 function gets a warm-up event at start, as the warmer would send.
 

@@ -28,12 +28,7 @@ func (d *Dev) startTiers(ctx context.Context, fns []Function) error {
 // every slot (the shape of an ElastiCache Serverless endpoint, as lift local
 // up runs it), for the functions with a Valkey tier, and points them at it.
 func (d *Dev) startValkey(fns []Function) error {
-	var users []int
-	for i, f := range fns {
-		if f.Env[contract.EnvCacheKind] == contract.CacheKindValkey {
-			users = append(users, i)
-		}
-	}
+	users := withTier(fns, contract.CacheKindValkey)
 	if len(users) == 0 {
 		return nil
 	}
@@ -65,12 +60,7 @@ func (d *Dev) startValkey(fns []Function) error {
 // DynamoDB cache tier and moto_server is installed, and gives each such
 // function a table of its own there (LIFT_CACHE_TABLE).
 func (d *Dev) startDynamoDB(ctx context.Context, fns []Function) error {
-	var users []int
-	for i, f := range fns {
-		if f.Env[contract.EnvCacheKind] == contract.CacheKindDynamoDB {
-			users = append(users, i)
-		}
-	}
+	users := withTier(fns, contract.CacheKindDynamoDB)
 	if len(users) == 0 {
 		return nil
 	}
@@ -116,4 +106,15 @@ func (d *Dev) startDynamoDB(ctx context.Context, fns []Function) error {
 		fmt.Fprintf(d.Stderr, "%s: dynamodb cache tier on moto (%s, table %s)\n", f.Service, m.URL, table)
 	}
 	return nil
+}
+
+// withTier returns the indexes of the functions whose L2 tier is kind.
+func withTier(fns []Function, kind string) []int {
+	var out []int
+	for i, f := range fns {
+		if f.Env[contract.EnvCacheKind] == kind {
+			out = append(out, i)
+		}
+	}
+	return out
 }
