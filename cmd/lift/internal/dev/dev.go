@@ -61,6 +61,9 @@ func (d *Dev) Run(ctx context.Context) (err error) {
 	defer func() { _ = os.RemoveAll(filepath.Join(d.work, "bin")) }()
 	fns, err := d.functions(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // Ctrl-C during the synth: nothing was started
+		}
 		return err
 	}
 	d.token, d.hub = newID(), newHub()
