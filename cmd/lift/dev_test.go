@@ -223,6 +223,9 @@ func TestDevReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
+	if r := lift(t, work, nil, "dev"); r.code != 2 || !strings.Contains(r.stderr, "has no cdk.json") {
+		t.Errorf("lift dev outside a CDK app: exit %d, %q; want 2 and why", r.code, r.stderr)
+	}
 	app := filepath.Join(work, "shop")
 	mustLift(t, work, 0, "new", "shop", "--lift", root)
 	d := startDev(t, app)
