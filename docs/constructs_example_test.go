@@ -2,10 +2,12 @@ package docs_test
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
 	"github.com/liftcdk/lift/constructs/cloudmap"
+	"github.com/liftcdk/lift/constructs/frontdoor"
 	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/constructs/service"
 )
@@ -28,6 +30,31 @@ func Example_services() {
 		Prewarm:   &service.PrewarmProps{Concurrency: jsii.Number(3)},
 	})
 	orders.Connect(inventory)
+
+	app.Synth(nil)
+}
+
+// Example_frontDoor is the snippet of constructs.md (section frontdoor),
+// compiled, not run.
+func Example_frontDoor() {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Shop"), nil)
+
+	fn := gofunction.New(stack, jsii.String("Api"), &gofunction.Props{Entry: jsii.String("services/api")})
+	live := awslambda.NewAlias(stack, jsii.String("Live"), &awslambda.AliasProps{
+		AliasName: jsii.String("live"), Version: fn.CurrentVersion(),
+	})
+	door := frontdoor.New(stack, jsii.String("Http"), &frontdoor.Props{
+		Target: live,
+		Kind:   frontdoor.KindHTTPAPI,
+		Auth:   frontdoor.AuthJWT,
+		JWT: &frontdoor.JWTProps{
+			Issuer:   jsii.String("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_example"),
+			Audience: jsii.Strings("shop-web"),
+		},
+		Throttle: &frontdoor.ThrottleProps{RateLimit: jsii.Number(100), BurstLimit: jsii.Number(200)},
+	})
+	_ = door.URL // also the stack output "HttpUrl"
 
 	app.Synth(nil)
 }

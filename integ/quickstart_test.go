@@ -126,12 +126,40 @@ func TestQuickstartLocalCloud(t *testing.T) {
 				t.Errorf("schedule %s = %+v (%v); want the warmer invoked with %s:live ×2", name, sched, err, rep.Function.ARN)
 			}
 		}
-		if len(rb.LogGroups) != 2 {
-			t.Errorf("log groups %v, want the function's and the warmer's", rb.LogGroups)
+		if len(rb.LogGroups) != 3 {
+			t.Errorf("log groups %v, want the function's, the warmer's and the HTTP API's access logs", rb.LogGroups)
 		}
 		for name, days := range rb.LogGroups {
 			if days <= 0 {
 				t.Errorf("log group %s keeps logs forever; want a retention", name)
+			}
+		}
+	})
+
+	t.Run("front door read back", func(t *testing.T) {
+		rb := rep.ReadBack
+		if len(rb.HTTPAPIs) != 1 {
+			t.Fatalf("HTTP APIs %v, want the quickstart's", rb.HTTPAPIs)
+		}
+		for id, api := range rb.HTTPAPIs {
+			if url := rep.Stack.Outputs["ApiHttpUrl"]; !strings.HasPrefix(url, "https://"+id+".execute-api.us-east-1.") {
+				t.Errorf("output ApiHttpUrl %q is not API %s's $default stage", url, id)
+			}
+			route, ok := rb.HTTPAPIs[id].Routes["$default"]
+			if !ok || route.AuthorizationType != "AWS_IAM" || !strings.HasPrefix(route.Target, "integrations/") {
+				t.Errorf("API %s routes %+v, want $default with AWS_IAM to an integration", id, api.Routes)
+			}
+			integ := api.Integrations[strings.TrimPrefix(route.Target, "integrations/")]
+			if integ.URI != rep.Function.ARN+":live" || integ.PayloadFormatVersion != "2.0" || integ.Type != "AWS_PROXY" || integ.TimeoutMillis != 29000 {
+				t.Errorf("integration %+v, want AWS_PROXY to %s:live, payload 2.0, 29 s", integ, rep.Function.ARN)
+			}
+			stage := api.Stages["$default"]
+			if !stage.AutoDeploy || stage.RateLimit != 500 || stage.BurstLimit != 1000 || !strings.Contains(stage.AccessLogFormat, "$context.requestId") {
+				t.Errorf("stage $default %+v, want auto-deployed, throttled 500/s burst 1000, JSON access logs", stage)
+			}
+			logGroup := stage.AccessLogDestination[strings.LastIndex(stage.AccessLogDestination, ":log-group:")+len(":log-group:"):]
+			if days, ok := rb.LogGroups[strings.TrimSuffix(logGroup, ":*")]; !ok || days != 30 {
+				t.Errorf("access logs go to %s (log groups %v), want a deployed log group kept 30 days", stage.AccessLogDestination, rb.LogGroups)
 			}
 		}
 	})
@@ -241,5 +269,10 @@ func TestQuickstartLocalCloud(t *testing.T) {
 				t.Errorf("%s still answers after the pipeline", url)
 			}
 		}
+	})
+
+	// After "torn down": this second local cloud must not be taken for the first.
+	t.Run("HTTP through the adapter", func(t *testing.T) {
+		checkQuickstartHTTP(t, ctx, filepath.Join(work, "cdk.out"), rep.Function.LogicalID)
 	})
 }

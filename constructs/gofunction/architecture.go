@@ -3,6 +3,8 @@ package gofunction
 import (
 	"fmt"
 
+	"github.com/liftcdk/lift/constructs/internal/propcheck"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -26,4 +28,25 @@ func ArchitectureFromContext(scope constructs.Construct) (awslambda.Architecture
 	}
 	return nil, fmt.Errorf("context %s is %v: use arm64 (default) or x86_64, e.g. `cdk synth -c %s=x86_64`",
 		ArchitectureContext, v, ArchitectureContext)
+}
+
+// withContextArchitecture is props with Architecture read from
+// ArchitectureContext when props leave it unset, so every Lift function of an
+// app follows `-c lift:architecture=...` unless its props say otherwise. The
+// caller's props are never modified: a changed copy is returned.
+func withContextArchitecture(c *propcheck.Collector, scope constructs.Construct, props *Props) *Props {
+	if props != nil && props.Architecture != nil {
+		return props
+	}
+	arch, err := ArchitectureFromContext(scope)
+	if err != nil {
+		c.Add("Architecture", nil, "%v; or set Props.Architecture", err)
+		return props
+	}
+	p := Props{}
+	if props != nil {
+		p = *props
+	}
+	p.Architecture = arch
+	return &p
 }

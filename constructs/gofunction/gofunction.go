@@ -39,11 +39,10 @@ import (
 // `cdk synth --exclusively` of another stack) start no build.
 func New(scope constructs.Construct, id *string, props *Props) awslambda.Function {
 	problems := propcheck.For(ErrInvalidProps, scope, id)
+	props = withContextArchitecture(problems, scope, props)
+	check := checkFromContext(problems, scope)
 	r := resolve(problems, deref(id), props)
 	problems.Check()
-	if props == nil {
-		props = &Props{}
-	}
 	root := constructs.NewConstruct(scope, id)
 
 	logGroup := props.LogGroup
@@ -73,7 +72,7 @@ func New(scope constructs.Construct, id *string, props *Props) awslambda.Functio
 		o.Role.AddToPrincipalPolicy(writeLogs)
 	}
 
-	handler, err := bundling.Schedule(root, &bundling.LocalBundler{Entry: r.entry, GOARCH: r.goarch, Label: *root.Node().Path()})
+	handler, err := bundling.Schedule(root, &bundling.LocalBundler{Entry: r.entry, GOARCH: r.goarch, Label: *root.Node().Path(), Check: check})
 	if err != nil {
 		panic(err)
 	}

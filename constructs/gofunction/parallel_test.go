@@ -12,33 +12,38 @@ import (
 	"github.com/liftcdk/lift/constructs/internal/bundling"
 )
 
-func buildsStarted(t *testing.T) int {
+func goBuilds(t *testing.T) int {
 	t.Helper()
 	s, err := bundling.DefaultScheduler()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s.Started()
+	return s.Batches()
 }
 
-// TestBuildsStartAtNewAndAreShared checks that New starts the handler's build
-// (before any synth), that functions sharing an entry and architecture share
-// one build, and that each still gets its own staged bootstrap.
-func TestBuildsStartAtNewAndAreShared(t *testing.T) {
-	app, stack := cdktest.NewStack(t, "Shared")
+// TestHandlersBuildTogether checks that New only queues the handler's build,
+// that the synth builds the queued handlers with one go build per module and
+// architecture, that functions sharing an entry and architecture share one
+// binary, and that each still gets its own staged bootstrap.
+func TestHandlersBuildTogether(t *testing.T) {
+	// Without the handler check, which would add builds for this machine.
+	app, stack := cdktest.NewStack(t, "Shared", cdktest.WithContext(gofunction.CheckContext, "false"))
 	hello := testdataDir(t, "hello")
 	other := writeModule(t, "other") + "/cmd/hello"
 
-	before := buildsStarted(t)
+	before := goBuilds(t)
 	gofunction.New(stack, jsii.String("A"), &gofunction.Props{Entry: jsii.String(hello)})
 	gofunction.New(stack, jsii.String("B"), &gofunction.Props{Entry: jsii.String(hello)}) // shares A's build
 	gofunction.New(stack, jsii.String("C"), &gofunction.Props{Entry: jsii.String(hello), Architecture: awslambda.Architecture_X86_64()})
 	gofunction.New(stack, jsii.String("D"), &gofunction.Props{Entry: jsii.String(other)})
-	if n := buildsStarted(t) - before; n != 3 {
-		t.Fatalf("New started %d builds, want 3 (hello arm64 shared by A and B, hello amd64, other arm64)", n)
+	if n := goBuilds(t) - before; n != 0 {
+		t.Fatalf("New started %d go builds, want none before synth", n)
 	}
 
 	tmpl := cdktest.Template(stack)
+	if n := goBuilds(t) - before; n != 3 {
+		t.Fatalf("synth ran %d go builds, want 3 (this module for arm64 and amd64, the other module for arm64)", n)
+	}
 	hashA, bootA := functionAsset(t, app, tmpl, "AFunction")
 	hashB, bootB := functionAsset(t, app, tmpl, "BFunction")
 	hashC, _ := functionAsset(t, app, tmpl, "CFunction")
@@ -61,10 +66,10 @@ func TestBuildsStartAtNewAndAreShared(t *testing.T) {
 // so even a handler that does not compile does not fail it.
 func TestUnbundledStackStartsNoBuild(t *testing.T) {
 	_, stack := cdktest.NewStack(t, "Unbundled", cdktest.WithContext("aws:cdk:bundling-stacks", []any{}))
-	before := buildsStarted(t)
+	before := goBuilds(t)
 	gofunction.New(stack, jsii.String("Fn"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "broken"))})
 	cdktest.Template(stack).ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(1))
-	if n := buildsStarted(t) - before; n != 0 {
+	if n := goBuilds(t) - before; n != 0 {
 		t.Fatalf("an unbundled stack started %d builds", n)
 	}
 }

@@ -21,7 +21,9 @@ type Props struct {
 	// that module (or its go.work) decides the dependencies. Required.
 	Entry *string
 
-	// Architecture is ARM_64 or X86_64. Default: awslambda.Architecture_ARM_64().
+	// Architecture is ARM_64 or X86_64. Default: the CDK context
+	// "lift:architecture" (ArchitectureContext: arm64 or x86_64) when set,
+	// else awslambda.Architecture_ARM_64().
 	Architecture awslambda.Architecture
 
 	// ServiceName is LIFT_SERVICE: the Service metric dimension and the cache

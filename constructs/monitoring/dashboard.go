@@ -51,6 +51,9 @@ func dashboard(scope constructs.Construct, p *Props, stackName string, mon *Moni
 		graph("Lifecycle", m.lift(contract.MetricColdStart, "Sum"), m.lift(contract.MetricWarmups, "Sum"),
 			m.lift(contract.MetricHandlerPanics, "Sum"), m.lift(contract.MetricHealthFailed, "Sum")),
 	)
+	if p.HTTP != nil {
+		d.AddWidgets(httpWidgets(p.HTTP, m)...)
+	}
 	addAlarmWidgets(d, mon, names)
 	return d
 }

@@ -26,6 +26,9 @@ const (
 	AlarmCacheCPU           = "ElastiCacheEngineCPU"   // nodes: percent engine CPU; >= 80 in 3 of 3
 	AlarmCacheEvictions     = "ElastiCacheEvictions"   // count of evictions; >= 1000 in 3 of 3
 	AlarmCacheConnections   = "ElastiCacheConnections" // count of client connections (max); >= 50000 in 3 of 3
+	AlarmHTTP5xxRate        = "HTTP5xxRate"            // front door: percent of requests answered 5xx (above 20 a period); >= 5 in 3 of 3
+	AlarmHTTP4xxRate        = "HTTP4xxRate"            // front door: percent of requests answered 4xx, 429 throttles included (above 20 a period); >= 25 in 3 of 3
+	AlarmHTTPLatencyP99     = "HTTPLatencyP99"         // front door: percent of its timeout p99 latency reaches; >= 80 in 3 of 3
 )
 
 // unit is what an alarm's threshold measures.
@@ -43,7 +46,7 @@ var alarmUnits = map[string]unit{
 	AlarmCacheHitRatio: percent, AlarmCacheL2Errors: count, AlarmDiscoveryErrors: percent, AlarmBreakerOpen: count,
 	AlarmWarmerShortfall: count, AlarmDynamoDBThrottles: count, AlarmDynamoDBErrors: count, AlarmCacheThrottledCmds: count,
 	AlarmCacheECPU: percent, AlarmCacheMemory: percent, AlarmCacheCPU: percent, AlarmCacheEvictions: count,
-	AlarmCacheConnections: count,
+	AlarmCacheConnections: count, AlarmHTTP5xxRate: percent, AlarmHTTP4xxRate: percent, AlarmHTTPLatencyP99: percent,
 }
 
 // alarmInputs names the props that create each alarm that is not always made,
@@ -65,4 +68,7 @@ var alarmInputs = map[string]string{
 	AlarmCacheCPU:           "ElastiCache.NodeIDs",
 	AlarmCacheEvictions:     "ElastiCache",
 	AlarmCacheConnections:   "ElastiCache",
+	AlarmHTTP5xxRate:        "HTTP",
+	AlarmHTTP4xxRate:        "HTTP",
+	AlarmHTTPLatencyP99:     "HTTP",
 }

@@ -70,6 +70,9 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 	if p.ElastiCache != nil {
 		specs = append(specs, elastiCacheSpecs(p.ElastiCache, m)...)
 	}
+	if p.HTTP != nil {
+		specs = append(specs, httpSpecs(p, m)...)
+	}
 	checkOverridesUsed(c, p, specs)
 	c.Check()
 
@@ -238,6 +241,7 @@ func validate(c *propcheck.Collector, props *Props) *Props {
 	if p.Function == nil {
 		c.Add("Function", p.Function, "pass the service's Lambda function")
 	}
+	validateHTTP(c, p.HTTP)
 	if p.Period == nil {
 		p.Period = defaultPeriod()
 	}

@@ -252,6 +252,9 @@ func TestBadProps(t *testing.T) {
 		{"empty elasticache", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
 			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn, ElastiCache: &monitoring.ElastiCacheProps{}}
 		}, "ElastiCache", "without ServerlessCacheName or NodeIDs", "NodeIDs"},
+		{"front door without metric names", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
+			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn, HTTP: &monitoring.HTTPProps{Label: jsii.String("API")}}
+		}, "HTTP.Namespace", "unset", "MonitoringProps()"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -39,6 +39,10 @@ type Props struct {
 	// DiscoveryTargets are the Cloud Map services this function calls; each gets
 	// an error-rate and an open-breaker alarm. Default: none.
 	DiscoveryTargets *[]*string
+	// HTTP watches the service's front door (frontdoor.FrontDoor.MonitoringProps):
+	// 5xx and 4xx rates and p99 latency against its timeout, with dashboard
+	// widgets. Default: no front-door alarms.
+	HTTP *HTTPProps
 	// Alarms re-tunes or disables alarms by key (AlarmErrorRate, ...).
 	// Default: the thresholds documented on each key.
 	Alarms *map[string]*AlarmOverride
@@ -70,6 +74,21 @@ type ElastiCacheProps struct {
 	NodeIDs *[]*string
 }
 
+// HTTPProps name a front door's CloudWatch metrics: a function URL's
+// (AWS/Lambda Url*) or an API Gateway HTTP API's (AWS/ApiGateway). All but
+// Timeout are required.
+type HTTPProps struct {
+	// Label names the front door in widget titles, e.g. "HTTP API".
+	Label      *string
+	Namespace  *string
+	Dimensions *map[string]*string
+	// Metric names: request count, 5xx count, 4xx count, latency (ms).
+	Requests, ServerErrors, ClientErrors, Latency *string
+	// Timeout is what the latency alarm compares p99 to: an HTTP API's
+	// integration timeout. Default: Props.Timeout, the function's.
+	Timeout awscdk.Duration
+}
+
 // AlarmOverride changes one alarm. Unset fields keep the default. The alarm's
 // description is rendered from the threshold used.
 //
@@ -78,7 +97,8 @@ type ElastiCacheProps struct {
 //   - percent (0 to 100; 5 means 5 %): ErrorRate, DurationP99 (of the
 //     timeout), Concurrency (of reserved), ProvisionedUtilization,
 //     ColdStartRate, CacheHitRatio (alarms below it), DiscoveryErrors,
-//     ElastiCacheECPU, ElastiCacheMemory, ElastiCacheEngineCPU;
+//     ElastiCacheECPU, ElastiCacheMemory, ElastiCacheEngineCPU, HTTP5xxRate,
+//     HTTP4xxRate, HTTPLatencyP99 (of the front door's timeout);
 //   - count per evaluation period (Props.Period, default 5 minutes):
 //     Throttles, ProvisionedSpillover, HealthFailing, CacheL2Errors,
 //     BreakerOpen, WarmerShortfall, DynamoDBThrottles, DynamoDBSystemErrors,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/liftcdk/lift/constructs/cachetier"
 	"github.com/liftcdk/lift/constructs/cloudmap"
+	"github.com/liftcdk/lift/constructs/frontdoor"
 	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/constructs/monitoring"
 	"github.com/liftcdk/lift/constructs/prewarm"
@@ -41,6 +42,12 @@ type Props struct {
 	// Default: not registered.
 	Namespace *cloudmap.Namespace
 
+	// HTTP puts a front door on the "live" alias: a function URL (default,
+	// AWS_IAM auth) or an HTTP API (frontdoor.KindHTTPAPI). Its Target must
+	// be unset. The URL is Service.URL and a stack output; its 5xx, 4xx and
+	// latency alarms join the service's composite alarm.
+	// Default: no HTTP endpoint (invoke only).
+	HTTP *frontdoor.Props
 	// Monitoring tunes the alarms and where they notify.
 	// Default: every applicable alarm, notifying a new encrypted SNS topic.
 	Monitoring *MonitoringProps

@@ -10,6 +10,7 @@ import (
 
 	"github.com/liftcdk/lift/constructs/cachetier"
 	"github.com/liftcdk/lift/constructs/cloudmap"
+	"github.com/liftcdk/lift/constructs/frontdoor"
 	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/constructs/internal/propcheck"
 	"github.com/liftcdk/lift/constructs/monitoring"
@@ -42,7 +43,10 @@ type Service struct {
 	Provisioned *prewarm.Provisioned
 	Discovery   *cloudmap.Service
 	Instance    *cloudmap.Instance
-	Monitoring  *monitoring.Monitoring
+	// FrontDoor serves HTTP on the alias (Props.HTTP); URL is its endpoint.
+	FrontDoor  *frontdoor.FrontDoor
+	URL        *string
+	Monitoring *monitoring.Monitoring
 }
 
 // New creates the service. Invalid props panic at synth with an error wrapping
@@ -89,6 +93,12 @@ func (s *Service) define(p *Props) {
 		})
 	}
 
+	if p.HTTP != nil {
+		fd := *p.HTTP
+		fd.Target = s.Alias
+		s.FrontDoor = frontdoor.New(s, jsii.String("Http"), &fd)
+		s.URL = s.FrontDoor.URL
+	}
 	if m := p.Monitoring; m == nil || m.Disabled == nil || !*m.Disabled {
 		s.Monitoring = monitoring.New(s, jsii.String("Monitoring"), monitoringProps(s, p, &fnProps))
 	}
@@ -176,6 +186,9 @@ func monitoringProps(s *Service, p *Props, fnProps *gofunction.Props) *monitorin
 	}
 	if m := p.Monitoring; m != nil {
 		mp.Topic, mp.ExtraActions, mp.Alarms, mp.NotifyEachAlarm = m.Topic, m.ExtraActions, m.Alarms, m.NotifyEachAlarm
+	}
+	if s.FrontDoor != nil {
+		mp.HTTP = s.FrontDoor.MonitoringProps()
 	}
 	if s.Provisioned != nil {
 		mp.ProvisionedAlias = s.Provisioned.Alias

@@ -3,6 +3,7 @@ package service_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/liftcdk/lift/constructs/cachetier"
 	"github.com/liftcdk/lift/constructs/cdktest"
 	"github.com/liftcdk/lift/constructs/cloudmap"
+	"github.com/liftcdk/lift/constructs/frontdoor"
 	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/constructs/monitoring"
 	"github.com/liftcdk/lift/constructs/prewarm"
@@ -211,5 +213,70 @@ func TestControlToken(t *testing.T) {
 		if hex.EncodeToString(h[:]) != sum || strings.Contains(fmt.Sprint(env), token) {
 			t.Errorf("the input's token does not hash to the function's %s, or the token is in the environment", contract.EnvControlTokenSHA256)
 		}
+	}
+}
+
+func TestServiceHTTPFrontDoorOnTheAliasWithAlarms(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Shop")
+	svc := service.New(stack, jsii.String("orders"), &service.Props{
+		Function: fn(),
+		HTTP:     &frontdoor.Props{Kind: frontdoor.KindHTTPAPI, IntegrationTimeout: awscdk.Duration_Seconds(jsii.Number(5))},
+	})
+	tmpl := assertions.Template_FromStack(stack, nil)
+	if svc.FrontDoor == nil || svc.URL == nil || svc.FrontDoor.API == nil {
+		t.Fatal("service with HTTP: FrontDoor, URL and the HTTP API must be set")
+	}
+	tmpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Integration"), map[string]any{
+		"IntegrationUri": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^ordersLive"))},
+	})
+	tmpl.HasOutput(jsii.String("ordersHttpUrl"), assertions.Match_AnyValue())
+	for _, key := range []string{monitoring.AlarmHTTP5xxRate, monitoring.AlarmHTTP4xxRate, monitoring.AlarmHTTPLatencyP99} {
+		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"AlarmName": "Shop-orders-" + key})
+	}
+	// p99 latency is compared to the 5 s integration timeout, on the API's metrics.
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName": "Shop-orders-" + monitoring.AlarmHTTPLatencyP99,
+		"Metrics": assertions.Match_ArrayWith(&[]any{
+			assertions.Match_ObjectLike(&map[string]any{"Expression": "100 * p99 / 5000"}),
+			assertions.Match_ObjectLike(&map[string]any{"MetricStat": assertions.Match_ObjectLike(&map[string]any{
+				"Metric": assertions.Match_ObjectLike(&map[string]any{"Namespace": "AWS/ApiGateway", "MetricName": "Latency"}),
+				"Stat":   "p99",
+			})}),
+		}),
+	})
+	rule, _ := json.Marshal(cdktest.Resources(t, tmpl, "AWS::CloudWatch::CompositeAlarm"))
+	if !strings.Contains(string(rule), monitoring.AlarmHTTP5xxRate) || !strings.Contains(string(rule), monitoring.AlarmHTTPLatencyP99) {
+		t.Fatalf("composite alarm rule lacks the front door's alarms: %s", rule)
+	}
+	dash, _ := json.Marshal(cdktest.Resources(t, tmpl, "AWS::CloudWatch::Dashboard"))
+	if !strings.Contains(string(dash), "HTTP API: requests, 4xx, 5xx") {
+		t.Fatalf("dashboard lacks the front door's widgets: %s", dash)
+	}
+}
+
+func TestServiceFunctionURLAlarmsUseTheAliasResource(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Shop")
+	service.New(stack, jsii.String("orders"), &service.Props{Function: fn(), HTTP: &frontdoor.Props{}})
+	tmpl := assertions.Template_FromStack(stack, nil)
+	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Url"), map[string]any{"AuthType": "AWS_IAM", "Qualifier": service.AliasName})
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName": "Shop-orders-" + monitoring.AlarmHTTP5xxRate,
+		"Metrics": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+			"MetricStat": assertions.Match_ObjectLike(&map[string]any{"Metric": assertions.Match_ObjectLike(&map[string]any{
+				"Namespace": "AWS/Lambda", "MetricName": "Url5xxCount",
+				"Dimensions": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{"Name": "Resource"})}),
+			})}),
+		})}),
+	})
+}
+
+func TestServiceHTTPTargetIsRefused(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Shop")
+	other := gofunction.New(stack, jsii.String("Other"), fn())
+	err := cdktest.SynthError(t, service.ErrInvalidProps, func() {
+		service.New(stack, jsii.String("orders"), &service.Props{Function: fn(), HTTP: &frontdoor.Props{Target: other}})
+	})
+	if !strings.Contains(err.Error(), "HTTP.Target") {
+		t.Fatalf("error does not name HTTP.Target: %v", err)
 	}
 }

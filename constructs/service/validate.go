@@ -31,6 +31,9 @@ func validate(c *propcheck.Collector, scope constructs.Construct, id string, pro
 	} else if p.Function.ServiceName != nil && *p.Function.ServiceName != *p.ServiceName {
 		c.Add("Function.ServiceName", p.Function.ServiceName, "leave it unset; set Props.ServiceName instead")
 	}
+	if p.HTTP != nil && p.HTTP.Target != nil {
+		c.Add("HTTP.Target", propcheck.Literal("set"), "leave it unset: the service's front door serves its \"live\" alias")
+	}
 	tiers := 0
 	for _, set := range []bool{p.DynamoDBCache != nil, p.ElastiCache != nil, p.Cache != nil} {
 		if set {

@@ -101,6 +101,23 @@ func TestQuickstart(t *testing.T) {
 			"AlarmName": StackName + "-quickstart-" + monitoring.AlarmWarmerShortfall,
 		})
 	})
+	t.Run("front door", func(t *testing.T) {
+		tmpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Route"), map[string]any{"RouteKey": "$default", "AuthorizationType": "AWS_IAM"})
+		tmpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Integration"), map[string]any{
+			"PayloadFormatVersion": "2.0",
+			"IntegrationUri":       map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^ApiLive"))},
+		})
+		tmpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{
+			"StageName": "$default", "AccessLogSettings": assertions.Match_ObjectLike(&map[string]any{"Format": assertions.Match_AnyValue()}),
+		})
+		tmpl.HasOutput(jsii.String("ApiHttpUrl"), assertions.Match_AnyValue())
+		if qs.Service.URL == nil {
+			t.Fatal("the service's URL is unset")
+		}
+		for _, key := range []string{monitoring.AlarmHTTP5xxRate, monitoring.AlarmHTTP4xxRate, monitoring.AlarmHTTPLatencyP99} {
+			tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"AlarmName": StackName + "-quickstart-" + key})
+		}
+	})
 	t.Run("golden", func(t *testing.T) { cdktest.Golden(t, golden, raw) })
 	cdktest.Compliance(t, qs.Stack)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cachetier"
+	"github.com/liftcdk/lift/constructs/frontdoor"
 	"github.com/liftcdk/lift/constructs/gofunction"
 	"github.com/liftcdk/lift/constructs/service"
 )
@@ -35,8 +36,9 @@ type Quickstart struct {
 }
 
 // NewQuickstartStack defines the quickstart: one Lift service (a Go function
-// serving a JSON API on a "live" alias) with a DynamoDB cache tier, the
-// stack's scheduled warmer, alarms and a dashboard, plus the outputs the local
+// serving a JSON API on a "live" alias, behind an API Gateway HTTP API whose
+// URL is the output ApiHttpUrl) with a DynamoDB cache tier, the stack's
+// scheduled warmer, alarms and a dashboard, plus the outputs the local
 // pipeline reads back.
 func NewQuickstartStack(scope constructs.Construct, id string, props *QuickstartProps) *Quickstart {
 	sp := props.StackProps // a copy: the caller's props are not modified
@@ -60,6 +62,12 @@ func NewQuickstartStack(scope constructs.Construct, id string, props *Quickstart
 		DynamoDBCache: &cachetier.DynamoDBProps{},
 		// The stack's warmer keeps two environments warm every 5 minutes.
 		Prewarm: &service.PrewarmProps{Concurrency: jsii.Number(2)},
+		// An HTTP API in front of the "live" alias: IAM auth (callers sign
+		// with SigV4, e.g. curl --aws-sigv4), throttled, access-logged.
+		HTTP: &frontdoor.Props{
+			Kind:       frontdoor.KindHTTPAPI,
+			AccessLogs: &frontdoor.AccessLogProps{RemovalPolicy: awscdk.RemovalPolicy_DESTROY},
+		},
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("ApiFunctionName"), &awscdk.CfnOutputProps{
 		Value:       api.Function.FunctionName(),

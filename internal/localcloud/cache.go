@@ -152,15 +152,16 @@ func emfSum(logs, name, dim, want string) float64 {
 	return sum
 }
 
-// QuickstartItemEvent is GET /items/ID as an API Gateway HTTP API (payload
-// 2.0) event: the quickstart serves it through its cache tiers.
+// QuickstartItemEvent is GET /items/ID for tenant "demo" (X-Tenant-Id) as an
+// API Gateway HTTP API (payload 2.0) event: the quickstart serves it through
+// the tenant's scope of its cache tiers.
 func QuickstartItemEvent(id string) []byte {
 	path := "/items/" + strings.TrimPrefix(id, "/")
 	ev := events.APIGatewayV2HTTPRequest{
 		Version:  "2.0",
 		RouteKey: "GET /items/{id}",
 		RawPath:  path,
-		Headers:  map[string]string{"accept": "application/json"},
+		Headers:  map[string]string{"accept": "application/json", "x-tenant-id": "demo"},
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
 			RequestID: "liftdemo-item",
 			Stage:     "$default",

@@ -16,7 +16,8 @@ type Check struct {
 }
 
 // Checks evaluates what a successful run of the quickstart must show: the
-// stack created, the function configured as gofunction promises, a cold
+// stack created, the function configured as gofunction promises, its HTTP
+// API (if any) on the live alias, a cold
 // warm-up, a warm request, a passing health report and the shutdown hooks.
 func (r *Report) Checks() []Check {
 	f := r.Function
@@ -30,6 +31,12 @@ func (r *Report) Checks() []Check {
 	add("architecture "+r.Architecture, len(f.Architectures) == 1 && f.Architectures[0] == r.Architecture, "architectures %v", f.Architectures)
 	add("LIFT_SERVICE set", f.Env[contract.EnvService] != "", "%s=%q", contract.EnvService, f.Env[contract.EnvService])
 	add("asset built for the function's architecture", r.Asset.Machine != "" && slices.Contains(f.Architectures, lambdaArchitecture(r.Asset.Machine)), "asset %s", r.Asset.Machine)
+	for id, api := range r.ReadBack.HTTPAPIs {
+		route := api.Routes["$default"]
+		integ := api.Integrations[strings.TrimPrefix(route.Target, "integrations/")]
+		add("HTTP API routes to the live alias", integ.URI == f.ARN+":live" && integ.PayloadFormatVersion == "2.0",
+			"API %s: $default → %q (payload %s)", id, integ.URI, integ.PayloadFormatVersion)
+	}
 	add("warm-up answered cold", r.Warmup.Answer.Lift == contract.ControlWarmup && r.Warmup.Answer.ColdStart, "lift=%q coldStart=%v", r.Warmup.Answer.Lift, r.Warmup.Answer.ColdStart)
 	add("warm-up instance id", r.Warmup.Answer.InstanceID != "", "instanceId %q", r.Warmup.Answer.InstanceID)
 	warm := r.Request.ColdStart != nil && !*r.Request.ColdStart

@@ -101,16 +101,31 @@ func (c *Cloud) Close() error { return c.r.close() }
 
 // emulate starts the emulator for fn's code in a; see Cloud.Emulate.
 func (r *runner) emulate(fn Function, a Asset, extra map[string]string) (*localsvc.RIE, []string, error) {
-	o, lines, err := EmulatorOptions(fn, a, r.moto, r.standIn, extra)
+	opts, lines, err := EmulatorOptions(fn, a, r.moto, r.standIn, extra)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := localsvc.StartRIE(r.o.Root, o)
+	p, err := localsvc.StartRIE(r.o.Root, opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	return p, append([]string{"aws-lambda-rie invocations at " + p.URL,
 		"runtime API at " + p.RuntimeAPI + " (the runtime starts on the first invocation)"}, lines...), nil
+}
+
+// RunLocal runs the deployed code of fn in Lift's local mode (no emulator:
+// its HTTP handler and the invocation path on a loopback port) with the
+// environment Emulate gives it, plus env. Close stops it with SIGTERM.
+func (c *Cloud) RunLocal(fn Function, env map[string]string) (*localsvc.Local, error) {
+	a, err := LocateAsset(c.r.assembly(), c.r.o.Stack, fn.LogicalID)
+	if err != nil {
+		return nil, err
+	}
+	opts, _, err := EmulatorOptions(fn, a, c.r.moto, c.r.standIn, env)
+	if err != nil {
+		return nil, err
+	}
+	return localsvc.StartLocal(opts)
 }
 
 // EmulatorOptions are the emulator settings that run fn's deployed code in a

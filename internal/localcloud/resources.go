@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -35,6 +36,10 @@ type ReadBack struct {
 	// function name, for the functions that have one.
 	InvokeConfigs map[string]InvokeConfigReadBack
 	LogGroups     map[string]int32 // log group name -> retention in days (0: never expires)
+	// HTTPAPIs (by API id) and FunctionURLs (by the URL's physical id, the
+	// function ARN with its alias) are the stack's front doors.
+	HTTPAPIs     map[string]HTTPAPIReadBack
+	FunctionURLs map[string]FunctionURLReadBack
 }
 
 // ScalableTargetReadBack is an Application Auto Scaling target as
@@ -103,7 +108,8 @@ type TopicReadBack struct {
 
 func (r *runner) readResources(ctx context.Context) ([]string, error) {
 	cfg := r.moto.AWSConfig()
-	rb := ReadBack{Alarms: map[string]AlarmReadBack{}, Aliases: map[string]string{}, ScalableTargets: map[string]ScalableTargetReadBack{}, Schedules: map[string]ScheduleReadBack{}, Tables: map[string]TableReadBack{}, Dashboards: map[string]string{}, Topics: map[string]TopicReadBack{}, LogGroups: map[string]int32{}, InvokeConfigs: map[string]InvokeConfigReadBack{}}
+	rb := ReadBack{Alarms: map[string]AlarmReadBack{}, Aliases: map[string]string{}, ScalableTargets: map[string]ScalableTargetReadBack{}, Schedules: map[string]ScheduleReadBack{}, Tables: map[string]TableReadBack{}, Dashboards: map[string]string{}, Topics: map[string]TopicReadBack{}, LogGroups: map[string]int32{}, InvokeConfigs: map[string]InvokeConfigReadBack{},
+		HTTPAPIs: map[string]HTTPAPIReadBack{}, FunctionURLs: map[string]FunctionURLReadBack{}}
 	r.rep.ReadBack = rb
 	var lines []string
 	var alarms, targets []string
@@ -157,6 +163,20 @@ func (r *runner) readResources(ctx context.Context) ([]string, error) {
 			lines = append(lines, fmt.Sprintf("dashboard %s: %d widgets, %d alarm references", res.PhysicalID, len(d.Widgets), strings.Count(body, ":alarm:")))
 		case "AWS::Lambda::EventInvokeConfig":
 			invokeConfigs++
+		case "AWS::ApiGatewayV2::Api":
+			api, err := readHTTPAPI(ctx, apigatewayv2.NewFromConfig(cfg), res.PhysicalID)
+			if err != nil {
+				return lines, err
+			}
+			rb.HTTPAPIs[res.PhysicalID] = api
+			lines = append(lines, api.String())
+		case "AWS::Lambda::Url":
+			u, err := readFunctionURL(ctx, lambda.NewFromConfig(cfg), res.PhysicalID)
+			if err != nil {
+				return lines, err
+			}
+			rb.FunctionURLs[res.PhysicalID] = u
+			lines = append(lines, fmt.Sprintf("function URL %s: auth %s, %s", u.URL, u.AuthType, u.InvokeMode))
 		case "AWS::SNS::Topic":
 			out, err := sns.NewFromConfig(cfg).GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(res.PhysicalID)})
 			if err != nil {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -174,6 +176,55 @@ func (p *process) waitReady(timeout time.Duration, probe func() error) error {
 }
 
 var errExitedEarly = errors.New("process exited")
+
+// startReady runs start (which picks fresh ports and starts a process) until
+// the process answers probe, retrying startAttempts times past port races.
+func startReady(what string, timeout time.Duration, start func() (*process, func() error, error)) (*process, error) {
+	var lastErr error
+	var lastLogs string
+	for attempt := range startAttempts {
+		p, probe, err := start()
+		if err != nil {
+			return nil, err
+		}
+		err = p.waitReady(timeout, probe)
+		if err == nil {
+			return p, nil
+		}
+		p.kill()
+		lastErr, lastLogs = fmt.Errorf("attempt %d: %w", attempt+1, err), p.output()
+		if !errors.Is(err, errExitedEarly) {
+			break // not a port race: another try would fail the same way
+		}
+	}
+	return nil, withLog(what, lastErr, lastLogs)
+}
+
+// dialProbe succeeds once addr accepts TCP connections.
+func dialProbe(addr string) func() error {
+	return func() error {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			return err
+		}
+		return c.Close()
+	}
+}
+
+// executable resolves a handler binary's path and checks it can be run.
+func executable(prop, path string) (string, error) {
+	if path == "" {
+		return "", fmt.Errorf("%s is empty: pass the handler executable (named bootstrap)", prop)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("%s %q: %w", prop, path, err)
+	}
+	if fi, err := os.Stat(abs); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+		return "", fmt.Errorf("%s %q is not an executable file (%v)", prop, path, err)
+	}
+	return abs, nil
+}
 
 // startAttempts is how often a service start is tried with fresh ports, to
 // get past another process taking a port between freePort and the bind.

@@ -3,13 +3,10 @@ package localsvc
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -62,54 +59,31 @@ func StartRIE(root string, o RIEOptions) (*RIE, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.Bootstrap == "" {
-		return nil, errors.New("RIEOptions.Bootstrap is empty: pass the handler executable (named bootstrap)")
-	}
-	bootstrap, err := filepath.Abs(o.Bootstrap)
+	bootstrap, err := executable("RIEOptions.Bootstrap", o.Bootstrap)
 	if err != nil {
-		return nil, fmt.Errorf("RIEOptions.Bootstrap %q: %w", o.Bootstrap, err)
-	}
-	if fi, err := os.Stat(bootstrap); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
-		return nil, fmt.Errorf("RIEOptions.Bootstrap %q is not an executable file (%v)", o.Bootstrap, err)
+		return nil, err
 	}
 	env := rieEnv(o, filepath.Dir(bootstrap))
-
-	var lastErr error
-	var lastLogs string
-	for attempt := range startAttempts {
+	var emu, api string
+	p, err := startReady("aws-lambda-rie", rieReadyTimeout, func() (*process, func() error, error) {
 		ports, err := freePorts(2)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		emu := "127.0.0.1:" + strconv.Itoa(ports[0])
-		api := "127.0.0.1:" + strconv.Itoa(ports[1])
+		emu, api = "127.0.0.1:"+strconv.Itoa(ports[0]), "127.0.0.1:"+strconv.Itoa(ports[1])
 		args := []string{"--runtime-interface-emulator-address", emu, "--runtime-api-address", api, bootstrap}
 		p, err := startProcess("aws-lambda-rie", bin, args, env, filepath.Dir(bootstrap), o.LogFile)
-		if err != nil {
-			return nil, err
-		}
-		err = p.waitReady(rieReadyTimeout, func() error {
-			c, err := net.DialTimeout("tcp", emu, time.Second)
-			if err != nil {
-				return err
-			}
-			return c.Close()
-		})
-		if err == nil {
-			return &RIE{
-				URL:        "http://" + emu + invocationPath,
-				RuntimeAPI: api,
-				proc:       p,
-				client:     &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
-			}, nil
-		}
-		p.kill()
-		lastErr, lastLogs = fmt.Errorf("attempt %d: %w", attempt+1, err), p.output()
-		if !errors.Is(err, errExitedEarly) {
-			break // not a port race: another try would fail the same way
-		}
+		return p, dialProbe(emu), err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, withLog("aws-lambda-rie", lastErr, lastLogs)
+	return &RIE{
+		URL:        "http://" + emu + invocationPath,
+		RuntimeAPI: api,
+		proc:       p,
+		client:     &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
+	}, nil
 }
 
 // rieEnv is what Lambda sets for a provided.al2023 function, then o.Env. RIE

@@ -1,59 +1,54 @@
 package bundling
 
 import (
+	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 )
 
-// BenchmarkBuildHandlers builds four distinct handlers (stdlib net/http,
-// warm Go build cache after the first round) through the Scheduler: "serial"
-// (one build at a time, what CDK's own bundling does) is the baseline for
-// "parallel" (GOMAXPROCS builds at once, gofunction's default).
+// BenchmarkBuildHandlers builds four handlers of one module that share a
+// package (warm Go build cache after the first round, a fresh output
+// directory each round so every binary links): "separate" (one go build per
+// handler, what per-function bundling does) is the baseline for "batched"
+// (one go build for all four, what gofunction does).
 func BenchmarkBuildHandlers(b *testing.B) {
-	const handlers = 4
+	files := map[string]string{
+		"go.mod":           "module example.com/h\n\ngo 1.26\n",
+		"shared/shared.go": "package shared\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc Serve(n int) { http.HandleFunc(\"/\", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, n) }) }\n",
+	}
+	for i := range 4 {
+		files[fmt.Sprintf("h%d/main.go", i)] = fmt.Sprintf("package main\n\nimport \"example.com/h/shared\"\n\nfunc main() { shared.Serve(%d) }\n", i)
+	}
+	mod := writeTree(b, files)
 	var entries []Entry
-	for i := range handlers {
-		dir := b.TempDir()
-		for name, body := range map[string]string{
-			"go.mod": fmt.Sprintf("module example.com/h%d\n\ngo 1.26\n", i),
-			"main.go": fmt.Sprintf("package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\n"+
-				"func main() { http.HandleFunc(\"/\", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, %d) }); http.ListenAndServe(\"127.0.0.1:0\", nil) }\n", i),
-		} {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+	for i := range 4 {
+		e, err := ResolveEntry(fmt.Sprintf("%s/h%d", mod, i), runtime.GOARCH)
+		must(b, err)
+		entries = append(entries, e)
+	}
+	run := func(b *testing.B, batches []*Batch) {
+		for _, batch := range batches {
+			batch.OutDir = b.TempDir()
+			batch.Progress = io.Discard
+			if _, err := batch.Run(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		}
-		e, err := ResolveEntry(dir, runtime.GOARCH)
-		if err != nil {
-			b.Fatal(err)
-		}
-		entries = append(entries, e)
 	}
-	for _, bc := range []struct {
-		name string
-		jobs int
-	}{{"serial", 1}, {"parallel", runtime.GOMAXPROCS(0)}} {
-		b.Run(bc.name, func(b *testing.B) {
-			s := NewScheduler(bc.jobs)
-			round := 0
-			for b.Loop() {
-				round++
-				group := fmt.Sprintf("%s-%d", bc.name, round) // never shared across rounds
-				var all []*Pending
-				for i, e := range entries {
-					all = append(all, s.Start(group, BuildOptions{Entry: e, GOARCH: runtime.GOARCH, Label: fmt.Sprint("h", i), Progress: io.Discard}))
-				}
-				for _, p := range all {
-					if err := p.Wait(); err != nil {
-						b.Fatal(err)
-					}
-					s.Release(p)
-				}
+	b.Run("separate", func(b *testing.B) {
+		for b.Loop() {
+			var batches []*Batch
+			for _, e := range entries {
+				batches = append(batches, &Batch{ModuleDir: mod, GOOS: "linux", GOARCH: runtime.GOARCH, Entries: []Entry{e}})
 			}
-		})
-	}
+			run(b, batches)
+		}
+	})
+	b.Run("batched", func(b *testing.B) {
+		for b.Loop() {
+			run(b, PlanBatches(entries, "linux", runtime.GOARCH, b.TempDir()))
+		}
+	})
 }

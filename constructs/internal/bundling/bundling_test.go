@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-func writeTree(t *testing.T, files map[string]string) string {
+func writeTree(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, body := range files {
@@ -92,44 +92,47 @@ func TestBuildReproducible(t *testing.T) {
 	for range 2 {
 		mod := writeTree(t, src)
 		entry, err := ResolveEntry(filepath.Join(mod, "cmd"), "arm64")
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := t.TempDir()
+		must(t, err)
 		var progress bytes.Buffer
-		if err := Build(context.Background(), BuildOptions{Entry: entry, GOARCH: "arm64", OutDir: out, Label: "Stack/Fn", Progress: &progress}); err != nil {
-			t.Fatal(err)
-		}
-		if p := progress.String(); !strings.HasPrefix(p, "lift: built Stack/Fn (") || !strings.Contains(p, "linux/arm64) in ") {
+		b := &Batch{ModuleDir: mod, GOOS: "linux", GOARCH: "arm64", Entries: []Entry{entry}, OutDir: t.TempDir(), Progress: &progress}
+		_, err = b.Run(context.Background())
+		must(t, err)
+		if p := progress.String(); !strings.HasPrefix(p, "lift: built 1 handler (linux/arm64) in ") {
 			t.Fatalf("progress line = %q", p)
 		}
-		b, err := os.ReadFile(filepath.Join(out, "bootstrap"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		bins = append(bins, b)
+		bin, err := os.ReadFile(b.Output(entry))
+		must(t, err)
+		bins = append(bins, bin)
 	}
 	if !bytes.Equal(bins[0], bins[1]) {
 		t.Fatal("same sources at two paths built to different binaries")
 	}
 }
 
+// TestBuildError: the compiler's message comes first, in the error and on
+// the progress writer, then the entry path and target.
 func TestBuildError(t *testing.T) {
 	mod := writeTree(t, map[string]string{
 		"go.mod":  "module example.com/b\n\ngo 1.26\n",
 		"main.go": "package main\n\nfunc main() { nope() }\n",
 	})
 	entry, err := ResolveEntry(mod, "amd64")
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = Build(context.Background(), BuildOptions{Entry: entry, GOARCH: "amd64", OutDir: t.TempDir(), Label: "S/Broken"})
+	must(t, err)
+	var progress bytes.Buffer
+	b := &Batch{ModuleDir: mod, GOOS: "linux", GOARCH: "amd64", Entries: []Entry{entry}, OutDir: t.TempDir(), Progress: &progress}
+	_, err = b.Run(context.Background())
 	if !errors.Is(err, ErrBuild) {
 		t.Fatalf("err = %v, want ErrBuild", err)
 	}
-	for _, want := range []string{"S/Broken", mod, "linux/amd64", "undefined: nope"} {
+	if !strings.HasPrefix(err.Error(), "# example.com/b\n") {
+		t.Errorf("error does not start with the compiler's message:\n%v", err)
+	}
+	for _, want := range []string{mod, "linux/amd64", "undefined: nope"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
+	}
+	if got := progress.String(); got != err.Error()+"\n" {
+		t.Errorf("progress = %q, want the error alone", got)
 	}
 }

@@ -1,6 +1,10 @@
 package bundling
 
 import (
+	"fmt"
+	"os"
+	"runtime"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
@@ -9,49 +13,57 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// Handler is the code of one Lift function, split in time so that handlers
-// build in parallel:
+// Handler is the code of one Lift function, split in time so that the
+// handlers of an app build together:
 //
-//   - Schedule (while the app defines its functions) starts the handler's
-//     `go build` in the background, so every handler of the app is building
-//     while the rest of the construct tree is defined;
-//   - the code asset is created at synth, by an aspect, when every function is
-//     defined: its bundling (TryBundle) only waits for that build and copies
-//     the binary. The function's Code points at the asset through lazy values.
+//   - Schedule (while the app defines its functions) queues the handler's
+//     build;
+//   - at synth, an aspect creates the code asset: the first one to run starts
+//     the queued builds of the assembly (one `go build` per module and
+//     architecture), waits for its own, and the asset's bundling (TryBundle)
+//     copies the binary. The function's Code points at the asset through lazy
+//     values.
 //
-// With CDK's plain asset code, each handler would build inside its
-// awslambda.NewFunction call, one after another. The template is the same
-// either way: the asset is Function/Code, as awslambda.AssetCode names it.
+// The template is the same as with awslambda.AssetCode: the asset is
+// Function/Code.
 //
-// A compile error fails the synth (app.Synth, `cdk synth`) with the compiler's
-// output and the entry path, when CDK bundles that function's asset.
+// A compile error is printed when its build ends (the compiler's message
+// first) and fails the synth through a validation of the function that
+// repeats it with the entry path. Nothing here panics inside a jsii callback
+// (aspects, lazy values and bundling are all callbacks): jsii-runtime-go
+// turns such a panic into a half-finished callback that kills the CDK kernel
+// with EPIPE when the app exits.
 type Handler struct {
 	bundler *LocalBundler
 	sched   *Scheduler
 	fn      awslambda.Function
 	asset   awss3assets.Asset
-	staging bool // the asset is being created (guards re-entry from lazy values)
+	err     error // the build failed; the validation reports it
+	staging bool  // the asset is being created (guards re-entry from lazy values)
 }
 
-// Schedule starts building b's handler in the background if the stack of
-// scope will bundle its assets: a stack that `cdk synth` or `cdk deploy` skip
-// (through --exclusively, or `cdk ls`, which bundle no stacks) starts nothing.
+// Schedule queues b's handler build if the stack of scope will bundle its
+// assets: a stack that `cdk synth` or `cdk deploy` skip (through
+// --exclusively, or `cdk ls`, which bundle no stacks) builds nothing.
 // Builds of the same entry and GOARCH in one cloud assembly are shared.
 func Schedule(scope constructs.Construct, b *LocalBundler) (*Handler, error) {
 	sched, err := DefaultScheduler()
 	if err != nil {
 		return nil, err
 	}
+	b.sched = sched
 	h := &Handler{bundler: b, sched: sched}
 	if required := awscdk.Stack_Of(scope).BundlingRequired(); required != nil && *required {
-		b.pending = sched.Start(assemblyDir(scope), BuildOptions{Entry: b.Entry, GOARCH: b.GOARCH, Label: b.Label})
+		b.pending = sched.Add(assemblyDir(scope), b.Entry, "linux", b.GOARCH, b.Label)
+		if b.Check && !RunsOnHost(b.GOARCH) {
+			b.hostPending = sched.Add(assemblyDir(scope), b.Entry, runtime.GOOS, runtime.GOARCH, b.Label)
+		}
 	}
 	return h, nil
 }
 
 // assemblyDir is the output directory of scope's stage: builds are shared
-// within one cloud assembly only, so a test process that synthesizes several
-// apps (sources may change between them) never reuses an older build.
+// within one cloud assembly, and their binaries kept in it between synths.
 func assemblyDir(scope constructs.IConstruct) string {
 	if stage := awscdk.Stage_Of(scope); stage != nil && stage.Outdir() != nil {
 		return *stage.Outdir()
@@ -72,23 +84,34 @@ func (h *Handler) Attach(fn awslambda.Function) {
 	h.fn = fn
 	awscdk.Aspects_Of(fn).Add(&stageAsset{h: h, path: *fn.Node().Path()},
 		&awscdk.AspectOptions{Priority: awscdk.AspectPriority_MUTATING()})
+	fn.Node().AddValidation(&built{h})
 }
 
-// ensureAsset creates the code asset once; CDK bundles it right here, which
-// waits for the background build.
+// ensureAsset creates the code asset once its build is done; CDK bundles it
+// right here. It returns nil when the build failed (h.err says why).
 func (h *Handler) ensureAsset() awss3assets.Asset {
-	if h.asset != nil {
+	if h.asset != nil || h.err != nil {
 		return h.asset
 	}
 	if h.fn == nil || h.staging {
 		// Only reachable by resolving the function's Code from inside its own
 		// staging, or before Attach: a Lift bug, not a user error.
-		panic("lift/bundling: the code asset of " + h.bundler.Label + " was needed before its function was attached")
+		h.err = fmt.Errorf("lift/bundling: the code asset of %s was needed before its function was attached", h.bundler.Label)
+		return nil
+	}
+	if p := h.bundler.pending; p != nil {
+		if err := h.sched.Wait(p); err != nil {
+			h.err = err
+			return nil
+		}
+		if h.bundler.Check {
+			if h.err = h.checkHandler(); h.err != nil {
+				fmt.Fprintln(os.Stderr, h.err)
+				return nil
+			}
+		}
 	}
 	h.staging = true
-	if h.bundler.pending != nil {
-		defer h.sched.Release(h.bundler.pending)
-	}
 	asset := awss3assets.NewAsset(h.fn, jsii.String("Code"), assetProps(h.bundler))
 	if cfn, ok := h.fn.Node().DefaultChild().(awscdk.CfnResource); ok {
 		// SAM CLI and other local tools find the code through this metadata
@@ -97,6 +120,17 @@ func (h *Handler) ensureAsset() awss3assets.Asset {
 	}
 	h.asset = asset
 	return asset
+}
+
+// built is the validation that fails the synth of a function whose handler
+// did not build.
+type built struct{ h *Handler }
+
+func (v *built) Validate() *[]*string {
+	if v.h.err == nil {
+		return &[]*string{}
+	}
+	return jsii.Strings(v.h.err.Error())
 }
 
 // deferredCode is an awslambda.Code whose S3 location is lazy: it resolves to
@@ -122,11 +156,19 @@ type assetLocation struct {
 }
 
 func (l *assetLocation) Produce() *string {
-	if l.bucket {
-		return l.h.ensureAsset().S3BucketName()
+	asset := l.h.ensureAsset()
+	switch {
+	case asset == nil:
+		return jsii.String(buildFailedPlaceholder) // the function's validation fails the synth
+	case l.bucket:
+		return asset.S3BucketName()
 	}
-	return l.h.ensureAsset().S3ObjectKey()
+	return asset.S3ObjectKey()
 }
+
+// buildFailedPlaceholder stands for the code location of a function whose
+// handler did not build; the function's validation fails the synth first.
+const buildFailedPlaceholder = "LIFT-HANDLER-BUILD-FAILED"
 
 // stageAsset is the synth-time aspect that creates a function's code asset.
 // It runs with MUTATING priority, before read-only aspects such as cdk-nag.

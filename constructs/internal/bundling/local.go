@@ -1,7 +1,8 @@
 package bundling
 
 import (
-	"context"
+	"fmt"
+	"os"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -24,28 +25,37 @@ type LocalBundler struct {
 	Entry  Entry
 	GOARCH string
 	Label  string
+	// Check runs the built handler with LIFT_CHECK=1 and its function's
+	// environment at synth (see Check).
+	Check bool
 
-	// pending is the background build started when the function was defined;
-	// nil means TryBundle builds in place.
+	// pending is the handler's build; TryBundle runs only after it succeeded
+	// (the asset is created once the build is done, see Handler).
 	pending *Pending
+	// hostPending builds the handler for this machine, to check it, when the
+	// Lambda binary cannot run here.
+	hostPending *Pending
+	sched       *Scheduler
 }
 
 var _ awscdk.ILocalBundling = (*LocalBundler)(nil)
 
-// TryBundle waits for the handler's build and puts bootstrap into outputDir.
-// It reports true or panics: a panic in a jsii callback becomes an exception
-// in the CDK kernel, which fails the synth with "Failed to bundle asset <path>:
-// <our message>". Returning false instead would make CDK try Docker, which
-// Lift never needs.
+// TryBundle puts the built bootstrap into outputDir and reports true, so CDK
+// never falls back to Docker. It never panics: a Go panic inside a jsii
+// callback leaves the CDK kernel waiting for an answer the Go side never
+// sends (jsii-runtime-go drops the callback), and the kernel then dies with
+// EPIPE when the app exits. A failure is printed and leaves outputDir empty,
+// which CDK reports as an error of this asset.
 func (b *LocalBundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool {
-	var err error
+	err := fmt.Errorf("%w for %s: the stack was not scheduled for bundling", ErrBuild, b.Label) // not reachable: CDK bundles only such stacks
 	if b.pending != nil {
+		err = b.sched.Wait(b.pending)
+	}
+	if err == nil {
 		err = b.pending.CopyTo(*outputDir)
-	} else {
-		err = Build(context.Background(), BuildOptions{Entry: b.Entry, GOARCH: b.GOARCH, OutDir: *outputDir, Label: b.Label})
 	}
 	if err != nil {
-		panic(err)
+		fmt.Fprintf(os.Stderr, "lift: %s: %v\n", b.Label, err)
 	}
 	return jsii.Bool(true)
 }
@@ -59,8 +69,10 @@ func (b *LocalBundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *
 // the module, go.mod/go.sum, a dependency, the Go version - changes it.
 // Hashing sources instead would need the whole module and its dependencies to
 // be correct, and would redeploy on changes that cannot affect the binary
-// (tests, docs, other handlers). The cost, one `go build` per synth, is small
-// with a warm Go build cache, and builds of different handlers overlap.
+// (tests, docs, other handlers). The cost, one `go build` per synth, is a
+// cache lookup when nothing changed: the binaries kept in the assembly's
+// lift-build directory are up to date, so the go command neither compiles
+// nor links.
 func assetProps(b *LocalBundler) *awss3assets.AssetProps {
 	env := map[string]*string{}
 	for _, kv := range contract.GoBuildEnv(b.GOARCH) {

@@ -7,48 +7,46 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 
 	"github.com/liftcdk/lift/internal/contract"
 )
 
-// JobsEnv bounds how many handler builds run at once. Default: GOMAXPROCS.
-// 1 builds one handler at a time, as CDK's own bundling would.
+// JobsEnv bounds how many `go build` invocations run at once (one per module
+// and architecture). Default: 1, since each one already compiles on every
+// core; more trades memory for overlap between architectures.
 const JobsEnv = "LIFT_BUILD_JOBS"
 
-// Scheduler starts handler builds in the background as soon as a function is
-// defined, at most Jobs at a time, and hands each result to the CDK bundling
-// call that waits for it. Builds are shared per (entry directory, GOARCH)
-// within one group (one cloud assembly), so two functions from the same entry
-// build once. Every build uses the default Go build cache: an unchanged
-// handler costs a cache lookup and a link.
+// OutDirName is the directory of the assembly (cdk.out) where the built
+// binaries are kept between synths, so that the go command relinks only what
+// changed.
+const OutDirName = "lift-build"
+
+// Scheduler collects the handlers of a cloud assembly as they are defined and
+// builds them together when the first of them is needed at synth: one
+// `go build` per module and architecture (see PlanBatches), at most Jobs at
+// once.
 type Scheduler struct {
 	sem chan struct{}
-	// build runs one build; Build except in tests.
-	build func(context.Context, BuildOptions) error
+	// run runs one batch; (*Batch).Run except in tests.
+	run func(*Batch, context.Context) (Result, error)
 
 	mu      sync.Mutex
 	builds  map[buildKey]*Pending
-	started int
-	// firsts holds, per module and GOARCH, a channel closed when that
-	// module's first build in this process has ended.
-	firsts map[moduleKey]chan struct{}
+	queued  map[string][]*Pending // per group, not started yet
+	batches int
 }
 
-type moduleKey struct{ moduleDir, goarch string }
+type buildKey struct{ group, dir, goos, goarch string }
 
-// Started is how many builds this scheduler has started so far.
-func (s *Scheduler) Started() int {
+// Batches is how many `go build` invocations this scheduler has started.
+func (s *Scheduler) Batches() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.started
+	return s.batches
 }
-
-type buildKey struct{ group, dir, goarch string }
 
 // NewScheduler returns a scheduler running at most jobs builds at once
 // (jobs < 1 means 1).
@@ -56,7 +54,8 @@ func NewScheduler(jobs int) *Scheduler {
 	if jobs < 1 {
 		jobs = 1
 	}
-	return &Scheduler{sem: make(chan struct{}, jobs), build: Build, builds: map[buildKey]*Pending{}, firsts: map[moduleKey]chan struct{}{}}
+	return &Scheduler{sem: make(chan struct{}, jobs), run: (*Batch).Run,
+		builds: map[buildKey]*Pending{}, queued: map[string][]*Pending{}}
 }
 
 var (
@@ -65,15 +64,14 @@ var (
 	defaultErr       error
 )
 
-// DefaultScheduler is the process-wide scheduler, sized by $LIFT_BUILD_JOBS or
-// GOMAXPROCS. A bad $LIFT_BUILD_JOBS is an error naming the variable.
+// DefaultScheduler is the process-wide scheduler, sized by $LIFT_BUILD_JOBS
+// (default 1). A bad $LIFT_BUILD_JOBS is an error naming the variable.
 func DefaultScheduler() (*Scheduler, error) {
 	defaultOnce.Do(func() {
 		v, _ := os.LookupEnv(JobsEnv)
 		var jobs int
-		if jobs, defaultErr = jobsFrom(v, runtime.GOMAXPROCS(0)); defaultErr == nil {
+		if jobs, defaultErr = jobsFrom(v, 1); defaultErr == nil {
 			defaultScheduler = NewScheduler(jobs)
-			go sweepStaleBuildDirs(os.TempDir())
 		}
 	})
 	return defaultScheduler, defaultErr
@@ -86,7 +84,7 @@ func jobsFrom(v string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%w: %s=%q is not a positive whole number; set it to how many handler builds may run at once (1: one at a time) or unset it for GOMAXPROCS (%d)",
+		return 0, fmt.Errorf("%w: %s=%q is not a positive whole number; set it to how many go build invocations may run at once, or unset it for %d",
 			ErrBuildJobs, JobsEnv, v, def)
 	}
 	return n, nil
@@ -95,151 +93,114 @@ func jobsFrom(v string, def int) (int, error) {
 // ErrBuildJobs is returned for a bad $LIFT_BUILD_JOBS.
 var ErrBuildJobs = errors.New("bad handler build parallelism")
 
-// Pending is one handler build, started or done. Its output directory holds
-// contract.BootstrapName once Wait returns nil.
+// Pending is one handler's build, queued, running or done.
 type Pending struct {
-	key   buildKey
-	first chan struct{} // closed when this build ends, if it is its module's first
-	after chan struct{} // the module's first build, which this one waits for
-	refs  int           // functions sharing this build that have not released it (guarded by Scheduler.mu)
-	opts  BuildOptions
-	done  chan struct{}
-	err   error
+	key    buildKey
+	entry  Entry
+	label  string // the first function's construct path, for messages
+	done   chan struct{}
+	output string // the built binary, once done without error
+	err    error
 }
 
-// Start schedules the build of opts.Entry for opts.GOARCH in group (the cloud
-// assembly directory: builds are shared only within one synth) and returns at
-// once. A build already scheduled for the same group, entry directory and
-// GOARCH is shared instead of starting a new one. opts.OutDir is ignored: the
-// build writes to a private temporary directory, copied out by CopyTo. Every
-// Start is matched by one Release.
-func (s *Scheduler) Start(group string, opts BuildOptions) *Pending {
-	key := buildKey{group: group, dir: opts.Entry.Dir, goarch: opts.GOARCH}
+// Add queues the build of entry for GOOS/GOARCH in group (the cloud assembly
+// directory: builds are shared within one synth) and returns at once; the
+// build starts when any handler of group is first waited for. The same entry
+// and target added twice is one build.
+func (s *Scheduler) Add(group string, entry Entry, goos, goarch, label string) *Pending {
+	key := buildKey{group: group, dir: entry.Dir, goos: goos, goarch: goarch}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if p, ok := s.builds[key]; ok {
-		p.refs++
 		return p
 	}
-	p := &Pending{key: key, refs: 1, opts: opts, done: make(chan struct{})}
-	mk := moduleKey{opts.Entry.ModuleDir, opts.GOARCH}
-	if gate, ok := s.firsts[mk]; ok {
-		p.after = gate
-	} else {
-		p.first = make(chan struct{})
-		s.firsts[mk] = p.first
-	}
+	p := &Pending{key: key, entry: entry, label: label, done: make(chan struct{})}
 	s.builds[key] = p
-	s.started++
-	go s.run(p)
+	s.queued[group] = append(s.queued[group], p)
 	return p
 }
 
-// run waits for a slot, then builds. The goroutine ends with the build; the go
-// command it starts is a child process that ends on its own (a process that
-// exits before its build finishes leaves only a temporary directory, which
-// a later process sweeps).
-//
-// The first build of each module and GOARCH runs before the others of that
-// module start: with a cold Go build cache it compiles the dependencies the
-// handlers share (the go command builds them in parallel itself), which
-// concurrent go commands would each compile again, since they do not share
-// work in progress. With a warm cache it costs one short build, which
-// overlaps with the definition of the rest of the app.
-func (s *Scheduler) run(p *Pending) {
-	defer close(p.done)
-	if p.first != nil {
-		defer close(p.first)
-	}
-	if p.after != nil {
-		<-p.after
-	}
-	s.sem <- struct{}{}
-	defer func() { <-s.sem }()
-	dir, err := os.MkdirTemp("", buildDirPrefix())
-	if err != nil {
-		p.err = fmt.Errorf("%w for %s: temporary build directory: %v", ErrBuild, p.opts.Label, err)
-		return
-	}
-	p.opts.OutDir = dir
-	p.err = s.build(context.Background(), p.opts)
-}
-
-// Wait blocks until the build is done and returns its error, which names the
-// entry and carries the compiler's output.
-func (p *Pending) Wait() error {
+// Wait starts the builds of p's group that have not started (all at once, so
+// they share one go build per module and target), then waits for p's.
+func (s *Scheduler) Wait(p *Pending) error {
+	s.flush(p.key.group)
 	<-p.done
 	return p.err
 }
 
-// CopyTo waits for the build and copies the built bootstrap into dir. The
-// build's own copy stays for other functions that share it until Release.
-func (p *Pending) CopyTo(dir string) error {
-	if err := p.Wait(); err != nil {
-		return err
-	}
-	src := filepath.Join(p.opts.OutDir, contract.BootstrapName)
-	if err := copyFile(src, filepath.Join(dir, contract.BootstrapName)); err != nil {
-		return fmt.Errorf("%w for %s: copy %s into the asset directory %s: %v", ErrBuild, p.opts.Label, src, dir, err)
-	}
-	return nil
-}
+// Output is p's built binary; valid after Wait returned nil.
+func (p *Pending) Output() string { return p.output }
 
-// Release says one function that shares this build has its asset staged (or
-// will never stage it). When the last one has, the build's output directory is
-// removed (after the build ends, if it is still running).
-func (s *Scheduler) Release(p *Pending) {
+// flush plans and starts the queued builds of group.
+func (s *Scheduler) flush(group string) {
 	s.mu.Lock()
-	p.refs--
-	last := p.refs == 0
-	if last && s.builds[p.key] == p {
-		delete(s.builds, p.key)
-	}
+	queued := s.queued[group]
+	delete(s.queued, group)
 	s.mu.Unlock()
-	if !last {
+	if len(queued) == 0 {
 		return
 	}
-	select {
-	case <-p.done:
-		p.removeOutput()
-	default:
-		go func() { <-p.done; p.removeOutput() }()
-	}
-}
-
-// buildDirPrefix names this process in its build directories, so a later
-// process can tell which ones were left by a process that has exited.
-func buildDirPrefix() string { return fmt.Sprintf("lift-build-%d-", os.Getpid()) }
-
-// sweepStaleBuildDirs removes build directories left in dir by processes that
-// exited before their builds were used: an app that defined functions and
-// never synthesized (a test that only checks props), or a synth that failed.
-func sweepStaleBuildDirs(dir string) {
-	matches, _ := filepath.Glob(filepath.Join(dir, "lift-build-*-*"))
-	for _, m := range matches {
-		pidText, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(m), "lift-build-"), "-")
-		pid, err := strconv.Atoi(pidText)
-		if !ok || err != nil || pid == os.Getpid() || processAlive(pid) {
-			continue
+	type target struct{ goos, goarch string }
+	byTarget := map[target][]*Pending{}
+	var order []target
+	for _, p := range queued {
+		t := target{p.key.goos, p.key.goarch}
+		if byTarget[t] == nil {
+			order = append(order, t)
 		}
-		os.RemoveAll(m)
+		byTarget[t] = append(byTarget[t], p)
+	}
+	root := group
+	if root == "" {
+		root = os.TempDir()
+	}
+	root = filepath.Join(root, OutDirName)
+	for _, t := range order {
+		ps := byTarget[t]
+		entries := make([]Entry, len(ps))
+		for i, p := range ps {
+			entries[i] = p.entry
+		}
+		for _, b := range PlanBatches(entries, t.goos, t.goarch, root) {
+			var members []*Pending
+			for _, p := range ps {
+				for _, e := range b.Entries {
+					if e.Dir == p.entry.Dir {
+						members = append(members, p)
+					}
+				}
+			}
+			s.mu.Lock()
+			s.batches++
+			s.mu.Unlock()
+			go s.runBatch(b, members)
+		}
 	}
 }
 
-// processAlive reports whether pid is a running process (signal 0 probes it).
-func processAlive(pid int) bool {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return false
+// runBatch waits for a slot, builds, and hands each member its binary or the
+// batch's error.
+func (s *Scheduler) runBatch(b *Batch, members []*Pending) {
+	s.sem <- struct{}{}
+	_, err := s.run(b, context.Background())
+	<-s.sem
+	for _, p := range members {
+		if err != nil {
+			p.err = err
+		} else {
+			p.output = b.Output(p.entry)
+		}
+		close(p.done)
 	}
-	err = p.Signal(syscall.Signal(0))
-	return err == nil || errors.Is(err, os.ErrPermission)
 }
 
-func (p *Pending) removeOutput() {
-	if p.opts.OutDir != "" {
-		os.RemoveAll(p.opts.OutDir)
+// CopyTo copies p's built binary into dir as the function's bootstrap.
+func (p *Pending) CopyTo(dir string) error {
+	dst := filepath.Join(dir, contract.BootstrapName)
+	if err := copyFile(p.output, dst); err != nil {
+		return fmt.Errorf("%w for %s: copy %s to %s: %v", ErrBuild, p.label, p.output, dst, err)
 	}
+	return nil
 }
 
 func copyFile(src, dst string) error {

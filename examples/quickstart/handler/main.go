@@ -1,7 +1,7 @@
-// Command handler is the quickstart's function: a small JSON API over HTTP-API
-// style events (API Gateway HTTP API v2 or a Lambda function URL), run by
-// lift.Start with warm-up hooks, a health check and a shutdown hook. Items are
-// served through the cache tiers the stack configures (memory, then DynamoDB).
+// Command handler is the quickstart's function: a JSON API written with only
+// net/http (a ServeMux), run by lift.StartHTTP behind the stack's HTTP API,
+// with warm-up hooks, health checks and a shutdown hook. Items are served per
+// tenant through the cache tiers the stack configures (memory, then DynamoDB).
 package main
 
 import (
@@ -24,9 +24,11 @@ func main() {
 		os.Exit(1)
 	}
 	catalog := newCatalog(seedItems())
-	store := cachedStore{ItemStore: catalog, cache: tiers, ttl: 5 * time.Minute}
-	api := newAPI(store)
-	lift.Start(api.Handle,
+	api := newAPI(&cachedStore{ItemStore: catalog, cache: tiers, ttl: 5 * time.Minute})
+	// An ordinary net/http handler: lift.StartHTTP translates API Gateway,
+	// function URL and ALB events to requests and, outside Lambda, serves it
+	// over plain HTTP (LIFT_LOCAL_ADDR).
+	lift.StartHTTP(api.Routes(),
 		// Pre-warming builds the catalog's index and opens the cache's
 		// connection before the first real request needs them; a warm-up
 		// event runs each hook once per process.

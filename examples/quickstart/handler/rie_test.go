@@ -44,7 +44,7 @@ func TestUnderEmulator(t *testing.T) {
 		StatusCode int    `json:"statusCode"`
 		Body       string `json:"body"`
 	}
-	invoke(`{"rawPath":"/greeting","queryStringParameters":{"name":"Ada"},"requestContext":{"http":{"method":"GET"}}}`, &resp)
+	invoke(`{"rawPath":"/greeting","rawQueryString":"name=Ada","queryStringParameters":{"name":"Ada"},"requestContext":{"http":{"method":"GET"}}}`, &resp)
 	if resp.StatusCode != 200 || resp.Body != `{"message":"Hello, Ada!","coldStart":false}` {
 		t.Fatalf("greeting answer %+v: want 200 and a warm (not cold) greeting", resp)
 	}
@@ -54,7 +54,7 @@ func TestUnderEmulator(t *testing.T) {
 		`{"id":"espresso","name":"Espresso","priceCents":250,"cached":false}`,
 		`{"id":"espresso","name":"Espresso","priceCents":250,"cached":true}`,
 	} {
-		invoke(`{"rawPath":"/items/espresso","requestContext":{"http":{"method":"GET"}}}`, &resp)
+		invoke(`{"rawPath":"/items/espresso","headers":{"x-tenant-id":"acme"},"requestContext":{"http":{"method":"GET"}}}`, &resp)
 		if resp.StatusCode != 200 || resp.Body != want {
 			t.Fatalf("item read %d: %+v, want 200 %s", i+1, resp, want)
 		}

@@ -27,6 +27,7 @@ if moto.__version__ != MOTO_VERSION:
 from moto.cloudformation.exceptions import ValidationError
 from moto.core.common_models import CloudFormationModel
 from moto.applicationautoscaling.models import applicationautoscaling_backends
+from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.awslambda.models import LambdaVersion, lambda_backends
 from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends
 from moto.dynamodb.models import dynamodb_backends
@@ -453,6 +454,184 @@ class ServerlessCache(_Created, CloudFormationModel):
             "ReaderEndpoint.Address": host,
             "ReaderEndpoint.Port": port,
         })
+
+
+def _camel(v):
+    """CloudFormation's PascalCase keys as API Gateway v2's JSON (camelCase) names them."""
+    if isinstance(v, dict):
+        return {k[:1].lower() + k[1:]: _camel(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_camel(x) for x in v]
+    return v
+
+
+def _apigw(account_id, region_name):
+    return apigatewayv2_backends[account_id][region_name]
+
+
+class HttpApi(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ApiGatewayV2::Api"
+    attributes = ("ApiId", "ApiEndpoint")
+
+    @classmethod
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        api = _apigw(account_id, region_name).create_api(
+            api_key_selection_expression=props.get("ApiKeySelectionExpression"),
+            cors_configuration=_camel(props.get("CorsConfiguration")),
+            description=props.get("Description"),
+            disable_schema_validation=props.get("DisableSchemaValidation"),
+            disable_execute_api_endpoint=props.get("DisableExecuteApiEndpoint"),
+            name=props.get("Name", resource_name),
+            protocol_type=props.get("ProtocolType", "HTTP"),
+            route_selection_expression=props.get("RouteSelectionExpression"),
+            tags=props.get("Tags") or {},
+            version=props.get("Version"),
+        )
+        return cls(api.api_id, {"ApiId": api.api_id, "ApiEndpoint": api.api_endpoint})
+
+
+class HttpApiIntegration(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ApiGatewayV2::Integration"
+    attributes = ("IntegrationId",)
+
+    @classmethod
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        integration = _apigw(account_id, region_name).create_integration(
+            api_id=props["ApiId"],
+            connection_id=props.get("ConnectionId"),
+            connection_type=props.get("ConnectionType"),
+            content_handling_strategy=props.get("ContentHandlingStrategy"),
+            credentials_arn=props.get("CredentialsArn"),
+            description=props.get("Description"),
+            integration_method=props.get("IntegrationMethod"),
+            integration_subtype=props.get("IntegrationSubtype"),
+            integration_type=props["IntegrationType"],
+            integration_uri=props.get("IntegrationUri"),
+            passthrough_behavior=props.get("PassthroughBehavior"),
+            payload_format_version=props.get("PayloadFormatVersion"),
+            request_parameters=props.get("RequestParameters"),
+            request_templates=props.get("RequestTemplates"),
+            response_parameters=props.get("ResponseParameters"),
+            template_selection_expression=props.get("TemplateSelectionExpression"),
+            timeout_in_millis=props.get("TimeoutInMillis"),
+            tls_config=_camel(props.get("TlsConfig")),
+        )
+        return cls(integration.id, {"IntegrationId": integration.id})
+
+
+class HttpApiAuthorizer(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ApiGatewayV2::Authorizer"
+    attributes = ("AuthorizerId",)
+
+    @classmethod
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        authorizer = _apigw(account_id, region_name).create_authorizer(
+            api_id=props["ApiId"],
+            auth_creds_arn=props.get("AuthorizerCredentialsArn"),
+            auth_payload_format_version=props.get("AuthorizerPayloadFormatVersion"),
+            auth_result_ttl=props.get("AuthorizerResultTtlInSeconds"),
+            authorizer_uri=props.get("AuthorizerUri"),
+            authorizer_type=props["AuthorizerType"],
+            enable_simple_response=props.get("EnableSimpleResponses"),
+            identity_source=props.get("IdentitySource"),
+            identity_validation_expr=props.get("IdentityValidationExpression"),
+            jwt_config=_camel(props.get("JwtConfiguration")),
+            name=props["Name"],
+        )
+        return cls(authorizer.id, {"AuthorizerId": authorizer.id})
+
+
+class HttpApiRoute(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ApiGatewayV2::Route"
+    attributes = ("RouteId",)
+
+    @classmethod
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        route = _apigw(account_id, region_name).create_route(
+            api_id=props["ApiId"],
+            api_key_required=props.get("ApiKeyRequired", False),
+            authorization_scopes=props.get("AuthorizationScopes"),
+            authorization_type=props.get("AuthorizationType"),
+            authorizer_id=props.get("AuthorizerId"),
+            model_selection_expression=props.get("ModelSelectionExpression"),
+            operation_name=props.get("OperationName"),
+            request_models=props.get("RequestModels"),
+            request_parameters=props.get("RequestParameters"),
+            route_key=props["RouteKey"],
+            route_response_selection_expression=props.get("RouteResponseSelectionExpression"),
+            target=props.get("Target"),
+        )
+        return cls(route.route_id, {"RouteId": route.route_id})
+
+
+class HttpApiStage(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ApiGatewayV2::Stage"
+
+    @classmethod
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        config = _camel({k: v for k, v in props.items() if k not in ("ApiId", "Tags")})
+        config["tags"] = props.get("Tags") or {}
+        stage = _apigw(account_id, region_name).create_stage(props["ApiId"], config)
+        return cls(stage.name, {})
+
+
+class HttpApiDomainName(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ApiGatewayV2::DomainName"
+    attributes = ("RegionalDomainName", "RegionalHostedZoneId", "DomainNameArn")
+
+    @classmethod
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        name = props["DomainName"]
+        domain = _apigw(account_id, region_name).create_domain_name(
+            domain_name=name,
+            domain_name_configurations=_camel(props.get("DomainNameConfigurations") or []),
+            mutual_tls_authentication=_camel(props.get("MutualTlsAuthentication")),
+            tags=props.get("Tags") or {},
+        )
+        return cls(name, {
+            "RegionalDomainName": f"d-{logical_id.lower()[:10]}.execute-api.{region_name}.amazonaws.com",
+            "RegionalHostedZoneId": "Z1UJRXOUMOOFQ8",
+            "DomainNameArn": domain.domain_name_arn,
+        })
+
+
+class HttpApiMapping(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::ApiGatewayV2::ApiMapping"
+    attributes = ("ApiMappingId",)
+
+    @classmethod
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        mapping = _apigw(account_id, region_name).create_api_mapping(
+            api_id=props["ApiId"],
+            api_mapping_key=props.get("ApiMappingKey", ""),
+            domain_name=props["DomainName"],
+            stage=props["Stage"],
+        )
+        return cls(mapping.api_mapping_id, {"ApiMappingId": mapping.api_mapping_id})
+
+
+class FunctionUrl(_Created, CloudFormationModel):
+    __module__ = MODULE
+    cfn_type = "AWS::Lambda::Url"
+    attributes = ("FunctionArn", "FunctionUrl")
+
+    @classmethod
+    def create(cls, resource_name, props, account_id, region_name, logical_id):
+        # moto keeps one URL per function and ignores Qualifier (the alias);
+        # the readback asks for it the same way.
+        config = {k: props[k] for k in ("AuthType", "Cors", "InvokeMode") if k in props}
+        url = lambda_backends[account_id][region_name].create_function_url_config(props["TargetFunctionArn"], config)
+        arn = url.function.function_arn
+        if props.get("Qualifier"):
+            arn = f"{arn}:{props['Qualifier']}"
+        return cls(arn, {"FunctionArn": arn, "FunctionUrl": url.url + "/"})
 
 
 _create_table = Table.create_from_cloudformation_json.__func__

@@ -1,0 +1,82 @@
+package bundling
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	jsiiruntime "github.com/aws/jsii-runtime-go/runtime"
+
+	"github.com/liftcdk/lift/internal/contract"
+)
+
+// checkHandler runs the handler check of h's function (see Check) on the
+// binary that runs here: the Lambda binary when this machine is linux on the
+// same architecture, else the host binary built in the same synth. It returns
+// the error that fails the synth, or nil.
+func (h *Handler) checkHandler() error {
+	b := h.bundler
+	bin := b.pending.Output()
+	if b.hostPending != nil {
+		if err := h.sched.Wait(b.hostPending); err != nil {
+			return fmt.Errorf("%w for %s: building the handler for this machine (%s/%s) to check it: %w",
+				ErrCheck, b.Label, runtime.GOOS, runtime.GOARCH, err)
+		}
+		bin = b.hostPending.Output()
+	}
+	env, skipped := functionEnvironment(h.fn)
+	res, err := Check(context.Background(), bin, env)
+	if err != nil {
+		return fmt.Errorf("%s: the handler of entry %q (%s) refuses to start: %w\n"+
+			"(checked at synth by running it with %s and the function's environment%s; fix the handler or the function's props, "+
+			"or skip the check with -c %s=false)", b.Label, b.Entry.Given, b.Entry.Dir, err, contract.EnvCheck+"=1", skippedNote(skipped), CheckContext)
+	}
+	if !res.Answered {
+		fmt.Fprintf(os.Stderr, "lift: %s: handler not checked: %s\n", b.Label, res.Note)
+	}
+	return nil
+}
+
+// CheckContext is the CDK context key that turns the synth-time handler check
+// off ("false"); it is on by default.
+const CheckContext = "lift:check"
+
+func skippedNote(skipped []string) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", without %v, known only at deploy", skipped)
+}
+
+// functionEnvironment is fn's environment as it will be synthesized, with
+// every variable other constructs added (cache tier, discovery, ...). Values
+// known only at deploy (references, parameters) are left out and named in
+// skipped. CfnFunction.Environment() cannot serve: jsii hands the lazy value
+// back as an empty struct, so the property is read as the IResolvable it is.
+func functionEnvironment(fn awslambda.Function) (env map[string]string, skipped []string) {
+	env = map[string]string{}
+	cfn, ok := fn.Node().DefaultChild().(awslambda.CfnFunction)
+	if !ok {
+		return env, nil
+	}
+	var lazy awscdk.IResolvable
+	jsiiruntime.Get(cfn, "environment", &lazy)
+	if lazy == nil {
+		return env, nil
+	}
+	resolved, _ := awscdk.Stack_Of(fn).Resolve(lazy).(map[string]any)
+	vars, _ := resolved["variables"].(map[string]any)
+	for k, v := range vars {
+		if s, ok := v.(string); ok {
+			env[k] = s
+		} else {
+			skipped = append(skipped, k)
+		}
+	}
+	slices.Sort(skipped)
+	return env, skipped
+}

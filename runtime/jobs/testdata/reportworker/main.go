@@ -1,0 +1,91 @@
+// Command reportworker is the jobs worker the emulator test runs. Its work
+// appends "started" and "completed" lines to $RUNS_FILE, and its first run
+// hangs until the environment dies, so the test can kill it mid-job.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/liftcdk/lift/runtime/cache"
+	"github.com/liftcdk/lift/runtime/cache/dynamocache"
+	"github.com/liftcdk/lift/runtime/idempotency"
+	"github.com/liftcdk/lift/runtime/idempotency/dynamostore"
+	"github.com/liftcdk/lift/runtime/jobs"
+	"github.com/liftcdk/lift/runtime/lift"
+)
+
+type request struct {
+	Month string `json:"month"`
+}
+
+type report struct {
+	Month string `json:"month"`
+	Rows  int    `json:"rows"`
+}
+
+// record appends line to $RUNS_FILE and returns how many lines equal it.
+func record(line string) (int, error) {
+	f, err := os.OpenFile(os.Getenv("RUNS_FILE"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := f.WriteString(line + "\n"); err != nil {
+		f.Close()
+		return 0, err
+	}
+	if err := f.Close(); err != nil {
+		return 0, err
+	}
+	b, err := os.ReadFile(os.Getenv("RUNS_FILE"))
+	return strings.Count(string(b), line+"\n"), err
+}
+
+func work(ctx context.Context, in request, progress jobs.Report) (report, error) {
+	n, err := record("started")
+	if err != nil {
+		return report{}, err
+	}
+	if err := progress(ctx, 10, "reading rows"); err != nil {
+		return report{}, err
+	}
+	if n == 1 {
+		<-ctx.Done() // the first run never finishes: the test kills it
+		return report{}, ctx.Err()
+	}
+	if _, err := record("completed"); err != nil {
+		return report{}, err
+	}
+	return report{Month: in.Month, Rows: 1200}, nil
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		slog.Error("reportworker init", "error", err)
+		os.Exit(1)
+	}
+	return v
+}
+
+func main() {
+	ctx := context.Background()
+	awsCfg := must(config.LoadDefaultConfig(ctx))
+	table := must(dynamocache.ConfigFromEnv(nil))
+	tier := must(dynamocache.New(dynamodb.NewFromConfig(awsCfg), table.Table, dynamocache.WithKeyAttribute(table.KeyAttribute),
+		dynamocache.WithTTLAttribute(table.TTLAttribute), dynamocache.WithConsistentRead(true)))
+	runner := must(jobs.New(jobs.Config{
+		Queue:       sqs.NewFromConfig(awsCfg),
+		QueueURL:    os.Getenv("REPORTS_QUEUE_URL"),
+		Status:      must(cache.NewScope(tier, os.Getenv("LIFT_SERVICE"))),
+		Idempotency: must(idempotency.FromEnv(ctx, dynamostore.Backend())),
+		StatusURL:   func(id string) string { return "/reports/" + id },
+		MaxAttempts: 2,
+	}, work))
+	lift.Start(runner.Worker())
+}

@@ -1,0 +1,122 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/liftcdk/lift/runtime/batch"
+	"github.com/liftcdk/lift/runtime/idempotency"
+	"github.com/liftcdk/lift/runtime/lift"
+)
+
+// PublicError is a failure whose message the status URL may show callers.
+// Any other error is shown as "job failed" (and logged in full), since error
+// text from deep in the work can reveal internals.
+type PublicError struct{ Message string }
+
+func (e *PublicError) Error() string { return e.Message }
+
+// genericFailure is what callers see for an error that is not a PublicError.
+const genericFailure = "job failed"
+
+// recordTimeout bounds recording an attempt's outcome after the work returns.
+const recordTimeout = 5 * time.Second
+
+// Worker returns the SQS batch handler that runs jobs:
+// lift.Start(runner.Worker()). Its event source mapping needs
+// ReportBatchItemFailures, so one failed job does not retry the others.
+func (r *Runner[In, Out]) Worker(opts ...batch.Option) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+	return batch.SQS(r.process, opts...)
+}
+
+// process runs one job message. Returning an error leaves the message to
+// SQS's retry (and, after maxReceiveCount, its dead-letter queue).
+func (r *Runner[In, Out]) process(ctx context.Context, m events.SQSMessage) error {
+	var msg message[In]
+	if err := json.Unmarshal([]byte(m.Body), &msg); err != nil || !validID(msg.JobID) {
+		return fmt.Errorf("jobs: message %s is not a job (%v): it will go to the dead-letter queue", m.MessageId, err)
+	}
+	job, err := r.Get(ctx, msg.JobID)
+	switch {
+	case errors.Is(err, ErrNotFound): // its record expired while it waited: run it under a new one
+		job = Job{ID: msg.JobID, CreatedAt: r.now()}
+	case err != nil:
+		return err
+	case job.Status == StatusSucceeded || job.Status == StatusFailed:
+		return nil // a duplicate delivery of a finished job
+	}
+	job.StatusURL = r.cfg.StatusURL(job.ID)
+	job.Status, job.Attempts, job.Error = StatusRunning, attempt(m), ""
+	if err := r.update(ctx, &job); err != nil {
+		return err
+	}
+	report := func(ctx context.Context, percent int, note string) error {
+		job.Progress = &Progress{Percent: min(max(percent, 0), 100), Note: note}
+		return r.update(ctx, &job)
+	}
+	out, err := idempotency.Do(ctx, r.cfg.Idempotency, "job/"+job.ID, func(ctx context.Context) (Out, error) {
+		return r.run(ctx, msg.Input, report)
+	}, idempotency.WithWait(0), idempotency.WithTTL(r.cfg.TTL))
+	// The outcome is recorded even when the work used up the invocation's
+	// context, so a last attempt that timed out still marks the job failed.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	switch {
+	case errors.Is(err, idempotency.ErrInProgress):
+		return err // another delivery is running it; this one retries after the visibility timeout
+	case err != nil:
+		job.Status, job.Error = StatusQueued, publicMessage(err)
+		if job.Attempts >= r.cfg.MaxAttempts {
+			job.Status = StatusFailed
+		}
+		lift.Logger(ctx).Error("jobs: attempt failed", "job", job.ID, "attempt", job.Attempts, "final", job.Status == StatusFailed, "error", err)
+		if uerr := r.update(ctx, &job); uerr != nil {
+			return errors.Join(err, uerr)
+		}
+		return err
+	}
+	if job.Result, err = json.Marshal(out); err != nil {
+		return fmt.Errorf("jobs: encode result of job %s: %w", job.ID, err)
+	}
+	job.Status = StatusSucceeded
+	return r.update(ctx, &job)
+}
+
+// run calls the work, turning a panic into this attempt's failure so the
+// job's record says so (batch would fail the message, but not the record).
+func (r *Runner[In, Out]) run(ctx context.Context, in In, report Report) (out Out, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("jobs: work panicked: %v", p)
+		}
+	}()
+	return r.work(ctx, in, report)
+}
+
+func (r *Runner[In, Out]) update(ctx context.Context, job *Job) error {
+	job.UpdatedAt = r.now()
+	return r.put(ctx, *job)
+}
+
+// attempt is the message's delivery count (1 for the first delivery).
+func attempt(m events.SQSMessage) int {
+	n, err := strconv.Atoi(m.Attributes["ApproximateReceiveCount"])
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+func publicMessage(err error) string {
+	var pub *PublicError
+	if errors.As(err, &pub) {
+		return pub.Message
+	}
+	return genericFailure
+}
