@@ -123,6 +123,14 @@ func (d *devRun) stop(t *testing.T) {
 			t.Errorf("%s's port %s still listens after lift dev exited", name, url)
 		}
 	}
+	// No build it ran outlives it (a backend swapped out just before Ctrl-C included).
+	bins := filepath.Join(d.cmd.Dir, ".lift", "dev", "bin")
+	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, f := range cmdlines {
+		if b, err := os.ReadFile(f); err == nil && strings.HasPrefix(string(b), bins) {
+			t.Errorf("a build still runs after lift dev exited: %s (%s)", b, f)
+		}
+	}
 	t.Logf("lift dev stderr:\n%s", d.stderr)
 }
 

@@ -82,7 +82,7 @@ func (d *Dev) Run(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		s := &service{fn: f, dev: d, ln: ln}
+		s := &service{fn: f, dev: d, ln: ln, closing: make(chan struct{})}
 		d.services = append(d.services, s)
 		d.hub.add(f.Service, s.url())
 		s.serve()

@@ -40,6 +40,10 @@ type service struct {
 	builds  sync.Mutex // one build and swap at a time
 	gen     atomic.Int64
 	lastErr string // the build error last shown, so it is shown once
+	// retiring counts the swapped-out backends still finishing requests;
+	// closing, closed by stop, cuts their grace short.
+	retiring sync.WaitGroup
+	closing  chan struct{}
 }
 
 func (s *service) url() string { return "http://" + s.ln.Addr().String() }
@@ -188,10 +192,13 @@ func (s *service) reload(ctx context.Context, why string) error {
 	if old != nil {
 		fmt.Fprintf(s.dev.Stderr, "%s reloaded in %.1fs (%s; cold start %s absorbed by the warm-up)\n", s.fn.Service, took.Seconds(), why, cold.Round(time.Millisecond))
 		// Requests that picked old just before the swap still reach it.
-		go func() {
-			time.Sleep(500 * time.Millisecond)
+		s.retiring.Go(func() {
+			select {
+			case <-time.After(500 * time.Millisecond):
+			case <-s.closing:
+			}
 			old.stop(3 * time.Second)
-		}()
+		})
 	} else {
 		fmt.Fprintf(s.dev.Stderr, "%s started in %.1fs (cold start %s absorbed by the warm-up)\n", s.fn.Service, took.Seconds(), cold.Round(time.Millisecond))
 	}
@@ -232,16 +239,22 @@ func (s *service) health(ctx context.Context) (json.RawMessage, error) {
 	return out, nil
 }
 
-// stop stops the stable port, then the backend.
+// stop stops the stable port, then the backend, after any reload under
+// way (its build ends with the context; a rebuild asked on the dashboard
+// finishes first, so its backend is stopped too).
 func (s *service) stop() {
+	s.builds.Lock()
+	defer s.builds.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if s.srv != nil {
 		_ = s.srv.Shutdown(ctx)
 	}
+	close(s.closing)
 	if b := s.cur.Swap(nil); b != nil {
 		b.stop(3 * time.Second)
 	}
+	s.retiring.Wait()
 }
 
 func newID() string {
