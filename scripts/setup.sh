@@ -5,6 +5,7 @@
 #     (tools/lint/go.mod), pinned, into .tools/bin
 #   - redis-server and valkey-server from Debian (valkey from bookworm-backports),
 #     and pyflakes3, the Python linter `make lint` runs on internal/localsvc/motocfn
+#   - chromium from Debian, the headless browser the lift dev dashboard test drives
 #   - checks for the preinstalled Python tools: moto_server, cfn-lint, aws
 # Idempotent: each step is skipped when its pinned result is already in place.
 set -euo pipefail
@@ -67,8 +68,9 @@ need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v valkey-server >/dev/null || need+=(valkey-server)
 command -v pyflakes3 >/dev/null || need+=(pyflakes3)
+command -v chromium >/dev/null || need+=(chromium)
 if [[ ${#need[@]} -eq 0 ]]; then
-  say "redis-server $(redis-server --version | sed -E 's/.* v=([^ ]+).*/\1/'), valkey-server $(valkey-server --version | sed -E 's/.* v=([^ ]+).*/\1/'), pyflakes3 $(pyflakes3 --version | cut -d' ' -f1): installed"
+  say "redis-server $(redis-server --version | sed -E 's/.* v=([^ ]+).*/\1/'), valkey-server $(valkey-server --version | sed -E 's/.* v=([^ ]+).*/\1/'), pyflakes3 $(pyflakes3 --version | cut -d' ' -f1), $(chromium --version 2>/dev/null | head -n1): installed"
 else
   command -v apt-get >/dev/null || die "missing ${need[*]} and no apt-get: install Redis >= 7 and Valkey >= 8 (both with TLS) yourself"
   sudo=()
@@ -92,6 +94,9 @@ else
   fi
   if [[ " ${need[*]} " == *" pyflakes3 "* ]]; then
     apt_get install --no-install-recommends pyflakes3
+  fi
+  if [[ " ${need[*]} " == *" chromium "* ]]; then
+    apt_get install --no-install-recommends chromium
   fi
   if [[ " ${need[*]} " == *" valkey-server "* ]]; then
     # Debian 12 ships Valkey only in bookworm-backports; newer releases have it in main.

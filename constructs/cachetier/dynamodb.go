@@ -33,15 +33,15 @@ type DynamoDBProps struct {
 	// Default: every TableProps default.
 	TableProps *TableProps
 	// KeyAttribute is the table's partition key, a string attribute.
-	// Default: contract.DefaultCacheKeyAttribute ("pk").
+	// Default: "pk".
 	KeyAttribute *string
 	// TTLAttribute holds each item's expiry in epoch seconds; a new table gets
 	// DynamoDB TTL on it. The runtime also checks it on read, since DynamoDB
 	// deletes expired items lazily (up to days later).
-	// Default: contract.DefaultCacheTTLAttribute ("expiresAt").
+	// Default: "expiresAt".
 	TTLAttribute *string
 	// Timeout bounds every cache call the runtime makes (LIFT_CACHE_TIMEOUT).
-	// Default: contract.DefaultCacheTimeout (100 ms).
+	// Default: 100 ms.
 	Timeout awscdk.Duration
 }
 
@@ -176,7 +176,7 @@ func (d *DynamoDB) newTable(tp *TableProps) awsdynamodb.Table {
 	return table
 }
 
-// Kind is contract.CacheKindDynamoDB.
+// Kind is "dynamodb", the tier's LIFT_CACHE_KIND value.
 func (d *DynamoDB) Kind() string { return contract.CacheKindDynamoDB }
 
 // Table is the tier's table (the new one, or DynamoDBProps.Table).

@@ -77,7 +77,7 @@ type ElastiCacheProps struct {
 	// Default: an AWS-owned key (data at rest is always encrypted).
 	EncryptionKey awskms.IKey
 	// Timeout bounds every cache call the runtime makes (LIFT_CACHE_TIMEOUT).
-	// Default: contract.DefaultCacheTimeout (100 ms).
+	// Default: 100 ms.
 	Timeout awscdk.Duration
 	// RemovalPolicy applies to the cache when it leaves the stack.
 	// Default: awscdk.RemovalPolicy_DESTROY — cache data is rebuilt by the
@@ -277,7 +277,7 @@ func nonNegative(c *propcheck.Collector, prop string, v *float64, min float64) {
 	}
 }
 
-// Kind is contract.CacheKindValkey.
+// Kind is "valkey", the tier's LIFT_CACHE_KIND value.
 func (e *ElastiCache) Kind() string { return contract.CacheKindValkey }
 
 // Vpc is the cache's VPC (ElastiCacheProps.Vpc or the created one). Create

@@ -17,7 +17,7 @@ import (
 // that accept either.
 type Tier interface {
 	constructs.IConstruct
-	// Kind is the tier's contract.CacheKind* value (LIFT_CACHE_KIND).
+	// Kind is the tier's LIFT_CACHE_KIND value: "dynamodb" or "valkey".
 	Kind() string
 	// Bind sets the function's LIFT_CACHE_* environment, grants it least
 	// privilege on the tier and opens the network path. See the tier types.

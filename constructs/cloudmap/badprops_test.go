@@ -96,7 +96,7 @@ func TestBadProps(t *testing.T) {
 		{"unknown protocol", func(t *testing.T, id string) error {
 			fn := f.function(id + "Fn")
 			return register(f, id, &cloudmap.InstanceProps{Function: fn, Alias: fn.AddAlias(jsii.String("live"), nil), Protocol: jsii.String("grpc")})
-		}, []string{"InstanceProps.Protocol", `"grpc"`, "contract.ProtocolLambda"}},
+		}, []string{"InstanceProps.Protocol", `"grpc"`, `use "lambda" or "http"`}},
 		{"bad instance id", func(t *testing.T, id string) error {
 			fn := f.function(id + "Fn")
 			return register(f, id, &cloudmap.InstanceProps{Function: fn, Alias: fn.AddAlias(jsii.String("live"), nil), InstanceId: jsii.String("a b")})

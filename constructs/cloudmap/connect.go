@@ -51,8 +51,7 @@ func checkRegistration(c *propcheck.Collector, fn awslambda.Function, s *Service
 //     lambda:InvokeFunctionUrl for instances reached over their function URL,
 //     and nothing else;
 //   - tuning: LIFT_DISCOVERY_REFRESH and LIFT_DISCOVERY_MAX_STALE, written
-//     explicitly (defaults contract.DefaultDiscoveryRefresh and
-//     DefaultDiscoveryMaxStale; see WithRefresh, WithMaxStale).
+//     explicitly (defaults 30s and 15m; see WithRefresh, WithMaxStale).
 //
 // Connecting twice is a no-op. A consumer connects to services of one
 // namespace only, and never to its own service. Problems panic, before

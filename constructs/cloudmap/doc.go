@@ -6,10 +6,10 @@
 // function is registered as a non-IP instance ([Service.Register]) whose
 // attributes tell runtime/discovery how to call it: the qualified function ARN,
 // alias, region, weight, protocol and, where the function has one, its URL
-// (the contract.Attr* names). A consumer is wired to a provider with one call,
-// [Connect] (or [Service.Connect]), which sets its environment, lets it
-// discover the provider and lets it invoke exactly the provider's registered
-// qualifiers and nothing else.
+// (the LIFT_* attributes docs/contract.md lists). A consumer is wired to a
+// provider with one call, [Connect] (or [Service.Connect]), which sets its
+// environment, lets it discover the provider and lets it invoke exactly the
+// provider's registered qualifiers and nothing else.
 //
 // # Environment
 //

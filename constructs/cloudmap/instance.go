@@ -33,8 +33,8 @@ type InstanceProps struct {
 	// Weight is the instance's relative share of traffic for weighted
 	// balancing: a whole number >= 0; 0 drains it. Default 1.
 	Weight *float64
-	// Protocol is how callers reach the instance: contract.ProtocolLambda (the
-	// Invoke API) or contract.ProtocolHTTP (its function URL). Default lambda.
+	// Protocol is how callers reach the instance: "lambda" (the Invoke API) or
+	// "http" (its function URL). Default "lambda".
 	Protocol *string
 	// FunctionUrl of the qualifier, published as the URL attribute, for the
 	// http protocol. Its AuthType must be AWS_IAM unless PublicUrl is set.
@@ -67,7 +67,8 @@ type Instance struct {
 	FunctionUrl awslambda.IFunctionUrl
 	// Service the instance belongs to.
 	Service *Service
-	// Attributes are the Cloud Map custom attributes (contract.Attr* keys).
+	// Attributes are the Cloud Map custom attributes (LIFT_FUNCTION_ARN,
+	// LIFT_WEIGHT, LIFT_PROTOCOL and the others docs/contract.md lists).
 	Attributes map[string]*string
 
 	protocol string
@@ -112,7 +113,7 @@ func (s *Service) Register(id *string, props *InstanceProps) *Instance {
 				"create it with AuthType awslambda.FunctionUrlAuthType_AWS_IAM (runtime/discovery signs calls), or set InstanceProps.PublicUrl to publish a public URL on purpose")
 		}
 	default:
-		c.Add("InstanceProps.Protocol", in.protocol, "use contract.ProtocolLambda (%q) or contract.ProtocolHTTP (%q)", contract.ProtocolLambda, contract.ProtocolHTTP)
+		c.Add("InstanceProps.Protocol", in.protocol, "use %q or %q", contract.ProtocolLambda, contract.ProtocolHTTP)
 	}
 	checkRegistration(c, in.Function, s)
 	c.Check()

@@ -31,7 +31,8 @@ var (
 
 // ValidateServiceName reports whether name is a valid Lift service name,
 // which a Cloud Map service of a Lift service is named after: one rule for
-// service, cloudmap and gofunction (contract.ServiceNameRule).
+// service, cloudmap and gofunction: 1-63 letters, digits, '_' and '-', not
+// starting or ending with '-'.
 func ValidateServiceName(prop, name string) error {
 	return asError(prop, name, serviceNameFix(name))
 }

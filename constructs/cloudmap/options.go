@@ -18,14 +18,14 @@ type connectConfig struct {
 
 // WithRefresh sets LIFT_DISCOVERY_REFRESH, how often the consumer asks Cloud
 // Map whether a target's instances changed (one DiscoverInstancesRevision per
-// target per interval per environment). Default contract.DefaultDiscoveryRefresh.
+// target per interval per environment). Default 30s.
 func WithRefresh(d time.Duration) ConnectOption {
 	return func(c *connectConfig) { c.refresh = d }
 }
 
 // WithMaxStale sets LIFT_DISCOVERY_MAX_STALE, how long cached instances are
 // served while Cloud Map is unreachable. At least the refresh interval.
-// Default contract.DefaultDiscoveryMaxStale.
+// Default 15m.
 func WithMaxStale(d time.Duration) ConnectOption {
 	return func(c *connectConfig) { c.maxStale = d }
 }

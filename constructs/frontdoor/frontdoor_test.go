@@ -202,4 +202,25 @@ func TestInvalidPropsListsEveryProblem(t *testing.T) {
 			t.Errorf("error lacks %q:\n%s", want, err)
 		}
 	}
+
+	// Unset strings read "unset", and bad enum values are quoted.
+	err = cdktest.SynthError(t, frontdoor.ErrInvalidProps, func() {
+		frontdoor.New(stack, jsii.String("Unset"), &frontdoor.Props{
+			Target: alias, Kind: frontdoor.KindHTTPAPI, Auth: frontdoor.AuthJWT,
+			JWT: &frontdoor.JWTProps{Audience: jsii.Strings("shop")}, Domain: &frontdoor.DomainProps{},
+		})
+	})
+	for _, want := range []string{"JWT.Issuer is unset", "Domain.Name is unset"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%s", want, err)
+		}
+	}
+	err = cdktest.SynthError(t, frontdoor.ErrInvalidProps, func() {
+		frontdoor.New(stack, jsii.String("Bogus"), &frontdoor.Props{Target: alias, Kind: "REST", Auth: "COGNITO"})
+	})
+	for _, want := range []string{`Kind is "REST"`, `Auth is "COGNITO"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%s", want, err)
+		}
+	}
 }

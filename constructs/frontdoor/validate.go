@@ -2,7 +2,6 @@ package frontdoor
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"regexp"
 	"strings"
@@ -50,7 +49,7 @@ func validate(pr *propcheck.Collector, props *Props) *Props {
 	case KindHTTPAPI:
 		validateHTTPAPI(pr, &p)
 	default:
-		pr.Add("Kind", propcheck.Literal(fmt.Sprintf("%q", p.Kind)), "use frontdoor.KindFunctionURL or frontdoor.KindHTTPAPI")
+		pr.Add("Kind", string(p.Kind), "use frontdoor.KindFunctionURL or frontdoor.KindHTTPAPI")
 	}
 	switch p.Auth {
 	case AuthIAM, AuthNone:
@@ -60,7 +59,7 @@ func validate(pr *propcheck.Collector, props *Props) *Props {
 	case AuthJWT:
 		validateJWT(pr, p.JWT)
 	default:
-		pr.Add("Auth", propcheck.Literal(fmt.Sprintf("%q", p.Auth)), "use frontdoor.AuthIAM (default), AuthJWT (HTTP API) or AuthNone (public)")
+		pr.Add("Auth", string(p.Auth), "use frontdoor.AuthIAM (default), AuthJWT (HTTP API) or AuthNone (public)")
 	}
 	validateCors(pr, p.Cors)
 	pr.Check()
@@ -90,13 +89,13 @@ func validateHTTPAPI(pr *propcheck.Collector, p *Props) {
 	if p.Throttle != nil {
 		if r := p.Throttle.RateLimit; r != nil {
 			if math.IsNaN(*r) || *r <= 0 || math.IsInf(*r, 0) {
-				pr.Add("Throttle.RateLimit", propcheck.Literal(fmt.Sprint(*r)), "use a positive number of requests a second")
+				pr.Add("Throttle.RateLimit", r, "use a positive number of requests a second")
 			}
 			t.RateLimit = r
 		}
 		if b := p.Throttle.BurstLimit; b != nil {
 			if *b < 1 || *b != math.Trunc(*b) || math.IsInf(*b, 0) {
-				pr.Add("Throttle.BurstLimit", propcheck.Literal(fmt.Sprint(*b)), "use a whole number of requests, 1 or more")
+				pr.Add("Throttle.BurstLimit", b, "use a whole number of requests, 1 or more")
 			}
 			t.BurstLimit = b
 		}
@@ -109,7 +108,7 @@ func validateHTTPAPI(pr *propcheck.Collector, p *Props) {
 	}
 	if d := p.Domain; d != nil {
 		if d.Name == nil || (!token.Unresolved(d.Name) && !hostName.MatchString(*d.Name)) {
-			pr.Add("Domain.Name", propcheck.Literal(describe(d.Name)), "use a lower-case host name such as \"api.example.com\"")
+			pr.Add("Domain.Name", d.Name, "use a lower-case host name such as \"api.example.com\"")
 		}
 		if d.Certificate == nil {
 			pr.Add("Domain.Certificate", propcheck.Literal("nil"), "pass an ACM certificate for Domain.Name in the stack's region")
@@ -123,7 +122,7 @@ func validateJWT(pr *propcheck.Collector, j *JWTProps) {
 		return
 	}
 	if j.Issuer == nil || (!token.Unresolved(j.Issuer) && !strings.HasPrefix(*j.Issuer, "https://")) {
-		pr.Add("JWT.Issuer", propcheck.Literal(describe(j.Issuer)), "use the issuer's https URL (the token's iss claim)")
+		pr.Add("JWT.Issuer", j.Issuer, "use the issuer's https URL (the token's iss claim)")
 	}
 	if j.Audience == nil || len(*j.Audience) == 0 {
 		pr.Add("JWT.Audience", propcheck.Literal("empty"), "list the accepted aud or client_id values")
@@ -145,14 +144,4 @@ func validateCors(pr *propcheck.Collector, c *CorsProps) {
 			}
 		}
 	}
-}
-
-func describe(s *string) string {
-	if s == nil {
-		return "unset"
-	}
-	if token.Unresolved(s) {
-		return "<token>"
-	}
-	return fmt.Sprintf("%q", *s)
 }

@@ -28,8 +28,8 @@ type Props struct {
 	// WarmerTarget is the Target dimension the warmer reports this service
 	// under; it enables the warmer-shortfall alarm. Default: no warmer alarm.
 	WarmerTarget *string
-	// CacheTier is the L2 tier's Tier dimension (contract.TierDynamoDB or
-	// contract.TierValkey); it enables the hit-ratio and L2-error alarms.
+	// CacheTier is the L2 tier's Tier dimension ("dynamodb" or "valkey", the
+	// tier's Kind()); it enables the hit-ratio and L2-error alarms.
 	// Default: no cache alarms.
 	CacheTier *string
 	// Table enables DynamoDB throttle and system-error alarms on the cache table.

@@ -40,7 +40,7 @@ type WarmerProps struct {
 	Schedules *[]awsscheduler.ScheduleExpression
 	// Hold is how long each warm-up invocation stays busy so that the
 	// invocations of one wave overlap; retries double it. At most
-	// contract.MaxWarmupHold (5 s). Default: 300 ms.
+	// 5 s (the runtime's lift.MaxWarmupHold). Default: 300 ms.
 	Hold awscdk.Duration
 	// Budget bounds one warmer run, retries included; the warmer function's
 	// timeout is the budget plus one minute. At most 14 minutes. Default: 60 s.

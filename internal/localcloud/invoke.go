@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,6 +69,23 @@ func decodeHealth(inv Invocation) (HealthResult, error) {
 		return r, fmt.Errorf("health answer %q: %w", inv.Response, err)
 	}
 	return r, nil
+}
+
+// healthLines prints a health answer: the status, then each check's status and
+// duration. The answer carries no error text (that goes to the function's
+// log), so a check that did not pass points there.
+func healthLines(a contract.HealthResponse, latency time.Duration) []string {
+	lines := []string{fmt.Sprintf("status=%s (%s)", a.Status, ms(latency))}
+	for _, name := range slices.Sorted(maps.Keys(a.Checks)) {
+		for _, c := range a.Checks[name] {
+			line := fmt.Sprintf("  check %s: %s in %.3f %s", name, c.Status, c.ObservedValue, c.ObservedUnit)
+			if c.Status != contract.StatusPass {
+				line += " (the reason is in the function log)"
+			}
+			lines = append(lines, line)
+		}
+	}
+	return lines
 }
 
 // decodeRequest reads an HTTP API response and, when its body is JSON, the

@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/liftcdk/lift/internal/contract"
 )
@@ -214,5 +216,26 @@ func TestQuickstartItemEvent(t *testing.T) {
 		if !strings.Contains(b, want) {
 			t.Errorf("event lacks %s: %s", want, b)
 		}
+	}
+}
+
+// The health answer carries names, statuses and durations only; the demo
+// prints those and points to the function log for a check that did not pass.
+func TestHealthLines(t *testing.T) {
+	answer := `{"status":"warn","serviceId":"orders","instanceId":"i1","checks":{
+		"db":[{"componentId":"db","status":"pass","observedValue":0.029,"observedUnit":"ms","time":"2026-11-26T13:02:25Z"}],
+		"cache":[{"componentId":"cache","status":"warn","observedValue":0.006,"observedUnit":"ms","time":"2026-11-26T13:02:25Z"}]}}`
+	h, err := decodeHealth(Invocation{Response: []byte(answer)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := healthLines(h.Answer, 1500*time.Microsecond)
+	want := []string{
+		"status=warn (1.5 ms)",
+		"  check cache: warn in 0.006 ms (the reason is in the function log)",
+		"  check db: pass in 0.029 ms",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("healthLines:\n got %q\nwant %q", got, want)
 	}
 }

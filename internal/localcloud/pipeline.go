@@ -362,13 +362,7 @@ func (r *runner) health(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := []string{fmt.Sprintf("status=%s (%s)", h.Answer.Status, ms(inv.Latency))}
-	for _, name := range slices.Sorted(maps.Keys(h.Answer.Checks)) {
-		for _, c := range h.Answer.Checks[name] {
-			lines = append(lines, fmt.Sprintf("  check %s: %s in %.3f %s %s", name, c.Status, c.ObservedValue, c.ObservedUnit, c.Output))
-		}
-	}
-	return lines, nil
+	return healthLines(h.Answer, inv.Latency), nil
 }
 
 func (r *runner) shutdown(context.Context) ([]string, error) {

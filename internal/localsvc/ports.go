@@ -3,6 +3,7 @@ package localsvc
 import (
 	"fmt"
 	"net"
+	"strconv"
 )
 
 // freePort asks the kernel for a free loopback port. Another process may take
@@ -31,4 +32,13 @@ func freePorts(n int) ([]int, error) {
 		}
 	}
 	return ports, nil
+}
+
+// FreeAddr returns 127.0.0.1:PORT with a port free right now (see freePort).
+func FreeAddr() (string, error) {
+	p, err := freePort()
+	if err != nil {
+		return "", err
+	}
+	return "127.0.0.1:" + strconv.Itoa(p), nil
 }

@@ -12,12 +12,13 @@ import (
 	"github.com/liftcdk/lift/internal/contract"
 )
 
-// Config is the cache configuration the constructs write into the environment.
+// Config is the cache configuration the constructs write into the environment;
+// each field names the variable it is read from.
 type Config struct {
-	Service     string        // contract.EnvService: key namespace and metric dimension
-	Kind        string        // contract.EnvCacheKind: "" or contract.CacheKindMemory for memory only
-	MemoryBytes int64         // contract.EnvCacheMemoryBytes
-	Timeout     time.Duration // contract.EnvCacheTimeout
+	Service     string        // LIFT_SERVICE: key namespace and metric dimension
+	Kind        string        // LIFT_CACHE_KIND: "dynamodb", "valkey", or "" or "memory" for memory only
+	MemoryBytes int64         // LIFT_CACHE_MEMORY_BYTES
+	Timeout     time.Duration // LIFT_CACHE_TIMEOUT, a Go duration such as "100ms"
 }
 
 // LookupEnv reads one variable; os.LookupEnv is the default.
@@ -28,7 +29,7 @@ type LookupEnv func(name string) (string, bool)
 // importing them here, keeps their SDK clients out of handlers that use only
 // the memory tier.
 type Backend struct {
-	Kind string // contract.CacheKindDynamoDB or contract.CacheKindValkey
+	Kind string // the LIFT_CACHE_KIND value it serves: "dynamodb" or "valkey"
 	New  func(ctx context.Context, env LookupEnv, opts ...Option) (Cache, error)
 }
 

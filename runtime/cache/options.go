@@ -46,13 +46,14 @@ func buildOptions(opts []Option) options {
 }
 
 // WithMaxBytes bounds the memory tier: keys, values and per-entry overhead
-// together stay under n bytes. Default contract.DefaultCacheMemoryBytes, or a
-// quarter of the function's memory (AWS_LAMBDA_FUNCTION_MEMORY_SIZE) if less.
+// together stay under n bytes. Default 64 MiB, or a quarter of the function's
+// memory (AWS_LAMBDA_FUNCTION_MEMORY_SIZE) if less; FromEnv uses
+// LIFT_CACHE_MEMORY_BYTES when it is set.
 func WithMaxBytes(n int64) Option { return func(o *options) { o.maxBytes = n } }
 
 // WithTimeout bounds every L2 call. The call also never uses more than half of
 // the invocation's remaining time, so the loader keeps time to answer.
-// Default contract.DefaultCacheTimeout.
+// Default 100ms; FromEnv uses LIFT_CACHE_TIMEOUT when it is set.
 func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
 
 // WithMemoryTTL caps how long the tiered cache keeps a value in memory. It
@@ -61,7 +62,7 @@ func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout =
 func WithMemoryTTL(d time.Duration) Option { return func(o *options) { o.memoryTTL = d } }
 
 // WithTier names the L2 tier in metrics (the Tier dimension). Default: the
-// backend's own name (contract.TierDynamoDB, contract.TierValkey) or "l2".
+// backend's own name ("dynamodb", "valkey") or "l2".
 func WithTier(name string) Option { return func(o *options) { o.tier = name } }
 
 // WithService sets the Service metric dimension. Default $LIFT_SERVICE, then

@@ -10,7 +10,8 @@ type Strategy int
 const (
 	// RoundRobin cycles through the instances in order (weights ignored except 0).
 	RoundRobin Strategy = iota
-	// WeightedRandom picks at random in proportion to contract.AttrWeight.
+	// WeightedRandom picks at random in proportion to each instance's
+	// LIFT_WEIGHT attribute (Instance.Weight).
 	WeightedRandom
 	// LeastOutstanding is power-of-two-choices: of two random instances, the
 	// one with fewer calls in flight from this process.

@@ -18,8 +18,8 @@ import (
 type EnvConfig struct {
 	Namespace string        // LIFT_DISCOVERY_NAMESPACE, required
 	Targets   []string      // LIFT_DISCOVERY_TARGETS, may be empty
-	Refresh   time.Duration // LIFT_DISCOVERY_REFRESH, default contract.DefaultDiscoveryRefresh
-	MaxStale  time.Duration // LIFT_DISCOVERY_MAX_STALE, default contract.DefaultDiscoveryMaxStale
+	Refresh   time.Duration // LIFT_DISCOVERY_REFRESH, default 30s
+	MaxStale  time.Duration // LIFT_DISCOVERY_MAX_STALE, default 15m
 }
 
 // ConfigFromEnv reads and validates the LIFT_DISCOVERY_* variables. The error

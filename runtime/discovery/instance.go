@@ -12,13 +12,13 @@ import (
 // Protocol is how an instance is called.
 type Protocol string
 
-// Protocols, from contract.AttrProtocol.
+// Protocols, from the instance's LIFT_PROTOCOL attribute.
 const (
 	ProtocolLambda Protocol = contract.ProtocolLambda
 	ProtocolHTTP   Protocol = contract.ProtocolHTTP
 )
 
-// MaxWeight bounds contract.AttrWeight so weight sums cannot overflow.
+// MaxWeight bounds the LIFT_WEIGHT attribute so weight sums cannot overflow.
 const MaxWeight = 1_000_000
 
 // Instance is one callable Cloud Map instance, typed from its attributes.

@@ -135,7 +135,7 @@ func (c *config) validate() error {
 }
 
 // WithRefreshInterval sets how often a service's revision is polled.
-// Default contract.DefaultDiscoveryRefresh (30s).
+// Default 30s; FromEnv passes LIFT_DISCOVERY_REFRESH instead when it is set.
 //
 // Configures a Resolver (NewResolver).
 func WithRefreshInterval(d time.Duration) Option {
@@ -143,7 +143,8 @@ func WithRefreshInterval(d time.Duration) Option {
 }
 
 // WithMaxStale bounds how long cached instances are served while Cloud Map is
-// unreachable. Default contract.DefaultDiscoveryMaxStale (15m).
+// unreachable. Default 15m; FromEnv passes LIFT_DISCOVERY_MAX_STALE instead
+// when it is set.
 //
 // Configures a Resolver (NewResolver).
 func WithMaxStale(d time.Duration) Option {

@@ -16,7 +16,7 @@ import (
 // valkeystore.Backend); passing them in, rather than importing them here,
 // keeps the client a handler does not use out of its binary.
 type Backend struct {
-	Kind string // contract.CacheKindDynamoDB or contract.CacheKindValkey
+	Kind string // the LIFT_CACHE_KIND value it serves: "dynamodb" or "valkey"
 	New  func(ctx context.Context, env cache.LookupEnv) (Store, error)
 }
 

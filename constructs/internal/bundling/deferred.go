@@ -104,6 +104,12 @@ func (h *Handler) ensureAsset() awss3assets.Asset {
 			h.err = err
 			return nil
 		}
+		// Staging copies the binary inside a CDK callback, where a failure
+		// cannot be reported cleanly: make sure it is there first.
+		if _, err := os.Stat(p.output); err != nil {
+			h.err = fmt.Errorf("%w for %s: the build left no binary: %v", ErrBuild, h.bundler.Label, err)
+			return nil
+		}
 		if h.bundler.Check {
 			if h.err = h.checkHandler(); h.err != nil {
 				fmt.Fprintln(os.Stderr, h.err)

@@ -49,10 +49,10 @@ type Cache struct {
 // Option configures New.
 type Option func(*Cache)
 
-// WithKeyAttribute names the table's partition key (string). Default contract.DefaultCacheKeyAttribute.
+// WithKeyAttribute names the table's partition key (string). Default "pk".
 func WithKeyAttribute(name string) Option { return func(c *Cache) { c.keyAttr = name } }
 
-// WithTTLAttribute names the table's TTL attribute. Default contract.DefaultCacheTTLAttribute.
+// WithTTLAttribute names the table's TTL attribute. Default "expiresAt".
 func WithTTLAttribute(name string) Option { return func(c *Cache) { c.ttlAttr = name } }
 
 // WithConsistentRead makes reads strongly consistent, at twice the read cost.

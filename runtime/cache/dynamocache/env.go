@@ -13,11 +13,12 @@ import (
 	"github.com/liftcdk/lift/runtime/cache"
 )
 
-// Config is the DynamoDB tier's part of the environment contract.
+// Config is the DynamoDB tier's part of the environment Lift's constructs set;
+// each field names the variable it is read from.
 type Config struct {
-	Table        string // contract.EnvCacheTable
-	KeyAttribute string // contract.EnvCacheKeyAttribute
-	TTLAttribute string // contract.EnvCacheTTLAttribute
+	Table        string // LIFT_CACHE_TABLE
+	KeyAttribute string // LIFT_CACHE_KEY_ATTRIBUTE, default "pk"
+	TTLAttribute string // LIFT_CACHE_TTL_ATTRIBUTE, default "expiresAt"
 }
 
 // ConfigFromEnv reads the tier's variables; the error names each missing one.

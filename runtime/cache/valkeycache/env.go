@@ -20,16 +20,17 @@ import (
 	"github.com/liftcdk/lift/runtime/cache"
 )
 
-// Config is the Valkey tier's part of the environment contract.
+// Config is the Valkey tier's part of the environment Lift's constructs set;
+// each field names the variable it is read from.
 type Config struct {
-	Endpoint          string // contract.EnvCacheEndpoint, host:port
-	Cluster           bool   // contract.EnvCacheCluster
-	TLS               bool   // contract.EnvCacheTLS, default true
-	Auth              string // contract.EnvCacheAuth: contract.CacheAuth*, default CacheAuthNone
-	User              string // contract.EnvCacheUser
-	CacheName         string // contract.EnvCacheName
-	Serverless        bool   // contract.EnvCacheServerless
-	PasswordSecretARN string // contract.EnvCachePasswordSecretARN
+	Endpoint          string // LIFT_CACHE_ENDPOINT, host:port
+	Cluster           bool   // LIFT_CACHE_CLUSTER
+	TLS               bool   // LIFT_CACHE_TLS, default true
+	Auth              string // LIFT_CACHE_AUTH: "iam", "password" or "none" (the default)
+	User              string // LIFT_CACHE_USER, the ElastiCache user id (iam)
+	CacheName         string // LIFT_CACHE_NAME, the cache the IAM token is signed for (iam)
+	Serverless        bool   // LIFT_CACHE_SERVERLESS
+	PasswordSecretARN string // LIFT_CACHE_PASSWORD_SECRET_ARN (password)
 }
 
 // ConfigFromEnv reads and validates the tier's variables; the error names

@@ -118,6 +118,7 @@ Exit codes:
 		newHealthCmd(s),
 		newLogsCmd(s),
 		newBenchCmd(s),
+		newDevCmd(s),
 	)
 	return root
 }

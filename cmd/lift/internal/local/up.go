@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -117,7 +116,7 @@ func (u *upper) run(ctx context.Context) error {
 	if err := u.o.Step(title, func() error { return u.deploy(ctx) }); err != nil {
 		return err
 	}
-	router, err := freeAddr()
+	router, err := localsvc.FreeAddr()
 	if err != nil {
 		return err
 	}
@@ -301,16 +300,6 @@ func (u *upper) startRouter(addr string) error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// freeAddr returns a loopback address with a port free right now.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return "127.0.0.1:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), nil
 }
 
 func (s *State) allAlive() bool {

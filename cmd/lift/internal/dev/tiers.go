@@ -1,0 +1,120 @@
+package dev
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/internal/localsvc"
+)
+
+// startTiers starts the local stand-ins of the functions' L2 cache tiers
+// whose tools are installed; without one the memory tier serves alone
+// (localEnv says so).
+func (d *Dev) startTiers(ctx context.Context, fns []Function) error {
+	if err := d.startValkey(fns); err != nil {
+		return err
+	}
+	return d.startDynamoDB(ctx, fns)
+}
+
+// startValkey starts one valkey-server, TLS and one cluster node owning
+// every slot (the shape of an ElastiCache Serverless endpoint, as lift local
+// up runs it), for the functions with a Valkey tier, and points them at it.
+func (d *Dev) startValkey(fns []Function) error {
+	users := withTier(fns, contract.CacheKindValkey)
+	if len(users) == 0 {
+		return nil
+	}
+	if _, err := localsvc.LookTool(d.App, "valkey-server"); err != nil {
+		return nil
+	}
+	dir := filepath.Join(d.work, "valkey")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	r, err := localsvc.StartRedis(d.App, dir, localsvc.RedisOptions{Binary: "valkey-server", TLS: true, Cluster: true, LogFile: filepath.Join(dir, "valkey.log")})
+	if err != nil {
+		return fmt.Errorf("start valkey-server for the Valkey cache tier: %w", err)
+	}
+	d.valkey = r
+	for _, i := range users {
+		f := &fns[i]
+		// It checks no ElastiCache IAM token, and its certificate chains to
+		// a local CA, which Go reads from SSL_CERT_FILE.
+		f.Env[contract.EnvCacheEndpoint] = r.Addr
+		f.Env[contract.EnvCacheAuth] = contract.CacheAuthNone
+		f.Env["SSL_CERT_FILE"] = r.CAFile
+		fmt.Fprintf(d.Stderr, "%s: valkey cache tier on valkey-server (%s, TLS, cluster mode)\n", f.Service, r.Addr)
+	}
+	return nil
+}
+
+// startDynamoDB starts moto as the local DynamoDB when a function has a
+// DynamoDB cache tier and moto_server is installed, and gives each such
+// function a table of its own there (LIFT_CACHE_TABLE).
+func (d *Dev) startDynamoDB(ctx context.Context, fns []Function) error {
+	users := withTier(fns, contract.CacheKindDynamoDB)
+	if len(users) == 0 {
+		return nil
+	}
+	if _, err := localsvc.LookTool(d.App, "moto_server"); err != nil {
+		return nil // localEnv's note says the memory tier serves alone
+	}
+	dir := filepath.Join(d.work, "moto")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	m, err := localsvc.StartMoto(d.App, dir, localsvc.MotoOptions{LogFile: filepath.Join(dir, "moto.log")})
+	if err != nil {
+		return fmt.Errorf("start moto for the DynamoDB cache tier: %w", err)
+	}
+	d.moto = m
+	db := dynamodb.NewFromConfig(m.AWSConfig())
+	for _, i := range users {
+		f := &fns[i]
+		key := f.Env[contract.EnvCacheKeyAttribute]
+		if key == "" {
+			key = contract.DefaultCacheKeyAttribute
+		}
+		ttl := f.Env[contract.EnvCacheTTLAttribute]
+		if ttl == "" {
+			ttl = contract.DefaultCacheTTLAttribute
+		}
+		table := "lift-dev-" + f.Service + "-cache"
+		if _, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{
+			TableName:            aws.String(table),
+			BillingMode:          types.BillingModePayPerRequest,
+			AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String(key), AttributeType: types.ScalarAttributeTypeS}},
+			KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String(key), KeyType: types.KeyTypeHash}},
+		}); err != nil {
+			return fmt.Errorf("service %s: create its local cache table: %w", f.Service, err)
+		}
+		if _, err := db.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
+			TableName:               aws.String(table),
+			TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(ttl), Enabled: aws.Bool(true)},
+		}); err != nil {
+			return fmt.Errorf("service %s: TTL of its local cache table: %w", f.Service, err)
+		}
+		f.Env[contract.EnvCacheTable] = table
+		fmt.Fprintf(d.Stderr, "%s: dynamodb cache tier on moto (%s, table %s)\n", f.Service, m.URL, table)
+	}
+	return nil
+}
+
+// withTier returns the indexes of the functions whose L2 tier is kind.
+func withTier(fns []Function, kind string) []int {
+	var out []int
+	for i, f := range fns {
+		if f.Env[contract.EnvCacheKind] == kind {
+			out = append(out, i)
+		}
+	}
+	return out
+}
