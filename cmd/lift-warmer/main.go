@@ -4,7 +4,8 @@
 // target's control token in its warm-up events, emits the per-target metrics
 // as EMF and returns the warmer.Report.
 //
-// It uses aws-lambda-go directly, not lift.Start: the warmer is not a Lift
+// It answers the synth-time handler check (LIFT_CHECK=1) itself, and uses
+// aws-lambda-go directly, not lift.Start: the warmer is not a Lift
 // service, answers no control events and runs no user hooks. It builds the
 // SDK client once, at init. The Lambda endpoint follows the SDK's usual
 // configuration, so AWS_ENDPOINT_URL_LAMBDA points it elsewhere in tests.
@@ -21,11 +22,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 
+	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/runtime/warmer"
 )
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if os.Getenv(contract.EnvCheck) == "1" {
+		// The synth-time handler check: the warmer takes no options and its
+		// handler's signature is fixed, so there is nothing to refuse.
+		logger.Info("lift-warmer: check", slog.String("lift", "check"), slog.Bool("ok", true))
+		return
+	}
 	cfg, err := config.LoadDefaultConfig(context.Background(),
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(keepConnections)))
 	if err != nil {

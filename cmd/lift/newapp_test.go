@@ -118,7 +118,12 @@ func TestNewAppInLocalCloud(t *testing.T) {
 
 	t.Run("logs", func(t *testing.T) {
 		r := mustLift(t, app, 0, "logs", "shop")
-		for _, want := range []string{"INFO   request  coldStart=true method=GET path=/hello  [", "METRIC ColdStart=1  Service=shop", "REPORT Duration: "} {
+		// The access log line of the first (cold) request, fields sorted, then its request id.
+		access := regexp.MustCompile(`(?m)INFO   http request  bytes=\d+ coldStart=true correlationId=\S+ durationMs=[0-9.]+ method=GET route=GET /hello status=200  \[\S+\]$`)
+		if !access.MatchString(r.stdout) {
+			t.Errorf("logs has no access log line of the cold GET /hello")
+		}
+		for _, want := range []string{"METRIC ColdStart=1  Service=shop", "REPORT Duration: "} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("logs has no line with %q", want)
 			}

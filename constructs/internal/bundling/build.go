@@ -173,9 +173,16 @@ func (b *Batch) Run(ctx context.Context) (Result, error) {
 // serves every package that has not changed.
 func (b *Batch) command(ctx context.Context, goBin string) *exec.Cmd {
 	args := append([]string{"build", "-v"}, contract.GoBuildFlags()...)
-	out := b.OutDir + string(filepath.Separator)
+	// A relative OutDir (the CDK CLI's "cdk.out") is this process's; the go
+	// command runs in the module's directory, which for a handler of another
+	// module (the warmer of a replaced Lift checkout) is elsewhere.
+	dir := b.OutDir
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	out := dir + string(filepath.Separator)
 	if len(b.Entries) == 1 {
-		out = b.Output(b.Entries[0])
+		out = filepath.Join(dir, filepath.Base(b.Output(b.Entries[0])))
 	}
 	args = append(args, "-o", out)
 	for _, e := range b.Entries {

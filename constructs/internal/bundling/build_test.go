@@ -129,6 +129,26 @@ func TestBatchesBuildRunAndStayUpToDate(t *testing.T) {
 	}
 }
 
+// TestBatchRelativeOutDirOfAnotherModule builds a handler of a module other
+// than the current directory's (the Lift module a CDK app replaces, for its
+// warmer) into a relative OutDir, as the CDK CLI's "cdk.out" gives: the
+// binary is where Output says, relative to this process, not to the module.
+func TestBatchRelativeOutDirOfAnotherModule(t *testing.T) {
+	mod := userModule(t)
+	e, err := ResolveEntry(filepath.Join(mod, "cmd/api"), runtime.GOARCH)
+	must(t, err)
+	t.Chdir(t.TempDir()) // the app's folder, where cdk synth runs
+	batches := PlanBatches([]Entry{e}, runtime.GOOS, runtime.GOARCH, filepath.Join("cdk.out", OutDirName))
+	b := batches[0]
+	b.Progress = &bytes.Buffer{}
+	_, err = b.Run(context.Background())
+	must(t, err)
+	got, err := exec.Command(b.Output(e)).Output()
+	if err != nil || string(got) != "\"api\"\n" {
+		t.Fatalf("%s: %q, %v; want the built handler printing \"api\"", b.Output(e), got, err)
+	}
+}
+
 // TestBuildUsesGoBuildCache checks that a batch neither forces a rebuild (-a)
 // nor isolates the Go build cache: built once, the same handler built into an
 // empty directory compiles nothing (it only links).

@@ -154,12 +154,6 @@ func (s *Scheduler) flush(group string) {
 	if root == "" {
 		root = os.TempDir()
 	}
-	// Absolute: each batch's go build runs in its own module's directory (the
-	// app's, or Lift's own for the warmer), where a relative path would land
-	// elsewhere.
-	if abs, err := filepath.Abs(root); err == nil {
-		root = abs
-	}
 	root = filepath.Join(root, OutDirName)
 	for _, t := range order {
 		ps := byTarget[t]

@@ -143,7 +143,7 @@ duration (its REPORT line), whether this was a cold start and the log tail go
 to stderr. --json prints all of it as one JSON object on stdout. Exits 1 when
 the function answered with an error.`,
 		Example: `  lift invoke shop --event events/hello.json
-  echo '{"rawPath":"/hello"}' | lift invoke shop --event -
+  echo '{"rawPath":"/hello","requestContext":{"http":{"method":"GET"}}}' | lift invoke shop --event -
   lift invoke shop --warmup
   lift invoke shop --stack Shop --profile prod --region eu-west-1 --event events/hello.json
   lift invoke shop --health --json | jq .response.status`,
