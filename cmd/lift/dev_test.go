@@ -32,32 +32,15 @@ type devRun struct {
 	cmd       *exec.Cmd
 	services  map[string]string // service -> URL
 	dashboard string
-	stderr    *syncBuffer
+	stderr    *testsvc.SyncBuffer
 	done      chan struct{}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // startDev runs lift dev in dir and waits for its URL lines; the test's
 // cleanup stops it with SIGINT and checks that its ports are closed.
 func startDev(t *testing.T, dir string, args ...string) *devRun {
 	t.Helper()
-	d := &devRun{services: map[string]string{}, stderr: &syncBuffer{}, done: make(chan struct{})}
+	d := &devRun{services: map[string]string{}, stderr: &testsvc.SyncBuffer{}, done: make(chan struct{})}
 	d.cmd = exec.Command(liftBin, append([]string{"dev"}, args...)...)
 	d.cmd.Dir = dir
 	d.cmd.Stderr = d.stderr

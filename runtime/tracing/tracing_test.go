@@ -2,12 +2,11 @@ package tracing_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"net"
 	"net/http"
-	"sync"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
+	"github.com/liftcdk/lift/internal/testsvc"
 	"github.com/liftcdk/lift/runtime/cache"
 	"github.com/liftcdk/lift/runtime/discovery"
 	"github.com/liftcdk/lift/runtime/lift"
@@ -44,22 +44,10 @@ func (oneInstance) DiscoverInstancesRevision(context.Context, *servicediscovery.
 	return &servicediscovery.DiscoverInstancesRevisionOutput{InstancesRevision: aws.Int64(1)}, nil
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) lines(t *testing.T) []map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// jsonLines are the JSON objects among the lines written to s.
+func jsonLines(s *testsvc.SyncBuffer) []map[string]any {
 	var out []map[string]any
-	sc := bufio.NewScanner(bytes.NewReader(s.b.Bytes()))
+	sc := bufio.NewScanner(strings.NewReader(s.String()))
 	for sc.Scan() {
 		var m map[string]any
 		if json.Unmarshal(sc.Bytes(), &m) == nil {
@@ -77,7 +65,7 @@ func TestOneTraceAcrossTwoServices(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
 	p := tracing.New(exp)
 	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
-	var logs syncBuffer
+	var logs testsvc.SyncBuffer
 
 	mem, err := cache.NewMemory()
 	if err != nil {
@@ -167,7 +155,7 @@ func TestOneTraceAcrossTwoServices(t *testing.T) {
 	}
 
 	seen := map[string]string{}
-	for _, l := range logs.lines(t) {
+	for _, l := range jsonLines(&logs) {
 		if msg, _ := l["msg"].(string); msg == "caller calling" || msg == "callee answered" {
 			seen[msg], _ = l["traceId"].(string)
 		}
