@@ -40,6 +40,7 @@ type service struct {
 	builds  sync.Mutex // one build and swap at a time
 	gen     atomic.Int64
 	lastErr string // the build error last shown, so it is shown once
+	table   string // this build's own cache table, after a reload (freshCache)
 	// retiring counts the swapped-out backends still finishing requests;
 	// closing, closed by stop, cuts their grace short.
 	retiring sync.WaitGroup
@@ -166,6 +167,9 @@ func (s *service) reload(ctx context.Context, why string) error {
 		s.dev.hub.update(s.fn.Service, func(st *ServiceStats) { st.Status, st.BuildError = StatusBuildFailed, msg })
 		return err
 	}
+	if err := s.freshCache(ctx, prevStatus == StatusUp); err != nil {
+		fmt.Fprintln(s.dev.Stderr, err)
+	}
 	nb, err := startBackend(ctx, bin, s.env, s.dev.App, func(line []byte) {
 		s.dev.hub.line(s.fn.Service, line)
 		if s.dev.Verbose {
@@ -205,8 +209,27 @@ func (s *service) reload(ctx context.Context, why string) error {
 	return nil
 }
 
+// freshCache gives a reloaded build an empty DynamoDB cache table of its
+// own: values cached by the previous build came from the previous code, and
+// a developer who saves a change wants to see the new code answer. (Lift dev
+// stands in for a deploy here; a deployed cache keeps its values.)
+func (s *service) freshCache(ctx context.Context, reload bool) error {
+	if !reload || s.dev.moto == nil || s.fn.Env[contract.EnvCacheKind] != contract.CacheKindDynamoDB {
+		return nil
+	}
+	table, err := s.dev.newCacheTable(ctx, s.fn, fmt.Sprintf("lift-dev-%s-cache-%d", s.fn.Service, s.gen.Load()))
+	if err != nil {
+		return err // the new build keeps the previous table
+	}
+	s.table = table
+	return nil
+}
+
 func (s *service) env(addr string) []string {
 	env, _ := localEnv(s.fn, addr, s.dev.awsURL, s.dev.dynamoURL(), sha256Hex(s.dev.token))
+	if s.table != "" {
+		env = append(env, contract.EnvCacheTable+"="+s.table) // the last value wins
+	}
 	return env
 }
 

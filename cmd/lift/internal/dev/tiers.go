@@ -76,36 +76,45 @@ func (d *Dev) startDynamoDB(ctx context.Context, fns []Function) error {
 		return fmt.Errorf("start moto for the DynamoDB cache tier: %w", err)
 	}
 	d.moto = m
-	db := dynamodb.NewFromConfig(m.AWSConfig())
 	for _, i := range users {
 		f := &fns[i]
-		key := f.Env[contract.EnvCacheKeyAttribute]
-		if key == "" {
-			key = contract.DefaultCacheKeyAttribute
-		}
-		ttl := f.Env[contract.EnvCacheTTLAttribute]
-		if ttl == "" {
-			ttl = contract.DefaultCacheTTLAttribute
-		}
-		table := "lift-dev-" + f.Service + "-cache"
-		if _, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{
-			TableName:            aws.String(table),
-			BillingMode:          types.BillingModePayPerRequest,
-			AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String(key), AttributeType: types.ScalarAttributeTypeS}},
-			KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String(key), KeyType: types.KeyTypeHash}},
-		}); err != nil {
-			return fmt.Errorf("service %s: create its local cache table: %w", f.Service, err)
-		}
-		if _, err := db.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
-			TableName:               aws.String(table),
-			TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(ttl), Enabled: aws.Bool(true)},
-		}); err != nil {
-			return fmt.Errorf("service %s: TTL of its local cache table: %w", f.Service, err)
+		table, err := d.newCacheTable(ctx, *f, "lift-dev-"+f.Service+"-cache")
+		if err != nil {
+			return err
 		}
 		f.Env[contract.EnvCacheTable] = table
 		fmt.Fprintf(d.Stderr, "%s: dynamodb cache tier on moto (%s, table %s)\n", f.Service, m.URL, table)
 	}
 	return nil
+}
+
+// newCacheTable creates an empty cache table named table on the local moto,
+// with f's key attribute and TTL on.
+func (d *Dev) newCacheTable(ctx context.Context, f Function, table string) (string, error) {
+	key := f.Env[contract.EnvCacheKeyAttribute]
+	if key == "" {
+		key = contract.DefaultCacheKeyAttribute
+	}
+	ttl := f.Env[contract.EnvCacheTTLAttribute]
+	if ttl == "" {
+		ttl = contract.DefaultCacheTTLAttribute
+	}
+	db := dynamodb.NewFromConfig(d.moto.AWSConfig())
+	if _, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String(table),
+		BillingMode:          types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String(key), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String(key), KeyType: types.KeyTypeHash}},
+	}); err != nil {
+		return "", fmt.Errorf("service %s: create its local cache table: %w", f.Service, err)
+	}
+	if _, err := db.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
+		TableName:               aws.String(table),
+		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(ttl), Enabled: aws.Bool(true)},
+	}); err != nil {
+		return "", fmt.Errorf("service %s: TTL of its local cache table: %w", f.Service, err)
+	}
+	return table, nil
 }
 
 // withTier returns the indexes of the functions whose L2 tier is kind.
