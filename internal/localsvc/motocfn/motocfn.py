@@ -12,6 +12,7 @@ named by LIFT_MOTO_CACHE_ENDPOINT (host:port).
 import json
 import os
 import sys
+import threading
 from datetime import datetime
 
 import moto
@@ -33,6 +34,7 @@ from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricSta
 from moto.dynamodb.models import dynamodb_backends
 from moto.sns.models import sns_backends
 from moto.dynamodb.models.table import Table
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.elasticache.models import elasticache_backends
 from moto.scheduler.models import scheduler_backends
 from moto.servicediscovery.models import servicediscovery_backends
@@ -684,6 +686,24 @@ LambdaVersion.get_cfn_attribute = _version_attribute
 # moto checks outputs' Fn::GetAtt with this before creating anything; its
 # default (any attribute) let CreateStack succeed and DescribeStacks fail.
 LambdaVersion.has_cfn_attr = classmethod(lambda cls, attr: attr in _VERSION_ATTRIBUTES)
+
+
+# moto answers requests on threads and checks a DynamoDB condition, then
+# writes, without a lock: two conditional writes racing for one item can both
+# succeed, which DynamoDB never allows (idempotency claims rely on it). DynamoDB
+# requests run one at a time; others (an SQS long poll) stay concurrent.
+_dynamodb_serial = threading.Lock()
+_dispatch = DomainDispatcherApplication.__call__
+
+
+def _dynamodb_one_at_a_time(self, environ, start_response):
+    if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+        return _dispatch(self, environ, start_response)
+    with _dynamodb_serial:
+        return list(_dispatch(self, environ, start_response))
+
+
+DomainDispatcherApplication.__call__ = _dynamodb_one_at_a_time
 
 
 if __name__ == "__main__":
