@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/liftcdk/lift/runtime/internal/httpbuf"
 	"github.com/liftcdk/lift/runtime/lift"
 )
 
@@ -138,9 +139,9 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	ran := false
 	resp, err := Do(r.Context(), m.store, key, func(ctx context.Context) (storedResponse, error) {
 		ran = true
-		rec := &recorder{header: http.Header{}}
+		rec := httpbuf.New()
 		next.ServeHTTP(rec, r.WithContext(ctx))
-		out := rec.response()
+		out := storedResponse{Status: rec.Status(), Header: rec.Header(), Body: rec.Body()}
 		if out.Status >= 500 {
 			return out, errServerError
 		}
@@ -209,29 +210,4 @@ func (s storedResponse) write(w http.ResponseWriter, replayed bool) {
 	}
 	w.WriteHeader(s.Status)
 	_, _ = w.Write(s.Body)
-}
-
-// recorder buffers the handler's response so it can be stored before it is sent.
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.WriteHeader(http.StatusOK)
-	return r.body.Write(b)
-}
-
-func (r *recorder) response() storedResponse {
-	r.WriteHeader(http.StatusOK)
-	return storedResponse{Status: r.status, Header: r.header, Body: r.body.Bytes()}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/fnv"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/liftcdk/lift/runtime/cache"
+	"github.com/liftcdk/lift/runtime/internal/httpbuf"
 	"github.com/liftcdk/lift/runtime/lift"
 )
 
@@ -189,35 +191,36 @@ func (rc *responseCache) replay(w http.ResponseWriter, r *http.Request, e entry,
 // fallback is set (a stale refresh) and the handler fails with a 5xx, the
 // fallback answers instead.
 func (rc *responseCache) fill(c cache.Cache, tenantKey, key string, w http.ResponseWriter, r *http.Request, next http.Handler, fallback func() bool) {
-	buf := &bufferWriter{header: http.Header{}}
+	buf := httpbuf.New()
 	next.ServeHTTP(buf, r)
-	if fallback != nil && buf.statusOrOK() >= 500 && fallback() {
+	if fallback != nil && buf.Status() >= 500 && fallback() {
 		return
 	}
-	tags := splitTags(buf.header.Values(CacheTagHeader))
-	delete(buf.header, CacheTagHeader)
+	tags := splitTags(buf.Header().Values(CacheTagHeader))
+	delete(buf.Header(), CacheTagHeader)
 	if ttl, swr, ok := rc.cacheable(r, buf); ok {
-		if buf.header.Get("Etag") == "" {
-			buf.header.Set("Etag", etagOf(buf.body.Bytes()))
+		if buf.Header().Get("Etag") == "" {
+			buf.Header().Set("Etag", etagOf(buf.Body()))
 		}
-		e := entry{storedAt: rc.now(), maxAge: ttl, swr: swr, status: buf.statusOrOK(), header: buf.header, body: buf.body.Bytes()}
+		e := entry{storedAt: rc.now(), maxAge: ttl, swr: swr, status: buf.Status(), header: buf.Header(), body: buf.Body()}
 		e.deps = rc.deps(r.Context(), c, tenantKey, r.URL.Path, tags)
 		if err := c.Set(r.Context(), key, e.encode(), ttl+swr); err != nil {
 			lift.Logger(r.Context()).Warn("web: response not cached", "error", err.Error())
 		}
 	}
-	buf.header.Set("X-Cache", "miss")
-	if etag := buf.header.Get("Etag"); etag != "" && buf.statusOrOK() == http.StatusOK && matchesETag(r.Header.Get("If-None-Match"), etag) {
-		buf.body.Reset()
-		buf.status = http.StatusNotModified
-		delete(buf.header, "Content-Length")
+	buf.Header().Set("X-Cache", "miss")
+	if etag := buf.Header().Get("Etag"); etag != "" && buf.Status() == http.StatusOK && matchesETag(r.Header.Get("If-None-Match"), etag) {
+		delete(buf.Header(), "Content-Length")
+		maps.Copy(w.Header(), buf.Header())
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
-	buf.replay(w)
+	buf.Replay(w)
 }
 
-func (rc *responseCache) cacheable(r *http.Request, buf *bufferWriter) (ttl, swr time.Duration, ok bool) {
-	h := buf.header
-	if buf.statusOrOK() != http.StatusOK || len(h.Values("Set-Cookie")) > 0 {
+func (rc *responseCache) cacheable(r *http.Request, buf *httpbuf.Writer) (ttl, swr time.Duration, ok bool) {
+	h := buf.Header()
+	if buf.Status() != http.StatusOK || len(h.Values("Set-Cookie")) > 0 {
 		return 0, 0, false
 	}
 	cc := h.Get("Cache-Control")

@@ -11,6 +11,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
+	"github.com/liftcdk/lift/runtime/internal/httpbuf"
 	"github.com/liftcdk/lift/runtime/lift"
 )
 
@@ -143,18 +144,18 @@ func isJSON(ct string) bool {
 func ValidateResponse(s *Schema) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			buf := &bufferWriter{header: http.Header{}}
+			buf := httpbuf.New()
 			next.ServeHTTP(buf, r)
-			status := buf.statusOrOK()
-			if status/100 == 2 && isJSON(buf.header.Get("Content-Type")) {
-				if violations := s.Validate(buf.body.Bytes()); violations != nil {
+			status := buf.Status()
+			if status/100 == 2 && isJSON(buf.Header().Get("Content-Type")) {
+				if violations := s.Validate(buf.Body()); violations != nil {
 					p := lift.NewProblem(http.StatusInternalServerError, "the response does not match the schema "+s.name)
 					p.Errors = violations
 					lift.WriteProblem(w, r, p)
 					return
 				}
 			}
-			buf.replay(w)
+			buf.Replay(w)
 		})
 	}
 }
