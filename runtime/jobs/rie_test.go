@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +26,7 @@ func testWorkerKilledMidJob(t *testing.T, c *cloud) {
 	bootstrap := testsvc.BuildHandler(t, "./runtime/jobs/testdata/reportworker")
 	runs := filepath.Join(t.TempDir(), "runs")
 	env := map[string]string{contract.EnvService: "reports", contract.EnvCacheKind: contract.CacheKindDynamoDB,
-		contract.EnvCacheTable: c.table, "REPORTS_QUEUE_URL": c.queue, "RUNS_FILE": runs}
+		contract.EnvCacheTable: c.table, contract.EnvJobsQueueURL: c.queue, contract.EnvJobsMaxAttempts: fmt.Sprint(maxReceive), "RUNS_FILE": runs}
 	for _, kv := range c.moto.Env() {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v

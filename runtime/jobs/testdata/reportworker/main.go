@@ -9,13 +9,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-
-	"github.com/liftcdk/lift/runtime/cache"
-	"github.com/liftcdk/lift/runtime/cache/dynamocache"
-	"github.com/liftcdk/lift/runtime/idempotency"
 	"github.com/liftcdk/lift/runtime/idempotency/dynamostore"
 	"github.com/liftcdk/lift/runtime/jobs"
 	"github.com/liftcdk/lift/runtime/lift"
@@ -74,18 +67,7 @@ func must[T any](v T, err error) T {
 }
 
 func main() {
-	ctx := context.Background()
-	awsCfg := must(config.LoadDefaultConfig(ctx))
-	table := must(dynamocache.ConfigFromEnv(nil))
-	tier := must(dynamocache.New(dynamodb.NewFromConfig(awsCfg), table.Table, dynamocache.WithKeyAttribute(table.KeyAttribute),
-		dynamocache.WithTTLAttribute(table.TTLAttribute), dynamocache.WithConsistentRead(true)))
-	runner := must(jobs.New(jobs.Config{
-		Queue:       sqs.NewFromConfig(awsCfg),
-		QueueURL:    os.Getenv("REPORTS_QUEUE_URL"),
-		Status:      must(cache.NewScope(tier, os.Getenv("LIFT_SERVICE"))),
-		Idempotency: must(idempotency.FromEnv(ctx, dynamostore.Backend())),
-		StatusURL:   func(id string) string { return "/reports/" + id },
-		MaxAttempts: 2,
-	}, work))
-	lift.Start(runner.Worker())
+	cfg := must(jobs.ConfigFromEnv(context.Background(), dynamostore.Backend()))
+	cfg.StatusURL = func(id string) string { return "/reports/" + id }
+	lift.Start(must(jobs.New(cfg, work)).Worker())
 }
