@@ -3,6 +3,7 @@ package localcloud
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -94,6 +95,22 @@ func (c *Cloud) Emulate(fn Function, env map[string]string) (*localsvc.RIE, erro
 	}
 	c.r.emulated = append(c.r.emulated, p)
 	return p, nil
+}
+
+// FeedQueues feeds each SQS event source mapping of the cloud to its
+// function, as Lambda's pollers do (localsvc.QueueFeeder), invoking it
+// through the local Lambda endpoint lambdaURL: a LambdaRouter over the
+// emulators Emulate started. log gets a line per delivery (nil: none). Close
+// stops it, after the invocations in flight, before the emulators.
+func (c *Cloud) FeedQueues(lambdaURL string, log *slog.Logger) {
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	f := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: c.r.moto.AWSConfig(), Lambda: lambdaURL, Log: log})
+	go func() {
+		defer close(done)
+		f.Run(ctx)
+	}()
+	c.r.feeders = append(c.r.feeders, func() { stop(); <-done })
 }
 
 // Close tears down the emulators, moto, the stand-in and the work directory.
