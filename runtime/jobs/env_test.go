@@ -79,18 +79,14 @@ func testConfigFromEnv(t *testing.T, c *cloud) {
 		t.Fatal(err)
 	}
 	inbox := c.subscribe(t, *topic.TopicArn)
-	env := map[string]string{contract.EnvService: "reports", contract.EnvCacheKind: contract.CacheKindDynamoDB, contract.EnvCacheTable: c.table,
-		contract.EnvJobsQueueURL: c.queue, contract.EnvJobsMaxAttempts: "2", contract.EnvJobsTopicARN: *topic.TopicArn}
-	for _, kv := range c.moto.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
+	env := c.workerEnv("")
+	env[contract.EnvJobsTopicARN] = *topic.TopicArn
 	setEnv(t, env)
 	cfg, err := jobs.ConfigFromEnv(ctx, dynamostore.Backend())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.MaxAttempts != 2 || cfg.QueueURL != c.queue || cfg.Notify == nil {
+	if cfg.MaxAttempts != maxReceive || cfg.QueueURL != c.queue || cfg.Notify == nil {
 		t.Fatalf("config: %+v", cfg)
 	}
 	out := &testsvc.SyncBuffer{}

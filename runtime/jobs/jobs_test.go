@@ -72,6 +72,7 @@ func TestJobs(t *testing.T) {
 		{"WorkerKilledMidJob", testWorkerKilledMidJob},
 		{"ConfigFromEnv", testConfigFromEnv},
 		{"NoticeRetried", testNoticeRetried},
+		{"FedFromTheQueue", testFedFromTheQueue},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newCloud(t, m, fmt.Sprintf("reports%d", i))) })
 	}
