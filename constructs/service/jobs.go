@@ -35,7 +35,7 @@ type JobsProps struct {
 	// MaxAttempts is how many times a job runs before it is marked failed
 	// and its message moves to the dead-letter queue: the queue's
 	// maxReceiveCount and the functions' LIFT_JOBS_MAX_ATTEMPTS. 1 to 1000.
-	// Default: contract.DefaultJobsMaxAttempts (3).
+	// Default: 3.
 	MaxAttempts *float64
 	// BatchSize is how many jobs one worker invocation receives: 1 to 10,
 	// or up to 10000 with MaxBatchingWindow. Default: 1 (each job gets the
