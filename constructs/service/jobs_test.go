@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 
@@ -195,4 +196,36 @@ func TestJobsKeyTopicAndBatching(t *testing.T) {
 	if workerPolicy := policyOf(t, tmpl, "reportsJobsWorkerServiceRoleDefaultPolicy"); !strings.Contains(workerPolicy, "sns:Publish") || !strings.Contains(workerPolicy, "kms:Decrypt") {
 		t.Errorf("worker policy lacks sns:Publish or kms:Decrypt: %s", workerPolicy)
 	}
+}
+
+// TestJobsWorkerFollowsTheService: with an ElastiCache tier the worker runs
+// in the tier's VPC with the tier's environment, and it takes the
+// function's log retention when it sets none.
+func TestJobsWorkerFollowsTheService(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "Shop")
+	f := fn()
+	f.LogRetention = awslogs.RetentionDays_ONE_WEEK
+	service.New(stack, jsii.String("carts"), &service.Props{
+		Function: f, ElastiCache: &cachetier.ElastiCacheProps{CreateVpc: jsii.Bool(true)},
+		Jobs:     &service.JobsProps{Worker: &gofunction.Props{Entry: jsii.String(entry)}},
+	})
+	tmpl := assertions.Template_FromStack(stack, nil)
+	workers := 0
+	for id, fn := range cdktest.Resources(t, tmpl, "AWS::Lambda::Function") {
+		if !strings.HasPrefix(id, "cartsJobsWorker") {
+			continue
+		}
+		workers++
+		props := fn["Properties"].(map[string]any)
+		env := props["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if props["VpcConfig"] == nil || env[contract.EnvCacheKind] != contract.CacheKindValkey || props["Timeout"] != float64(300) {
+			t.Errorf("worker: VpcConfig %v, %s %v, Timeout %v; want the tier's VPC, valkey, the 5-minute default",
+				props["VpcConfig"], contract.EnvCacheKind, env[contract.EnvCacheKind], props["Timeout"])
+		}
+	}
+	if workers != 1 {
+		t.Fatalf("%d worker functions, want 1", workers)
+	}
+	tmpl.ResourcePropertiesCountIs(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 7}, jsii.Number(2))
+	tmpl.HasResourceProperties(jsii.String("AWS::SQS::Queue"), map[string]any{"VisibilityTimeout": 6 * 300})
 }
