@@ -41,8 +41,7 @@ func TestStack(t *testing.T) {
 	t.Run("golden", func(t *testing.T) {
 		cdktest.Golden(t, filepath.Join("..", "testdata", stack.StackName+".template.json"), raw)
 	})
-	cdktest.Compliance(t, r.Stack, cdktest.Ignored{Rule: "I3013",
-		Reason: "informational: service.Props.Jobs leaves the job queue's MessageRetentionPeriod at SQS's default (4 days, longer than a job record's 24 h TTL); reported to the construct's owner"})
+	cdktest.Compliance(t, r.Stack)
 
 	var tpl struct {
 		Resources map[string]struct {
