@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/liftcdk/lift/constructs/monitoring"
 	"github.com/liftcdk/lift/examples/reports/report"
 	"github.com/liftcdk/lift/examples/reports/stack"
 	"github.com/liftcdk/lift/internal/contract"
@@ -72,6 +73,43 @@ func TestReportsLocalCloud(t *testing.T) {
 		for name, a := range map[string]map[string]string{"queue": q, "dead-letter queue": dlq} {
 			if a[string(sqstypes.QueueAttributeNameSqsManagedSseEnabled)] != "true" {
 				t.Errorf("%s is not encrypted at rest (attributes %v)", name, a)
+			}
+		}
+		// Their TLS-only policies (AWS::SQS::QueuePolicy) moto does not
+		// attach: examples/reports/stack's test checks them in the template.
+	})
+
+	t.Run("the API takes SigV4-signed requests only", func(t *testing.T) {
+		apis := c.Report().ReadBack.HTTPAPIs
+		if len(apis) != 1 {
+			t.Fatalf("HTTP APIs %v, want the service's", apis)
+		}
+		for id, a := range apis {
+			if len(a.Routes) == 0 {
+				t.Errorf("API %s has no routes", id)
+			}
+			for key, r := range a.Routes {
+				if r.AuthorizationType != "AWS_IAM" {
+					t.Errorf("API %s route %s authorization %q, want AWS_IAM", id, key, r.AuthorizationType)
+				}
+			}
+		}
+	})
+
+	t.Run("the jobs alarms join the service's composite alarm", func(t *testing.T) {
+		rb := c.Report().ReadBack
+		for _, key := range []string{monitoring.AlarmJobsDeadLetters, monitoring.AlarmJobsQueueAge, monitoring.AlarmJobsFailureRate,
+			monitoring.AlarmJobsWorkerErrors, monitoring.AlarmJobsWorkerThrottles} {
+			if _, ok := rb.Alarms[stack.StackName+"-"+stack.ServiceName+"-"+key]; !ok {
+				t.Errorf("no alarm %s-%s-%s", stack.StackName, stack.ServiceName, key)
+			}
+		}
+		if len(rb.Topics) != 1 {
+			t.Fatalf("topics %v, want the alarm topic", rb.Topics)
+		}
+		for arn := range rb.Topics {
+			if n := testsvc.CheckAlarms(t, rb, stack.StackName, arn, stack.ServiceName); n != len(rb.Alarms) {
+				t.Errorf("checked %d alarms of %d read back; want every one", n, len(rb.Alarms))
 			}
 		}
 	})

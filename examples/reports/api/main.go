@@ -11,22 +11,12 @@ import (
 	"os"
 
 	"github.com/liftcdk/lift/examples/reports/report"
-	"github.com/liftcdk/lift/runtime/idempotency/dynamostore"
-	"github.com/liftcdk/lift/runtime/jobs"
 	"github.com/liftcdk/lift/runtime/lift"
 )
 
 func main() {
-	// The queue, and the DynamoDB tier holding job records, from the
-	// LIFT_JOBS_* and LIFT_CACHE_* variables the stack set; a missing one
-	// fails init naming it.
-	cfg, err := jobs.ConfigFromEnv(context.Background(), dynamostore.Backend())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "reports api:", err)
-		os.Exit(1)
-	}
-	// The API never runs the work; it shares the runner's types with the worker.
-	runner, err := report.NewRunner(cfg, report.Generator{})
+	// The API never runs the work: it submits jobs and reads their records.
+	runner, err := report.RunnerFromEnv(context.Background(), report.Generator{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "reports api:", err)
 		os.Exit(1)

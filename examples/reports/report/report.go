@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/liftcdk/lift/runtime/idempotency/dynamostore"
 	"github.com/liftcdk/lift/runtime/jobs"
 	"github.com/liftcdk/lift/runtime/lift"
 	"github.com/liftcdk/lift/runtime/web"
@@ -145,9 +146,21 @@ func StatusURL(id string) string { return "/reports/" + id }
 // Runner runs report jobs.
 type Runner = jobs.Runner[Request, Report]
 
-// NewRunner is the reports runner on cfg (jobs.ConfigFromEnv): the API
-// submits through it and reads status, the worker runs g.Work through it.
+// NewRunner is the reports runner on cfg: the API submits through it and
+// reads status, the worker runs g.Work through it.
 func NewRunner(cfg jobs.Config, g Generator) (*Runner, error) {
 	cfg.StatusURL = StatusURL
 	return jobs.New(cfg, g.Work)
+}
+
+// RunnerFromEnv is NewRunner on the service's queue and DynamoDB tier, from
+// the LIFT_JOBS_* and LIFT_CACHE_* variables the stack sets on both
+// functions (jobs.ConfigFromEnv); a missing one fails naming it. Call it
+// once, at init.
+func RunnerFromEnv(ctx context.Context, g Generator) (*Runner, error) {
+	cfg, err := jobs.ConfigFromEnv(ctx, dynamostore.Backend())
+	if err != nil {
+		return nil, err
+	}
+	return NewRunner(cfg, g)
 }

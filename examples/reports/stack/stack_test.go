@@ -102,6 +102,22 @@ func TestStack(t *testing.T) {
 		}
 	})
 
+	t.Run("both queues refuse requests without TLS", func(t *testing.T) {
+		for name, q := range map[string]string{"queue": queue, "dead-letter queue": id(r.Service.Jobs.DeadLetterQueue)} {
+			var denies int
+			for _, res := range tpl.Resources {
+				p := toJSON(res.Properties)
+				if res.Type == "AWS::SQS::QueuePolicy" && strings.Contains(toJSON(res.Properties["Queues"]), `"`+q+`"`) &&
+					strings.Contains(p, `"Effect":"Deny"`) && strings.Contains(p, `"aws:SecureTransport":"false"`) {
+					denies++
+				}
+			}
+			if denies != 1 {
+				t.Errorf("the %s %s has %d policies denying requests without TLS, want 1", name, q, denies)
+			}
+		}
+	})
+
 	t.Run("the API takes SigV4-signed requests only", func(t *testing.T) {
 		for _, res := range tpl.Resources {
 			if res.Type == "AWS::ApiGatewayV2::Route" && res.Properties["AuthorizationType"] != "AWS_IAM" {

@@ -12,26 +12,22 @@ import (
 	"os"
 
 	"github.com/liftcdk/lift/examples/reports/report"
-	"github.com/liftcdk/lift/runtime/idempotency/dynamostore"
-	"github.com/liftcdk/lift/runtime/jobs"
 	"github.com/liftcdk/lift/runtime/lift"
 )
 
 func main() {
 	gen, err := report.GeneratorFromEnv()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "reports worker:", err)
-		os.Exit(1)
+		fail(err)
 	}
-	cfg, err := jobs.ConfigFromEnv(context.Background(), dynamostore.Backend())
+	runner, err := report.RunnerFromEnv(context.Background(), gen)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "reports worker:", err)
-		os.Exit(1)
-	}
-	runner, err := report.NewRunner(cfg, gen)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "reports worker:", err)
-		os.Exit(1)
+		fail(err)
 	}
 	lift.Start(runner.Worker())
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "reports worker:", err)
+	os.Exit(1)
 }
