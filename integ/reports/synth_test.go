@@ -28,7 +28,10 @@ const (
 // and returns the cloud assembly directory `cdk deploy --app` takes.
 func synth(t *testing.T) string {
 	t.Helper()
-	testsvc.Tool(t, "node") // jsii runs the CDK in Node
+	// Every tool the deploy needs, before the synth spends a minute building.
+	for _, tool := range []string{"node", "cdk", "moto_server", "aws-lambda-rie"} {
+		testsvc.Tool(t, tool)
+	}
 	dir := filepath.Join(testsvc.Root(t), "examples", "reports")
 	app := cdktest.NewApp(t, cdktest.WithCDKJSON(filepath.Join(dir, "cdk.json")),
 		cdktest.WithContext(localcloud.ArchitectureContext, localcloud.HostArchitecture()))
