@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -100,17 +101,20 @@ func (c *Cloud) Emulate(fn Function, env map[string]string) (*localsvc.RIE, erro
 // FeedQueues feeds each SQS event source mapping of the cloud to its
 // function, as Lambda's pollers do (localsvc.QueueFeeder), invoking it
 // through the local Lambda endpoint lambdaURL: a LambdaRouter over the
-// emulators Emulate started. log gets a line per delivery (nil: none). Close
-// stops it, after the invocations in flight, before the emulators.
-func (c *Cloud) FeedQueues(lambdaURL string, log *slog.Logger) {
-	ctx, stop := context.WithCancel(context.Background())
+// emulators Emulate started. log gets a line per delivery (nil: none). The
+// returned func stops it after the invocations in flight; Close does too,
+// before it stops the emulators.
+func (c *Cloud) FeedQueues(lambdaURL string, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	f := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: c.r.moto.AWSConfig(), Lambda: lambdaURL, Log: log})
 	go func() {
 		defer close(done)
 		f.Run(ctx)
 	}()
-	c.r.feeders = append(c.r.feeders, func() { stop(); <-done })
+	stop = sync.OnceFunc(func() { cancel(); <-done })
+	c.r.feeders = append(c.r.feeders, stop)
+	return stop
 }
 
 // Close tears down the emulators, moto, the stand-in and the work directory.

@@ -5,6 +5,7 @@ import (
 	"crypto/md5" //nolint:gosec // SQS's md5OfBody is MD5 by definition, not a security use
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -168,9 +169,30 @@ func hasResponseType(ts []lambdatypes.FunctionResponseType, want lambdatypes.Fun
 	return false
 }
 
-// poll delivers m's queue to its function until ctx ends.
+// poll delivers m's queue to its function until ctx ends. A function the
+// endpoint does not serve (not a Lift function, so not under the emulator)
+// has its queue left alone, rather than its messages received and failed
+// into the dead-letter queue.
 func (f *QueueFeeder) poll(ctx context.Context, m mapping) {
 	b := backoff{max: f.o.MaxBackoff}
+	for ctx.Err() == nil {
+		_, err := f.invoke.Invoke(ctx, &lambda.InvokeInput{FunctionName: &m.function, InvocationType: lambdatypes.InvocationTypeDryRun})
+		var missing *lambdatypes.ResourceNotFoundException
+		if errors.As(err, &missing) {
+			f.o.Log.Warn("queue feeder: the function is not served locally; its queue is not fed", "function", m.function, "queue", m.queueARN)
+			return
+		}
+		if err == nil {
+			break
+		}
+		wait := b.next()
+		f.o.Log.Warn("queue feeder: check the function", "function", m.function, "error", err, "retry in", wait)
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+	b.reset()
 	var queueURL string
 	for ctx.Err() == nil {
 		err := func() error {

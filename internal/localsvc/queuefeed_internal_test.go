@@ -1,9 +1,11 @@
 package localsvc
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -119,5 +121,40 @@ func TestQueueFeederDoesNotSpin(t *testing.T) {
 				t.Fatalf("%d calls in 1.5s, want 1 to %d", n, tt.max)
 			}
 		})
+	}
+}
+
+// A mapping to a function the local endpoint does not serve is left alone
+// (said once), so its messages are not received and failed into the DLQ.
+func TestQueueFeederLeavesUnservedFunctionsAlone(t *testing.T) {
+	var sqsCalls atomic.Int64
+	moto := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") != "" {
+			sqsCalls.Add(1)
+		}
+		_, _ = io.WriteString(w, `{"EventSourceMappings":[{"UUID":"u1","EventSourceArn":"arn:aws:sqs:us-east-1:123456789012:jobs",`+
+			`"FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:not-lift","State":"Enabled","BatchSize":10}]}`)
+	}))
+	defer moto.Close()
+	router, err := NewLambdaRouter(LambdaRoutes{"arn:aws:lambda:us-east-1:123456789012:function:api": {"http://127.0.0.1:1"}}, LambdaRouterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := router.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer router.Close()
+	var log bytes.Buffer // slog's handler serializes the writes; read after Run has returned
+	f := NewQueueFeeder(QueueFeederOptions{AWS: AWSConfigAt(moto.URL), Lambda: router.URL, Refresh: 100 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(&log, nil))})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	f.Run(ctx)
+	if n := sqsCalls.Load(); n != 0 || strings.Count(log.String(), "not served locally") != 1 {
+		t.Fatalf("%d SQS calls; log:\n%s\nwant none, and the function named once", n, log.String())
+	}
+	calls := router.Invocations()
+	if len(calls) != 1 || calls[0].ErrorType != "ResourceNotFoundException" {
+		t.Fatalf("router calls %+v, want one DryRun answered ResourceNotFoundException", calls)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -197,11 +198,7 @@ func testFedPartialBatchFailure(t *testing.T, f *fed) {
 	waitFor(t, f.runner, ids[1], func(j jobs.Job) bool { return j.Status == jobs.StatusFailed }, f.worker.Logs)
 	f.drained(t)
 	var batches [][]string // job ids per invocation
-	for _, call := range f.router.Invocations()[before:] {
-		var ev events.SQSEvent
-		if err := json.Unmarshal(call.Payload, &ev); err != nil {
-			t.Fatal(err)
-		}
+	for _, ev := range deliveredEvents(t, f.router.Invocations()[before:]) {
 		var b []string
 		for _, m := range ev.Records {
 			for _, id := range ids {
@@ -266,11 +263,7 @@ func (f *fed) drained(t *testing.T) {
 func (f *fed) deliveries(t *testing.T, match func(events.SQSMessage) bool) int {
 	t.Helper()
 	n := 0
-	for _, call := range f.router.Invocations() {
-		var ev events.SQSEvent
-		if err := json.Unmarshal(call.Payload, &ev); err != nil {
-			t.Fatal(err)
-		}
+	for _, ev := range deliveredEvents(t, f.router.Invocations()) {
 		for _, m := range ev.Records {
 			if match(m) {
 				n++
@@ -278,6 +271,24 @@ func (f *fed) deliveries(t *testing.T, match func(events.SQSMessage) bool) int {
 		}
 	}
 	return n
+}
+
+// deliveredEvents are the SQS events of the calls (the feeder's DryRun
+// checks that the function is served carry none).
+func deliveredEvents(t *testing.T, calls []testsvc.Invocation) []events.SQSEvent {
+	t.Helper()
+	var out []events.SQSEvent
+	for _, call := range calls {
+		if call.Status == http.StatusNoContent {
+			continue
+		}
+		var ev events.SQSEvent
+		if err := json.Unmarshal(call.Payload, &ev); err != nil {
+			t.Fatalf("invocation %+v: %v", call, err)
+		}
+		out = append(out, ev)
+	}
+	return out
 }
 
 func (f *fed) runsFile(t *testing.T) string {

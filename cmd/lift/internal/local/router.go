@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"os"
 
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
 	"github.com/liftcdk/lift/internal/localsvc"
 )
 
@@ -24,8 +26,19 @@ func ServeRouter(ctx context.Context, dir, listen string) error {
 	}
 	routes := localsvc.LambdaRoutes{}
 	logs := map[string]string{}
+	lc := lambda.NewFromConfig(localsvc.AWSConfigAt(s.AWS))
 	for _, f := range s.Funcs {
-		for _, name := range []string{f.Name, f.ARN, f.Name + ":" + AliasName, f.Alias} {
+		names := []string{f.Name, f.ARN, f.Name + ":" + AliasName, f.Alias}
+		// Published versions too: moto gives an event source mapping on the
+		// live alias the version's ARN as its FunctionArn.
+		versions, err := publishedVersions(ctx, lc, f.Name)
+		if err != nil {
+			fmt.Printf("function %s: its versions are not routed: %v\n", f.Name, err)
+		}
+		for _, v := range versions {
+			names = append(names, f.Name+":"+v, f.ARN+":"+v)
+		}
+		for _, name := range names {
 			routes[name] = []string{f.URL}
 		}
 		logs[f.URL] = f.Proc.Log
@@ -48,4 +61,22 @@ func ServeRouter(ctx context.Context, dir, listen string) error {
 		Log: slog.New(slog.NewTextHandler(os.Stdout, nil))})
 	feeder.Run(ctx)
 	return r.Close()
+}
+
+// publishedVersions lists the function's version numbers ($LATEST aside).
+func publishedVersions(ctx context.Context, lc *lambda.Client, name string) ([]string, error) {
+	var out []string
+	p := lambda.NewListVersionsByFunctionPaginator(lc, &lambda.ListVersionsByFunctionInput{FunctionName: &name})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range page.Versions {
+			if v.Version != nil && *v.Version != "$LATEST" {
+				out = append(out, *v.Version)
+			}
+		}
+	}
+	return out, nil
 }
