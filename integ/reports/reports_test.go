@@ -3,8 +3,8 @@ package reports
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"maps"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +64,7 @@ func TestReportsLocalCloud(t *testing.T) {
 		}
 		// Six times the worker's timeout (service.Props.Jobs): a retry never
 		// overlaps an attempt still running.
-		if got := q[string(sqstypes.QueueAttributeNameVisibilityTimeout)]; got != "30" {
+		if got := q[string(sqstypes.QueueAttributeNameVisibilityTimeout)]; got != strconv.Itoa(int(visibility.Seconds())) {
 			t.Errorf("visibility timeout %s s, want 6 x the worker's %s", got, workerTimeout)
 		}
 		if got := dlq[string(sqstypes.QueueAttributeNameMessageRetentionPeriod)]; got != "1209600" {
@@ -140,14 +140,10 @@ func TestReportsLocalCloud(t *testing.T) {
 	// from the queue through a local Lambda endpoint, as Lambda's pollers do.
 	reports := api{testsvc.Emulate(t, c, apiFn, nil)}
 	w := newWorker(t, c, workerFn)
-	var feedLog testsvc.SyncBuffer
-	router := testsvc.LambdaRouter(t, testsvc.LambdaRoutes{
-		mappedFn: {w.URL()},
-	})
-	c.FeedQueues(router.URL, slog.New(slog.NewJSONHandler(&feedLog, nil)))
+	router := testsvc.FeedQueues(t, c, testsvc.LambdaRoutes{mappedFn: {w.URL()}})
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("--- api ---\n%s\n--- worker ---\n%s\n--- queue feeder ---\n%s", reports.rie.Logs(), w.logs(), feedLog.String())
+			t.Logf("--- api ---\n%s\n--- worker ---\n%s", reports.rie.Logs(), w.logs())
 		}
 	})
 

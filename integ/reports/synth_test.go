@@ -16,11 +16,13 @@ import (
 	"github.com/liftcdk/lift/internal/testsvc"
 )
 
-// Test settings of the stack: reports of 12 steps of stepDelay, a worker
-// timeout (and so a visibility timeout) short enough to wait out.
+// Test settings of the stack: reports of 12 steps of stepDelay (6 s: long
+// enough that recording progress and the result is not a matter of one
+// quick call), a worker timeout (and so a visibility timeout, 6 x 8 s)
+// short enough to wait out.
 const (
-	stepDelay     = 250 * time.Millisecond
-	workerTimeout = 5 * time.Second
+	stepDelay     = 500 * time.Millisecond
+	workerTimeout = 8 * time.Second
 )
 
 // synth synthesizes the example's stack as its app does, but with the test

@@ -20,8 +20,11 @@ import (
 // Request is a job's input: the month to report on.
 type Request struct {
 	Month string `json:"month"`         // YYYY-MM
-	Top   int    `json:"top,omitempty"` // best sellers to list, 1-10; default 3
+	Top   int    `json:"top,omitempty"` // best sellers to list, 1-10; default DefaultTop
 }
+
+// DefaultTop is how many best sellers a report lists unless asked.
+const DefaultTop = 3
 
 // Report is a finished job's result.
 type Report struct {
@@ -73,8 +76,8 @@ func GeneratorFromEnv() (Generator, error) {
 	g := Generator{}
 	if v, ok := os.LookupEnv(EnvStepDelay); ok {
 		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 || d > time.Minute {
-			return g, fmt.Errorf("report: %s=%q: want a duration from 0 to 1m, e.g. 500ms", EnvStepDelay, v)
+		if err != nil || d <= 0 || d > time.Minute {
+			return g, fmt.Errorf("report: %s=%q: want a positive duration up to 1m, e.g. 500ms", EnvStepDelay, v)
 		}
 		g.StepDelay = d
 	}
@@ -105,14 +108,13 @@ func (g Generator) Work(ctx context.Context, in Request, progress jobs.Report) (
 	log.Info("report started", "steps", steps, "stepDelay", delay.String())
 	switch {
 	case in.Month < FirstMonth:
-		log.Warn("report failed: no data", "firstMonth", FirstMonth)
 		return Report{}, &jobs.PublicError{Message: fmt.Sprintf("no sales data for %s: the data starts in %s", in.Month, FirstMonth)}
 	case !start.AddDate(0, 1, 0).Before(now()):
 		return Report{}, &jobs.PublicError{Message: fmt.Sprintf("%s has not ended yet", in.Month)}
 	}
 	top := in.Top
 	if top <= 0 {
-		top = 3
+		top = DefaultTop
 	}
 	sales := newSales(in.Month)
 	for step := 1; step <= steps; step++ {

@@ -42,8 +42,8 @@ func TestWorkReportsProgressThenTheReport(t *testing.T) {
 	if other.Orders == got.Orders && other.RevenueCents == got.RevenueCents {
 		t.Errorf("2026-09 and 2026-10 gave the same figures %+v", other)
 	}
-	if len(other.TopProducts) != 3 {
-		t.Errorf("top products %v, want the default 3", other.TopProducts)
+	if len(other.TopProducts) != DefaultTop {
+		t.Errorf("top products %v, want the default %d", other.TopProducts, DefaultTop)
 	}
 }
 
@@ -88,7 +88,7 @@ func TestGeneratorFromEnv(t *testing.T) {
 	if g, err := GeneratorFromEnv(); err != nil || g.StepDelay != 250*time.Millisecond {
 		t.Errorf("got %+v, %v; want a 250ms step", g, err)
 	}
-	for _, bad := range []string{"soon", "-1s", "2m"} {
+	for _, bad := range []string{"soon", "0s", "-1s", "2m"} {
 		t.Setenv(EnvStepDelay, bad)
 		if _, err := GeneratorFromEnv(); err == nil {
 			t.Errorf("%s=%q accepted", EnvStepDelay, bad)
