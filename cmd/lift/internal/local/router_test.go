@@ -1,14 +1,11 @@
 package local
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,15 +44,7 @@ func TestServeRouterFeedsQueues(t *testing.T) {
 
 	cfg := m.AWSConfig(t)
 	lc, sq := lambda.NewFromConfig(cfg), sqs.NewFromConfig(cfg)
-	if _, err := m.Query(ctx, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"}, "RoleName": {"worker"},
-		"AssumeRolePolicyDocument": {`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`}}); err != nil {
-		t.Fatal(err)
-	}
-	fn, err := lc.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("worker"), Runtime: lambdatypes.RuntimeProvidedal2023,
-		Handler: aws.String("bootstrap"), Role: aws.String("arn:aws:iam::123456789012:role/worker"), Code: &lambdatypes.FunctionCode{ZipFile: zipFile(t)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fn := m.LambdaFunction(t, "worker")
 	v, err := lc.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: fn.FunctionName})
 	if err != nil {
 		t.Fatal(err)
@@ -119,17 +108,4 @@ func TestServeRouterFeedsQueues(t *testing.T) {
 	if err := <-served; err != nil {
 		t.Fatal(err)
 	}
-}
-
-func zipFile(t *testing.T) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	z := zip.NewWriter(&b)
-	if _, err := z.Create("bootstrap"); err != nil {
-		t.Fatal(err)
-	}
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
