@@ -80,8 +80,11 @@ func startFed(t *testing.T, c *cloud) *fed {
 	f.worker = testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: testsvc.BuildHandler(t, "./runtime/jobs/testdata/reportworker"),
 		Env: c.workerEnv(f.runs), FunctionName: *fn.FunctionName, Timeout: 5 * time.Second})
 	f.router = testsvc.LambdaRouter(t, testsvc.LambdaRoutes{*fn.FunctionArn: {f.worker.URL}})
-	feeder := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: c.moto.AWSConfig(t), Lambda: f.router.URL,
+	feeder, err := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: c.moto.AWSConfig(t), Lambda: f.router.URL,
 		Log: slog.New(slog.NewTextHandler(f.log, nil)), Refresh: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
 	fctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); feeder.Run(fctx) }()
