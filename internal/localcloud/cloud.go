@@ -104,17 +104,20 @@ func (c *Cloud) Emulate(fn Function, env map[string]string) (*localsvc.RIE, erro
 // emulators Emulate started. log gets a line per delivery (nil: none). The
 // returned func stops it after the invocations in flight; Close does too,
 // before it stops the emulators.
-func (c *Cloud) FeedQueues(lambdaURL string, log *slog.Logger) (stop func()) {
+func (c *Cloud) FeedQueues(lambdaURL string, log *slog.Logger) (stop func(), err error) {
+	f, err := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: c.r.moto.AWSConfig(), Lambda: lambdaURL, Log: log})
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	f := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: c.r.moto.AWSConfig(), Lambda: lambdaURL, Log: log})
 	go func() {
 		defer close(done)
 		f.Run(ctx)
 	}()
 	stop = sync.OnceFunc(func() { cancel(); <-done })
 	c.r.feeders = append(c.r.feeders, stop)
-	return stop
+	return stop, nil
 }
 
 // Close tears down the emulators, moto, the stand-in and the work directory.

@@ -57,8 +57,12 @@ type QueueFeeder struct {
 	sqs    *sqs.Client
 }
 
-// NewQueueFeeder returns a feeder; Run runs it.
-func NewQueueFeeder(o QueueFeederOptions) *QueueFeeder {
+// NewQueueFeeder returns a feeder; Run runs it. Both endpoints must be
+// given: a local feeder never reaches AWS itself.
+func NewQueueFeeder(o QueueFeederOptions) (*QueueFeeder, error) {
+	if o.Lambda == "" || o.AWS.BaseEndpoint == nil || *o.AWS.BaseEndpoint == "" {
+		return nil, fmt.Errorf("queue feeder: needs the local Lambda endpoint (Lambda %q) and moto's (AWS.BaseEndpoint)", o.Lambda)
+	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
@@ -80,7 +84,7 @@ func NewQueueFeeder(o QueueFeederOptions) *QueueFeeder {
 			lo.Retryer = aws.NopRetryer{}
 		}),
 		sqs: sqs.NewFromConfig(o.AWS),
-	}
+	}, nil
 }
 
 // Run feeds the queues until ctx ends, then waits for the deliveries in

@@ -113,7 +113,10 @@ func TestQueueFeederDoesNotSpin(t *testing.T) {
 			}))
 			defer srv.Close()
 			cfg := AWSConfigAt(srv.URL)
-			f := NewQueueFeeder(QueueFeederOptions{AWS: cfg, Lambda: srv.URL, Refresh: time.Second, MaxBackoff: time.Second})
+			f, err := NewQueueFeeder(QueueFeederOptions{AWS: cfg, Lambda: srv.URL, Refresh: time.Second, MaxBackoff: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 			defer cancel()
 			f.Run(ctx)
@@ -145,8 +148,11 @@ func TestQueueFeederLeavesUnservedFunctionsAlone(t *testing.T) {
 	}
 	defer router.Close()
 	var log bytes.Buffer // slog's handler serializes the writes; read after Run has returned
-	f := NewQueueFeeder(QueueFeederOptions{AWS: AWSConfigAt(moto.URL), Lambda: router.URL, Refresh: 100 * time.Millisecond,
+	f, err := NewQueueFeeder(QueueFeederOptions{AWS: AWSConfigAt(moto.URL), Lambda: router.URL, Refresh: 100 * time.Millisecond,
 		Log: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	f.Run(ctx)
@@ -156,5 +162,13 @@ func TestQueueFeederLeavesUnservedFunctionsAlone(t *testing.T) {
 	calls := router.Invocations()
 	if len(calls) != 1 || calls[0].ErrorType != "ResourceNotFoundException" {
 		t.Fatalf("router calls %+v, want one DryRun answered ResourceNotFoundException", calls)
+	}
+}
+
+func TestQueueFeederNeedsLocalEndpoints(t *testing.T) {
+	for _, o := range []QueueFeederOptions{{Lambda: "http://127.0.0.1:1"}, {AWS: AWSConfigAt("http://127.0.0.1:1")}} {
+		if _, err := NewQueueFeeder(o); err == nil || !strings.Contains(err.Error(), "local Lambda endpoint") {
+			t.Errorf("NewQueueFeeder(%+v) = %v, want a refusal naming both endpoints", o, err)
+		}
 	}
 }

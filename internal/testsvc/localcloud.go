@@ -77,7 +77,10 @@ func FeedQueues(t testing.TB, c *localcloud.Cloud, routes LambdaRoutes) *LambdaR
 	t.Helper()
 	r := LambdaRouter(t, routes)
 	log := &SyncBuffer{}
-	stop := c.FeedQueues(r.URL, slog.New(slog.NewTextHandler(log, nil)))
+	stop, err := c.FeedQueues(r.URL, slog.New(slog.NewTextHandler(log, nil)))
+	if err != nil {
+		t.Fatalf("testsvc: %v", err)
+	}
 	t.Cleanup(func() {
 		stop()
 		if t.Failed() {

@@ -1,14 +1,11 @@
 package jobs_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,18 +68,7 @@ func startFed(t *testing.T, c *cloud) *fed {
 	}
 	f := &fed{cloud: c, lambda: lambda.NewFromConfig(c.moto.AWSConfig(t)), runs: filepath.Join(t.TempDir(), "runs"),
 		log: &testsvc.SyncBuffer{}, runner: c.runner(t, noWork)}
-	role := c.table + "-worker"
-	if _, err := c.moto.Query(ctx, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"}, "RoleName": {role},
-		"AssumeRolePolicyDocument": {`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`}}); err != nil {
-		t.Fatal(err)
-	}
-	fn, err := f.lambda.CreateFunction(ctx, &lambda.CreateFunctionInput{
-		FunctionName: aws.String(c.table + "-worker"), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
-		Role: aws.String("arn:aws:iam::123456789012:role/" + role), Code: &lambdatypes.FunctionCode{ZipFile: zipped(t)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fn := c.moto.LambdaFunction(t, c.table+"-worker")
 	esm, err := f.lambda.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{
 		FunctionName: fn.FunctionName, EventSourceArn: aws.String(queueARN(t, c, c.queue)), BatchSize: aws.Int32(10),
 		FunctionResponseTypes: []lambdatypes.FunctionResponseType{lambdatypes.FunctionResponseTypeReportBatchItemFailures},
@@ -94,8 +80,11 @@ func startFed(t *testing.T, c *cloud) *fed {
 	f.worker = testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: testsvc.BuildHandler(t, "./runtime/jobs/testdata/reportworker"),
 		Env: c.workerEnv(f.runs), FunctionName: *fn.FunctionName, Timeout: 5 * time.Second})
 	f.router = testsvc.LambdaRouter(t, testsvc.LambdaRoutes{*fn.FunctionArn: {f.worker.URL}})
-	feeder := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: c.moto.AWSConfig(t), Lambda: f.router.URL,
+	feeder, err := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: c.moto.AWSConfig(t), Lambda: f.router.URL,
 		Log: slog.New(slog.NewTextHandler(f.log, nil)), Refresh: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
 	fctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); feeder.Run(fctx) }()
@@ -316,23 +305,4 @@ func queueARN(t *testing.T, c *cloud, url string) string {
 		t.Fatal(err)
 	}
 	return out.Attributes["QueueArn"]
-}
-
-// zipped is a deployment package for moto's Lambda, which keeps it but never
-// runs it: the emulator runs the worker.
-func zipped(t *testing.T) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	z := zip.NewWriter(&b)
-	w, err := z.Create("bootstrap")
-	if err == nil {
-		_, err = w.Write([]byte("#!/bin/sh\n"))
-	}
-	if err == nil {
-		err = z.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }

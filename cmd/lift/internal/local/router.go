@@ -57,8 +57,12 @@ func ServeRouter(ctx context.Context, dir, listen string) error {
 	fmt.Printf("local Lambda endpoint %s: %d routes\n", r.URL, len(routes))
 	// The queues of SQS event source mappings are fed from here, the process
 	// that lives as long as the local cloud, through this endpoint.
-	feeder := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: localsvc.AWSConfigAt(s.AWS), Lambda: r.URL,
+	feeder, err := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: localsvc.AWSConfigAt(s.AWS), Lambda: r.URL,
 		Log: slog.New(slog.NewTextHandler(os.Stdout, nil))})
+	if err != nil {
+		_ = r.Close()
+		return err
+	}
 	feeder.Run(ctx)
 	return r.Close()
 }
