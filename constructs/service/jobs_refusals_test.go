@@ -109,6 +109,12 @@ func TestConsumerRefusals(t *testing.T) {
 		{"queue concurrency", func(s awscdk.Stack) {
 			svc(s).AddQueueConsumer(jsii.String("In"), &service.QueueConsumerProps{Queue: queue(s, false), MaxConcurrency: jsii.Number(2000)})
 		}, "Shop/orders/ConsumerIn", "MaxConcurrency", "2000", "2 to 1000"},
+		{"visibility below the function's timeout", func(s awscdk.Stack) {
+			f := fn()
+			f.Timeout = awscdk.Duration_Minutes(jsii.Number(2))
+			o := service.New(s, jsii.String("orders"), &service.Props{Function: f, Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
+			o.AddQueueConsumer(jsii.String("In"), &service.QueueConsumerProps{Queue: queue(s, false)})
+		}, "Shop/orders/ConsumerIn", "Queue", "Shop/Q, whose visibility timeout (30 s) is below the function's timeout (120 s)", "at least the function's timeout"},
 		{"no stream", func(s awscdk.Stack) { svc(s).AddStreamConsumer(jsii.String("Feed"), &service.StreamConsumerProps{}) },
 			"Shop/orders/ConsumerFeed", "Stream/Table", "both unset", "Kinesis"},
 		{"table without a stream", func(s awscdk.Stack) {

@@ -207,7 +207,7 @@ func TestJobsWorkerFollowsTheService(t *testing.T) {
 	f.LogRetention = awslogs.RetentionDays_ONE_WEEK
 	service.New(stack, jsii.String("carts"), &service.Props{
 		Function: f, ElastiCache: &cachetier.ElastiCacheProps{CreateVpc: jsii.Bool(true)},
-		Jobs:     &service.JobsProps{Worker: &gofunction.Props{Entry: jsii.String(entry)}},
+		Jobs: &service.JobsProps{Worker: &gofunction.Props{Entry: jsii.String(entry)}},
 	})
 	tmpl := assertions.Template_FromStack(stack, nil)
 	workers := 0
