@@ -69,6 +69,11 @@ func TestJobsRefusals(t *testing.T) {
 		{"concurrency above reserved", jobs(&service.JobsProps{MaxConcurrency: jsii.Number(10),
 			Worker: &gofunction.Props{Entry: jsii.String(entry), ReservedConcurrentExecutions: jsii.Number(5)}}),
 			"Shop/reports", "Jobs.MaxConcurrency", "10", "ReservedConcurrentExecutions (5)"},
+		{"worker tracing against X-Ray", func(s awscdk.Stack) {
+			service.New(s, jsii.String("reports"), &service.Props{Function: fn(), DynamoDBCache: &cachetier.DynamoDBProps{},
+				Tracing: &service.TracingProps{CollectorLayer: adotLayer(s)},
+				Jobs:    &service.JobsProps{Worker: &gofunction.Props{Entry: jsii.String(entry), Tracing: awslambda.Tracing_PASS_THROUGH}}})
+		}, "Shop/reports", "Jobs.Worker.Tracing", "PASS_THROUGH", "Tracing.XRay"},
 		{"worker props refused by gofunction", jobs(&service.JobsProps{Worker: &gofunction.Props{Entry: jsii.String(entry), MemorySize: jsii.Number(64)}}),
 			"Shop/reports/Jobs/Worker", "MemorySize", "64", "128 to 10240"},
 	})
