@@ -187,8 +187,11 @@ func newAlarm(scope constructs.Construct, fullName, id string, s spec, o *AlarmO
 
 // thresholdText renders a threshold with its unit for a description.
 func thresholdText(v float64, u unit) string {
-	if u == percent {
+	switch u {
+	case percent:
 		return number(v) + "%"
+	case seconds:
+		return number(v) + " s"
 	}
 	return number(v)
 }

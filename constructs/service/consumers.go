@@ -100,7 +100,7 @@ func (s *Service) AddQueueConsumer(id *string, props *QueueConsumerProps) *Consu
 	c := propcheck.For(ErrInvalidProps, s, consumerID(id))
 	checkConsumer(c, s, id, props != nil)
 	if props != nil {
-		checkQueueConsumer(c, props)
+		checkQueueConsumer(c, s, props)
 	}
 	c.Check()
 	out := &Consumer{DeadLetterQueue: props.DeadLetterQueue}

@@ -1,20 +1,26 @@
 package service
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 
 	"github.com/liftcdk/lift/constructs/internal/propcheck"
+	"github.com/liftcdk/lift/constructs/internal/token"
 )
 
 // Lambda's limits on a stream event source mapping.
 const (
-	streamMaxBatch        = 10000
-	maxParallelization    = 10
-	maxStreamRetries      = 10000
-	minRecordAgeSec       = 60
-	maxRecordAgeSec       = 7 * 24 * 3600
-	maxConsumerIDLen      = 64
-	consumerIDCharsetRule = "letters, digits, '_' and '-'"
+	streamMaxBatch          = 10000
+	maxParallelization      = 10
+	maxStreamRetries        = 10000
+	minRecordAgeSec         = 60
+	maxRecordAgeSec         = 7 * 24 * 3600
+	maxConsumerIDLen        = 64
+	lambdaDefaultTimeoutSec = 3
+	sqsDefaultVisibilitySec = 30
+	consumerIDCharsetRule   = "letters, digits, '_' and '-'"
 )
 
 // checkConsumer refuses what every consumer needs: an id (unique in the
@@ -45,13 +51,42 @@ func validConsumerID(id string) bool {
 	return true
 }
 
-func checkQueueConsumer(c *propcheck.Collector, p *QueueConsumerProps) {
+func checkQueueConsumer(c *propcheck.Collector, s *Service, p *QueueConsumerProps) {
 	if p.Queue == nil {
 		c.Add("Queue", propcheck.Literal("unset"), "set it to the awssqs.IQueue to consume")
 		return
 	}
 	fifo := p.Queue.Fifo() != nil && *p.Queue.Fifo()
 	checkSQSMapping(c, "", p.BatchSize, p.MaxBatchingWindow, p.MaxConcurrency, fifo)
+	timeout := float64(lambdaDefaultTimeoutSec)
+	if t := s.Function.Timeout(); t != nil {
+		timeout = seconds(t)
+	}
+	if visibility, known := queueVisibility(p.Queue); known && visibility < timeout {
+		c.Add("Queue", propcheck.Literal(fmt.Sprintf("%s, whose visibility timeout (%g s) is below the function's timeout (%g s)", *p.Queue.Node().Path(), visibility, timeout)),
+			"give the queue a VisibilityTimeout of at least the function's timeout (AWS advises six times it): Lambda refuses the mapping otherwise")
+	}
+}
+
+// queueVisibility is the visibility timeout of a queue created in this app
+// (SQS's 30-second default when unset); known is false for an imported queue.
+func queueVisibility(q awssqs.IQueue) (secs float64, known bool) {
+	created, ok := q.(awssqs.Queue)
+	if !ok {
+		return 0, false
+	}
+	cfn, ok := created.Node().DefaultChild().(awssqs.CfnQueue)
+	if !ok {
+		return 0, false
+	}
+	switch v := cfn.VisibilityTimeout(); {
+	case v == nil:
+		return sqsDefaultVisibilitySec, true
+	case token.Unresolved(v):
+		return 0, false
+	default:
+		return *v, true
+	}
 }
 
 func checkStreamConsumer(c *propcheck.Collector, p *StreamConsumerProps) {

@@ -1,7 +1,9 @@
 package service
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -101,7 +103,7 @@ func visibilityTimeout(workerTimeout, window awscdk.Duration) awscdk.Duration {
 	return awscdk.Duration_Seconds(jsii.Number(math.Ceil(total)))
 }
 
-// jobsEnvironment is what both functions read (runtime/jobs.ConfigFromEnv).
+// environment is what both functions read (runtime/jobs.ConfigFromEnv).
 func (j *Jobs) environment() map[string]*string {
 	env := map[string]*string{
 		contract.EnvJobsQueueURL:    j.Queue.QueueUrl(),
@@ -161,9 +163,10 @@ func newJobs(s *Service, p *Props, fnProps *gofunction.Props) *Jobs {
 	if j.Topic != nil {
 		grantPublish(j.Topic, j.Worker)
 	}
-	for name, value := range j.environment() {
-		s.Function.AddEnvironment(jsii.String(name), value, nil)
-		j.Worker.AddEnvironment(jsii.String(name), value, nil)
+	env := j.environment()
+	for _, name := range slices.Sorted(maps.Keys(env)) { // a stable template
+		s.Function.AddEnvironment(jsii.String(name), env[name], nil)
+		j.Worker.AddEnvironment(jsii.String(name), env[name], nil)
 	}
 	return j
 }

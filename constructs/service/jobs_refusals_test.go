@@ -69,6 +69,11 @@ func TestJobsRefusals(t *testing.T) {
 		{"concurrency above reserved", jobs(&service.JobsProps{MaxConcurrency: jsii.Number(10),
 			Worker: &gofunction.Props{Entry: jsii.String(entry), ReservedConcurrentExecutions: jsii.Number(5)}}),
 			"Shop/reports", "Jobs.MaxConcurrency", "10", "ReservedConcurrentExecutions (5)"},
+		{"worker tracing against X-Ray", func(s awscdk.Stack) {
+			service.New(s, jsii.String("reports"), &service.Props{Function: fn(), DynamoDBCache: &cachetier.DynamoDBProps{},
+				Tracing: &service.TracingProps{CollectorLayer: adotLayer(s)},
+				Jobs:    &service.JobsProps{Worker: &gofunction.Props{Entry: jsii.String(entry), Tracing: awslambda.Tracing_PASS_THROUGH}}})
+		}, "Shop/reports", "Jobs.Worker.Tracing", "PASS_THROUGH", "Tracing.XRay"},
 		{"worker props refused by gofunction", jobs(&service.JobsProps{Worker: &gofunction.Props{Entry: jsii.String(entry), MemorySize: jsii.Number(64)}}),
 			"Shop/reports/Jobs/Worker", "MemorySize", "64", "128 to 10240"},
 	})
@@ -109,6 +114,12 @@ func TestConsumerRefusals(t *testing.T) {
 		{"queue concurrency", func(s awscdk.Stack) {
 			svc(s).AddQueueConsumer(jsii.String("In"), &service.QueueConsumerProps{Queue: queue(s, false), MaxConcurrency: jsii.Number(2000)})
 		}, "Shop/orders/ConsumerIn", "MaxConcurrency", "2000", "2 to 1000"},
+		{"visibility below the function's timeout", func(s awscdk.Stack) {
+			f := fn()
+			f.Timeout = awscdk.Duration_Minutes(jsii.Number(2))
+			o := service.New(s, jsii.String("orders"), &service.Props{Function: f, Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)}})
+			o.AddQueueConsumer(jsii.String("In"), &service.QueueConsumerProps{Queue: queue(s, false)})
+		}, "Shop/orders/ConsumerIn", "Queue", "Shop/Q, whose visibility timeout (30 s) is below the function's timeout (120 s)", "at least the function's timeout"},
 		{"no stream", func(s awscdk.Stack) { svc(s).AddStreamConsumer(jsii.String("Feed"), &service.StreamConsumerProps{}) },
 			"Shop/orders/ConsumerFeed", "Stream/Table", "both unset", "Kinesis"},
 		{"table without a stream", func(s awscdk.Stack) {

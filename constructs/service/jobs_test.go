@@ -171,11 +171,24 @@ func TestJobsKeyTopicAndBatching(t *testing.T) {
 	_, stack := cdktest.NewStack(t, "Shop")
 	key := awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
 	topic := awssns.NewTopic(stack, jsii.String("Done"), &awssns.TopicProps{EnforceSSL: jsii.Bool(true)})
-	jobsService(stack, &service.JobsProps{
-		EncryptionKey: key, Topic: topic, BatchSize: jsii.Number(50),
-		MaxBatchingWindow: awscdk.Duration_Seconds(jsii.Number(20)), MaxConcurrency: jsii.Number(5),
+	service.New(stack, jsii.String("reports"), &service.Props{
+		Function: fn(), DynamoDBCache: &cachetier.DynamoDBProps{}, Prewarm: &service.PrewarmProps{Disabled: jsii.Bool(true)},
+		Jobs: &service.JobsProps{
+			Worker:        &gofunction.Props{Entry: jsii.String(entry), Timeout: awscdk.Duration_Minutes(jsii.Number(2))},
+			EncryptionKey: key, Topic: topic, BatchSize: jsii.Number(50),
+			MaxBatchingWindow: awscdk.Duration_Seconds(jsii.Number(20)), MaxConcurrency: jsii.Number(5),
+		},
+		Monitoring: &service.MonitoringProps{Alarms: &map[string]*monitoring.AlarmOverride{
+			monitoring.AlarmJobsQueueAge: {Threshold: jsii.Number(600)}, monitoring.AlarmJobsWorkerThrottles: {Disabled: jsii.Bool(true)},
+		}},
 	})
 	tmpl := assertions.Template_FromStack(stack, nil)
+	// Jobs alarms take overrides like the others.
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"AlarmName": "Shop-reports-" + monitoring.AlarmJobsQueueAge, "Threshold": 600,
+		"AlarmDescription": assertions.Match_StringLikeRegexp(jsii.String("^The oldest job has waited at least 600 s")),
+	})
+	tmpl.ResourcePropertiesCountIs(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"AlarmName": "Shop-reports-" + monitoring.AlarmJobsWorkerThrottles}, jsii.Number(0))
 	tmpl.ResourcePropertiesCountIs(jsii.String("AWS::SQS::Queue"), map[string]any{
 		"KmsMasterKeyId": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^Key")), "Arn"}},
 	}, jsii.Number(2))
@@ -207,7 +220,7 @@ func TestJobsWorkerFollowsTheService(t *testing.T) {
 	f.LogRetention = awslogs.RetentionDays_ONE_WEEK
 	service.New(stack, jsii.String("carts"), &service.Props{
 		Function: f, ElastiCache: &cachetier.ElastiCacheProps{CreateVpc: jsii.Bool(true)},
-		Jobs:     &service.JobsProps{Worker: &gofunction.Props{Entry: jsii.String(entry)}},
+		Jobs: &service.JobsProps{Worker: &gofunction.Props{Entry: jsii.String(entry)}},
 	})
 	tmpl := assertions.Template_FromStack(stack, nil)
 	workers := 0

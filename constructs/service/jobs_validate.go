@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/internal/propcheck"
@@ -40,6 +41,9 @@ func checkJobs(c *propcheck.Collector, p *Props) {
 		}
 		if o := w.FunctionOptions; o != nil && o.Events != nil {
 			c.Add("Jobs.Worker.FunctionOptions.Events", propcheck.Literal("set"), "leave it unset: Lift maps the job queue to the worker; consume other sources with AddQueueConsumer or AddStreamConsumer")
+		}
+		if tr := p.Tracing; tr != nil && (tr.XRay == nil || *tr.XRay) && w.Tracing != "" && w.Tracing != awslambda.Tracing_ACTIVE {
+			c.Add("Jobs.Worker.Tracing", propcheck.Literal(string(w.Tracing)), "leave it unset (Tracing.XRay turns active tracing on for the worker too), or set Tracing.XRay to false")
 		}
 		if j.MaxConcurrency != nil && w.ReservedConcurrentExecutions != nil && *j.MaxConcurrency > *w.ReservedConcurrentExecutions {
 			c.Add("Jobs.MaxConcurrency", j.MaxConcurrency,
