@@ -25,6 +25,7 @@ const order = `{"orderId":"o-1","sku":"sku-1","qty":1}`
 // devState is the part of the dashboard's /api/state the test reads.
 type devState struct {
 	Services []devService
+	Tracing  string
 }
 
 type devService struct {
@@ -34,6 +35,7 @@ type devService struct {
 	Warmups     int
 	Discovery   map[string]struct{ Calls int }
 	Cache       map[string]struct{ Hits, Misses int }
+	Spans       int
 }
 
 func state(t *testing.T, dashboard string) devState {
@@ -48,6 +50,32 @@ func state(t *testing.T, dashboard string) devState {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// browser starts headless Chromium for the test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	chrome := testsvc.Tool(t, "chromium")
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 900))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// openDashboard opens the dashboard and returns a context bounding the
+// test's browser steps to 2 minutes.
+func openDashboard(t *testing.T, ctx context.Context, dashboard string) context.Context {
+	t.Helper()
+	// The first Run starts the browser: no timeout on its context.
+	if err := chromedp.Do(ctx, chromedp.Navigate(dashboard)); err != nil {
+		t.Fatalf("open the dashboard: %v", err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(cancel)
+	return tctx
 }
 
 // TestDevMultiServiceDashboard runs lift dev on the multiservice example:
@@ -117,22 +145,11 @@ func TestDevMultiServiceDashboard(t *testing.T) {
 		t.Errorf("an unknown trace: %d %v, want 404 with an error", code, missing)
 	}
 
-	chrome := testsvc.Tool(t, "chromium")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 900))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	ctx := browser(t)
 	invocations := func(svc string) string {
 		return `[data-service="` + svc + `"] [data-stat="invocations"]`
 	}
-	// The first Run starts the browser: no timeout on its context.
-	if err := chromedp.Do(ctx, chromedp.Navigate(d.dashboard)); err != nil {
-		t.Fatalf("open the dashboard: %v", err)
-	}
-	tctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelTimeout()
+	tctx := openDashboard(t, ctx, d.dashboard)
 	if err := chromedp.Do(tctx,
 		chromedp.WaitVisible(chromedp.CSS(`[data-service="orders"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-service="inventory"]`)),
