@@ -33,6 +33,10 @@ discovery and Lambda
 Invoke between the app's services resolve to the local functions. Each
 function gets a warm-up event at start, as the warmer would send.
 
+Functions run with LIFT_TRACING=stdout unless LIFT_TRACING is set here; the
+dashboard's Traces view joins the spans of every service by trace id (also as
+JSON: GET /api/traces and /api/traces/{id} on the dashboard's address).
+
 Prints one line per service, SERVICE http://127.0.0.1:PORT, then
 dashboard http://127.0.0.1:PORT/ (stdout; progress on stderr). Ctrl-C stops
 everything it started.`,
