@@ -61,6 +61,6 @@ everything it started.`,
 	f.StringVar(&d.AppCommand, "app", "", "the app command cdk synth runs (default: cdk.json's app)")
 	f.StringVar(&d.Assembly, "assembly", "", "read this cloud assembly instead of synthesizing the app")
 	f.StringVar(&d.Addr, "dashboard", "", "the dashboard's address (default: a free port on 127.0.0.1)")
-	f.BoolVarP(&d.Verbose, "verbose", "v", false, "print every line the functions write")
+	f.BoolVarP(&d.Verbose, "verbose", "v", false, "print every line the functions write (but spans: see the Traces view)")
 	return c
 }

@@ -29,7 +29,7 @@ type Dev struct {
 	Assembly string
 	// Addr is where the dashboard listens. Default: a free loopback port.
 	Addr string
-	// Verbose copies every line the functions write to Stderr.
+	// Verbose copies every line the functions write to Stderr, but spans.
 	Verbose bool
 	// Stdout gets the service and dashboard URL lines; Stderr progress.
 	Stdout, Stderr io.Writer

@@ -156,20 +156,20 @@ func (h *hub) request(name string, d time.Duration, failed bool) {
 
 // line takes one line a function wrote: a span joins its trace, an EMF line
 // updates the counts, a JSON log line goes to the log view as its fields,
-// anything else as text.
-func (h *hub) line(name string, b []byte) {
+// anything else as text. It reports whether the line was a span.
+func (h *hub) line(name string, b []byte) (span bool) {
 	if sp, ok := parseSpan(name, b); ok {
 		h.update(name, func(s *ServiceStats) {
 			s.Spans++
 			h.traces.add(sp)
 		})
-		return
+		return true
 	}
 	var m map[string]any
 	if json.Unmarshal(b, &m) == nil {
 		if aws, ok := m["_aws"].(map[string]any); ok {
 			h.update(name, func(s *ServiceStats) { applyEMF(s, aws, m) })
-			return
+			return false
 		}
 	}
 	l := LogLine{Service: name, Time: h.now().UTC().Format(time.RFC3339Nano), Level: "INFO", Raw: string(b), Message: string(b)}
@@ -189,6 +189,7 @@ func (h *hub) line(name string, b []byte) {
 	}
 	h.mu.Unlock()
 	h.signal()
+	return false
 }
 
 // applyEMF adds the metrics of one EMF line to s.

@@ -10,12 +10,14 @@ import (
 
 // Bounds of the traces kept in memory: the newest traces win, and a trace
 // keeps its first spans (a loop calling a cache a million times must not
-// grow lift dev without end).
+// grow lift dev without end); attribute values and errors are cut.
 const (
 	maxTraces        = 200
 	maxSpansPerTrace = 500
-	maxSpanAttrs     = 64
-	maxAttrLen       = 1024
+	maxSpans         = 10_000 // in all traces: the oldest traces go first
+	maxSpanAttrs     = 32
+	maxAttrLen       = 256
+	maxErrorLen      = 1024
 )
 
 // Span is one span a function recorded, as the Traces view shows it.
@@ -106,10 +108,10 @@ func parseSpan(service string, line []byte) (Span, bool) {
 		if s.Attributes == nil {
 			s.Attributes = map[string]any{}
 		}
-		s.Attributes[a.Key] = clip(a.Value.Value)
+		s.Attributes[a.Key] = clip(a.Value.Value, maxAttrLen)
 	}
 	if in.Status.Code == "Error" {
-		s.Error = clipString(in.Status.Description)
+		s.Error = clipString(in.Status.Description, maxErrorLen)
 		if s.Error == "" {
 			s.Error = "error"
 		}
@@ -120,7 +122,7 @@ func parseSpan(service string, line []byte) (Span, bool) {
 		}
 		for _, a := range e.Attributes {
 			if msg, ok := a.Value.Value.(string); ok && a.Key == "exception.message" {
-				s.Error = clipString(msg)
+				s.Error = clipString(msg, maxErrorLen)
 			}
 		}
 	}
@@ -140,18 +142,21 @@ func validID(id string, n int) bool {
 	return true
 }
 
-func clip(v any) any {
-	if s, ok := v.(string); ok {
-		return clipString(s)
+func clip(v any, n int) any {
+	switch x := v.(type) {
+	case string:
+		return clipString(x, n)
+	case []any: // an array attribute: its first values
+		return x[:min(len(x), maxSpanAttrs)]
 	}
-	return v // numbers, booleans and their slices are small
+	return v
 }
 
-func clipString(s string) string {
-	if len(s) <= maxAttrLen {
+func clipString(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	return strings.ToValidUTF8(s[:maxAttrLen], "") + "…"
+	return strings.ToValidUTF8(s[:n], "") + "…"
 }
 
 // traces joins the spans of every service by trace id and keeps the newest
@@ -159,6 +164,7 @@ func clipString(s string) string {
 type traces struct {
 	byID  map[string]*trace
 	order []string // trace ids, oldest first
+	spans int      // in all traces
 	seq   int64
 }
 
@@ -178,10 +184,6 @@ func (ts *traces) add(s Span) {
 		t = &trace{}
 		ts.byID[s.TraceID] = t
 		ts.order = append(ts.order, s.TraceID)
-		if len(ts.order) > maxTraces {
-			delete(ts.byID, ts.order[0])
-			ts.order = slices.Delete(ts.order, 0, 1)
-		}
 	}
 	ts.seq++
 	t.seq = ts.seq
@@ -193,6 +195,12 @@ func (ts *traces) add(s Span) {
 		return
 	}
 	t.spans = append(t.spans, s)
+	ts.spans++
+	for len(ts.order) > 1 && (len(ts.order) > maxTraces || ts.spans > maxSpans) {
+		ts.spans -= len(ts.byID[ts.order[0]].spans)
+		delete(ts.byID, ts.order[0])
+		ts.order = slices.Delete(ts.order, 0, 1)
+	}
 }
 
 // summaries returns the traces changed after seq, newest first.

@@ -199,6 +199,20 @@ func TestTracesBounds(t *testing.T) {
 	if tr, _ := ts.get(traceA); tr.TraceSummary.Spans != maxSpansPerTrace || len(tr.Spans) != maxSpansPerTrace || tr.Dropped != 10 {
 		t.Errorf("a trace of %d spans: %d kept, %d dropped; want %d and 10", maxSpansPerTrace+10, tr.TraceSummary.Spans, tr.Dropped, maxSpansPerTrace)
 	}
+	// Many large traces: the oldest go until the spans in all fit.
+	for i := range maxSpans/maxSpansPerTrace + 5 {
+		for j := range maxSpansPerTrace {
+			s, _ := parseSpan("orders", []byte(spanLine(id(1000+i), fmt.Sprintf("%016x", j+1), "", "loop", 3, t0, 0, "Unset")))
+			ts.add(s)
+		}
+	}
+	total := 0
+	for _, tr := range ts.byID {
+		total += len(tr.spans)
+	}
+	if total > maxSpans || total != ts.spans || ts.byID[id(1000+maxSpans/maxSpansPerTrace+4)] == nil {
+		t.Errorf("%d spans kept (counted %d), want at most %d, the newest trace among them", total, ts.spans, maxSpans)
+	}
 	long := strings.Replace(spanLine(traceA, "00000000000000ff", "", "x", 2, t0, 0, "Unset"),
 		`"Value":{"Type":"INT64","Value":200}`, `"Value":{"Type":"STRING","Value":"`+strings.Repeat("é", maxAttrLen)+`"}`, 1)
 	s, ok := parseSpan("orders", []byte(long))

@@ -31,7 +31,19 @@ function hint(snap) {
   if (text) h.replaceChildren(...text);
 }
 
+// keepFocus redraws box and gives keyboard focus back to the element with
+// the same data-key it had, so live updates do not pull focus away.
+function keepFocus(box, key, draw) {
+  const had = box.contains(document.activeElement) ? document.activeElement.dataset[key] : null;
+  draw();
+  if (had) { const again = box.querySelector(`[data-${key}="${CSS.escape(had)}"]`); if (again) again.focus(); }
+}
+
 function renderTraces() {
+  keepFocus($("traces"), "trace", drawTraces);
+}
+
+function drawTraces() {
   const list = [...traces.values()].sort((a, b) => (a.start < b.start ? 1 : -1));
   $("traces").replaceChildren(...list.map((t) => el("li", {},
     el("button", { "data-trace": t.id, "aria-current": String(t.id === chosen), onclick: () => showTrace(t.id, true) },
@@ -55,7 +67,7 @@ async function showTrace(id, focus) {
     const t = await r.json();
     const open = new Set([...$("spans").querySelectorAll('[aria-expanded="true"]')].map((b) => b.dataset.span));
     $("wf-h").textContent = `trace ${t.id} · ${t.root} · ${ms(t.durationMs)} · ${t.services.join(", ")}` + (t.droppedSpans ? ` · ${t.droppedSpans} spans not kept` : "");
-    $("spans").replaceChildren(...t.spans.map((s) => spanRow(s, t, open.has(s.spanId))));
+    keepFocus($("spans"), "span", () => $("spans").replaceChildren(...t.spans.map((s) => spanRow(s, t, open.has(s.spanId)))));
   }
   renderTraces();
   if (focus) $("wf-h").focus();
