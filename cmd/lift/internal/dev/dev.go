@@ -54,6 +54,9 @@ func (d *Dev) dynamoURL() string {
 // Run starts every function and the dashboard, prints their URLs, then
 // rebuilds on changes until ctx ends; then it stops everything it started.
 func (d *Dev) Run(ctx context.Context) (err error) {
+	if err := checkTracing(); err != nil {
+		return err
+	}
 	d.work = filepath.Join(d.App, Dir)
 	if err := os.MkdirAll(d.work, 0o700); err != nil {
 		return err

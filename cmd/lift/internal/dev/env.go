@@ -3,6 +3,7 @@ package dev
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"os"
 	"slices"
@@ -89,6 +90,18 @@ func tracingMode() string {
 		return m
 	}
 	return contract.TracingStdout
+}
+
+// checkTracing refuses a LIFT_TRACING no function would accept, before
+// anything starts, rather than every function failing its init.
+func checkTracing() error {
+	switch m := tracingMode(); m {
+	case contract.TracingNone, contract.TracingOTLP, contract.TracingStdout:
+		return nil
+	default:
+		return fmt.Errorf("%s=%q where lift dev runs: use %q (lift dev's default, shown in its Traces view), %q or %q",
+			contract.EnvTracing, m, contract.TracingStdout, contract.TracingOTLP, contract.TracingNone)
+	}
 }
 
 func sha256Hex(s string) string {

@@ -220,3 +220,22 @@ func TestTracesBounds(t *testing.T) {
 		t.Errorf("a %d-byte value kept as %d bytes", 2*maxAttrLen, len(v))
 	}
 }
+
+// TestRunRefusesUnknownTracing: a LIFT_TRACING no function would accept
+// stops lift dev before it synthesizes or starts anything.
+func TestRunRefusesUnknownTracing(t *testing.T) {
+	t.Setenv("LIFT_TRACING", "xray")
+	app := t.TempDir()
+	var out, errOut strings.Builder
+	err := (&Dev{App: app, Stdout: &out, Stderr: &errOut}).Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), `LIFT_TRACING="xray"`) || !strings.Contains(err.Error(), `"stdout"`) {
+		t.Fatalf("Run = %v, want a refusal naming LIFT_TRACING and the choices", err)
+	}
+	if errOut.Len() != 0 || out.Len() != 0 {
+		t.Errorf("lift dev started work: %q %q", out.String(), errOut.String())
+	}
+	t.Setenv("LIFT_TRACING", "none")
+	if err := checkTracing(); err != nil {
+		t.Errorf("LIFT_TRACING=none: %v", err)
+	}
+}
