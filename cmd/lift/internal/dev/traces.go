@@ -146,8 +146,12 @@ func clip(v any, n int) any {
 	switch x := v.(type) {
 	case string:
 		return clipString(x, n)
-	case []any: // an array attribute: its first values
-		return x[:min(len(x), maxSpanAttrs)]
+	case []any: // an array attribute: its first values, each cut
+		out := make([]any, min(len(x), maxSpanAttrs))
+		for i := range out {
+			out[i] = clip(x[i], n)
+		}
+		return out
 	}
 	return v
 }
@@ -160,7 +164,7 @@ func clipString(s string, n int) string {
 }
 
 // traces joins the spans of every service by trace id and keeps the newest
-// maxTraces traces. Not safe for concurrent use: the hub's lock guards it.
+// traces within maxTraces and maxSpans. Not safe for concurrent use: the hub's lock guards it.
 type traces struct {
 	byID  map[string]*trace
 	order []string // trace ids, oldest first
