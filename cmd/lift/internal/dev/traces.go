@@ -209,7 +209,7 @@ func (ts *traces) add(s Span) {
 
 // summaries returns the traces changed after seq, newest first.
 func (ts *traces) summaries(afterSeq int64) []TraceSummary {
-	var out []TraceSummary
+	out := []TraceSummary{} // [] in JSON, not null, when there are none
 	for i := len(ts.order) - 1; i >= 0; i-- {
 		id := ts.order[i]
 		if t := ts.byID[id]; t.seq > afterSeq {

@@ -3,6 +3,7 @@ package dev
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -180,6 +181,9 @@ func TestParseSpanRefusesMalformedLines(t *testing.T) {
 // first maxSpansPerTrace spans and counts the others, long values are cut.
 func TestTracesBounds(t *testing.T) {
 	ts := newTraces()
+	if b, _ := json.Marshal(ts.summaries(0)); string(b) != "[]" {
+		t.Errorf("no traces in JSON: %s, want []", b)
+	}
 	t0 := time.Now()
 	id := func(i int) string { return fmt.Sprintf("%032x", i+1) }
 	for i := range maxTraces + 50 {
