@@ -54,6 +54,9 @@ func dashboard(scope constructs.Construct, p *Props, stackName string, mon *Moni
 	if p.HTTP != nil {
 		d.AddWidgets(httpWidgets(p.HTTP, m)...)
 	}
+	if p.Jobs != nil {
+		d.AddWidgets(jobsWidgets(p.Jobs, m)...)
+	}
 	addAlarmWidgets(d, mon, names)
 	return d
 }

@@ -29,6 +29,15 @@ const (
 	AlarmHTTP5xxRate        = "HTTP5xxRate"            // front door: percent of requests answered 5xx (above 20 a period); >= 5 in 3 of 3
 	AlarmHTTP4xxRate        = "HTTP4xxRate"            // front door: percent of requests answered 4xx, 429 throttles included (above 20 a period); >= 25 in 3 of 3
 	AlarmHTTPLatencyP99     = "HTTPLatencyP99"         // front door: percent of its timeout p99 latency reaches; >= 80 in 3 of 3
+
+	AlarmJobsDeadLetters     = "JobsDeadLetters"     // jobs: count of jobs in the dead-letter queue (max visible); >= 1 in 1 of 1
+	AlarmJobsQueueAge        = "JobsQueueAge"        // jobs: seconds the oldest job has waited (max); >= JobsProps.MaxQueueAge in 2 of 3
+	AlarmJobsFailureRate     = "JobsFailureRate"     // jobs: percent of finished jobs that failed, JobsFailed / (JobsSucceeded + JobsFailed); >= 5 in 2 of 3
+	AlarmJobsWorkerErrors    = "JobsWorkerErrorRate" // jobs: percent of worker invocations that fail (crash, timeout); >= 5 in 3 of 3
+	AlarmJobsWorkerThrottles = "JobsWorkerThrottles" // jobs: count of throttled worker invocations; >= 1 in 2 of 3
+	AlarmQueueAge            = "QueueAge"            // queue consumer: seconds its queue's oldest message has waited (max); >= 900 in 3 of 3, per consumer
+	AlarmDeadLetters         = "DeadLetters"         // queue or stream consumer: count of records in its dead-letter queue or on-failure destination; >= 1 in 1 of 1, per consumer
+	AlarmIteratorAge         = "IteratorAge"         // stream consumers: seconds between a record's write and its read (max over the function's streams); >= 300 in 3 of 3
 )
 
 // unit is what an alarm's threshold measures.
@@ -36,7 +45,8 @@ type unit string
 
 const (
 	percent unit = "percent" // 0 to 100
-	count   unit = "count"   // per evaluation period, or at once for connections
+	count   unit = "count"   // per evaluation period, or at once for connections and queued messages
+	seconds unit = "seconds" // an age
 )
 
 // alarmUnits gives every key's unit; a key is valid when it is here.
@@ -47,28 +57,45 @@ var alarmUnits = map[string]unit{
 	AlarmWarmerShortfall: count, AlarmDynamoDBThrottles: count, AlarmDynamoDBErrors: count, AlarmCacheThrottledCmds: count,
 	AlarmCacheECPU: percent, AlarmCacheMemory: percent, AlarmCacheCPU: percent, AlarmCacheEvictions: count,
 	AlarmCacheConnections: count, AlarmHTTP5xxRate: percent, AlarmHTTP4xxRate: percent, AlarmHTTPLatencyP99: percent,
+	AlarmJobsDeadLetters: count, AlarmJobsQueueAge: seconds, AlarmJobsFailureRate: percent, AlarmJobsWorkerErrors: percent,
+	AlarmJobsWorkerThrottles: count, AlarmQueueAge: seconds, AlarmDeadLetters: count, AlarmIteratorAge: seconds,
 }
 
 // alarmInputs names the props that create each alarm that is not always made,
 // for the error on an override of an alarm the service does not have.
 var alarmInputs = map[string]string{
-	AlarmConcurrency:        "ReservedConcurrency",
-	AlarmProvisionedSpill:   "ProvisionedAlias",
-	AlarmProvisionedUtil:    "ProvisionedAlias",
-	AlarmCacheHitRatio:      "CacheTier",
-	AlarmCacheL2Errors:      "CacheTier",
-	AlarmDiscoveryErrors:    "DiscoveryTargets (or AddDiscoveryTarget)",
-	AlarmBreakerOpen:        "DiscoveryTargets (or AddDiscoveryTarget)",
-	AlarmWarmerShortfall:    "WarmerTarget",
-	AlarmDynamoDBThrottles:  "Table",
-	AlarmDynamoDBErrors:     "Table",
-	AlarmCacheThrottledCmds: "ElastiCache.ServerlessCacheName",
-	AlarmCacheECPU:          "ElastiCache.MaxECPUPerSecond",
-	AlarmCacheMemory:        "ElastiCache.MaxDataStorageGB or ElastiCache.NodeIDs",
-	AlarmCacheCPU:           "ElastiCache.NodeIDs",
-	AlarmCacheEvictions:     "ElastiCache",
-	AlarmCacheConnections:   "ElastiCache",
-	AlarmHTTP5xxRate:        "HTTP",
-	AlarmHTTP4xxRate:        "HTTP",
-	AlarmHTTPLatencyP99:     "HTTP",
+	AlarmConcurrency:         "ReservedConcurrency",
+	AlarmProvisionedSpill:    "ProvisionedAlias",
+	AlarmProvisionedUtil:     "ProvisionedAlias",
+	AlarmCacheHitRatio:       "CacheTier",
+	AlarmCacheL2Errors:       "CacheTier",
+	AlarmDiscoveryErrors:     "DiscoveryTargets (or AddDiscoveryTarget)",
+	AlarmBreakerOpen:         "DiscoveryTargets (or AddDiscoveryTarget)",
+	AlarmWarmerShortfall:     "WarmerTarget",
+	AlarmDynamoDBThrottles:   "Table",
+	AlarmDynamoDBErrors:      "Table",
+	AlarmCacheThrottledCmds:  "ElastiCache.ServerlessCacheName",
+	AlarmCacheECPU:           "ElastiCache.MaxECPUPerSecond",
+	AlarmCacheMemory:         "ElastiCache.MaxDataStorageGB or ElastiCache.NodeIDs",
+	AlarmCacheCPU:            "ElastiCache.NodeIDs",
+	AlarmCacheEvictions:      "ElastiCache",
+	AlarmCacheConnections:    "ElastiCache",
+	AlarmHTTP5xxRate:         "HTTP",
+	AlarmHTTP4xxRate:         "HTTP",
+	AlarmHTTPLatencyP99:      "HTTP",
+	AlarmJobsDeadLetters:     "Jobs",
+	AlarmJobsQueueAge:        "Jobs",
+	AlarmJobsFailureRate:     "Jobs",
+	AlarmJobsWorkerErrors:    "Jobs",
+	AlarmJobsWorkerThrottles: "Jobs",
+}
+
+// laterAlarms are made after New, by the method each names; an override of
+// one is checked at synth, when every call has been made.
+var laterAlarms = map[string]string{
+	AlarmDiscoveryErrors: "set Props.DiscoveryTargets or call AddDiscoveryTarget",
+	AlarmBreakerOpen:     "set Props.DiscoveryTargets or call AddDiscoveryTarget",
+	AlarmQueueAge:        "call AddQueueConsumer (service: Service.AddQueueConsumer)",
+	AlarmDeadLetters:     "call AddQueueConsumer with a dead-letter queue, or AddStreamConsumer",
+	AlarmIteratorAge:     "call AddStreamConsumer (service: Service.AddStreamConsumer)",
 }

@@ -45,6 +45,7 @@ type Monitoring struct {
 	actions []awscloudwatch.IAlarmAction
 	order   []string                        // alarm names in creation order: the composite rule's order
 	refs    map[string]awscloudwatch.IAlarm // name-based references for the dashboard
+	made    map[string]bool                 // every alarm name considered, disabled ones too: for idempotent Add* calls and unusedOverrides
 }
 
 // compositeSuffix ends the composite alarm's name.
@@ -73,10 +74,13 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 	if p.HTTP != nil {
 		specs = append(specs, httpSpecs(p, m)...)
 	}
+	if p.Jobs != nil {
+		specs = append(specs, jobsSpecs(p.Jobs, m)...)
+	}
 	checkOverridesUsed(c, p, specs)
 	c.Check()
 
-	out := &Monitoring{Construct: root, Alarms: map[string]awscloudwatch.Alarm{}, refs: map[string]awscloudwatch.IAlarm{}, props: p, metrics: m,
+	out := &Monitoring{Construct: root, Alarms: map[string]awscloudwatch.Alarm{}, refs: map[string]awscloudwatch.IAlarm{}, made: map[string]bool{}, props: p, metrics: m,
 		prefix: fmt.Sprintf("%s-%s-", *stack.StackName(), *p.ServiceName)}
 	out.Topic, out.TopicKey = topic(root, p)
 	out.actions = []awscloudwatch.IAlarmAction{awscloudwatchactions.NewSnsAction(out.Topic)}
@@ -107,26 +111,24 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 // one more Cloud Map service, joins them to the composite alarm and shows them
 // on the dashboard. Adding a target twice is a no-op.
 func (mon *Monitoring) AddDiscoveryTarget(target string) {
-	if _, done := mon.Alarms[AlarmBreakerOpen+"-"+target]; done {
+	if mon.made[AlarmBreakerOpen+"-"+target] {
 		return
 	}
-	added := mon.add(discoverySpecs(mon.metrics, target))
-	if len(added) > 0 {
-		addAlarmWidgets(mon.Dashboard, mon, added)
-	}
+	mon.addLater(discoverySpecs(mon.metrics, target))
 }
 
 // add creates the alarms of specs that are not disabled and returns their names.
 func (mon *Monitoring) add(specs []spec) []string {
 	var added []string
 	for _, s := range specs {
-		o := override(mon.props, s.key)
-		if o.Disabled != nil && *o.Disabled {
-			continue
-		}
 		name := s.key
 		if s.suffix != "" {
 			name += "-" + s.suffix
+		}
+		mon.made[name] = true
+		o := override(mon.props, s.key)
+		if o.Disabled != nil && *o.Disabled {
+			continue
 		}
 		alarm := newAlarm(mon.Construct, mon.prefix+name, name, s, o)
 		if *mon.props.NotifyEachAlarm {
@@ -185,8 +187,11 @@ func newAlarm(scope constructs.Construct, fullName, id string, s spec, o *AlarmO
 
 // thresholdText renders a threshold with its unit for a description.
 func thresholdText(v float64, u unit) string {
-	if u == percent {
+	switch u {
+	case percent:
 		return number(v) + "%"
+	case seconds:
+		return number(v) + " s"
 	}
 	return number(v)
 }
@@ -242,6 +247,9 @@ func validate(c *propcheck.Collector, props *Props) *Props {
 		c.Add("Function", p.Function, "pass the service's Lambda function")
 	}
 	validateHTTP(c, p.HTTP)
+	if j := p.Jobs; j != nil && (j.Queue == nil || j.DeadLetterQueue == nil || j.Worker == nil) {
+		c.Add("Jobs", propcheck.Literal("without Queue, DeadLetterQueue or Worker"), "set all three: the job queue, its dead-letter queue and the worker function")
+	}
 	if p.Period == nil {
 		p.Period = defaultPeriod()
 	}
@@ -291,8 +299,8 @@ func checkOverride(c *propcheck.Collector, key string, o *AlarmOverride) {
 }
 
 // checkOverridesUsed refuses an override of an alarm the service does not
-// have (its input is not set). Discovery alarms can still come with
-// AddDiscoveryTarget, so theirs are checked at synth (unusedOverrides).
+// have (its input is not set). laterAlarms can still come with a method
+// call, so theirs are checked at synth (unusedOverrides).
 func checkOverridesUsed(c *propcheck.Collector, p *Props, specs []spec) {
 	if p.Alarms == nil {
 		return
@@ -302,30 +310,33 @@ func checkOverridesUsed(c *propcheck.Collector, p *Props, specs []spec) {
 		made[s.key] = true
 	}
 	for _, key := range slices.Sorted(maps.Keys(*p.Alarms)) {
-		if _, known := alarmUnits[key]; !known || made[key] || key == AlarmDiscoveryErrors || key == AlarmBreakerOpen {
+		if _, later := laterAlarms[key]; later {
+			continue
+		}
+		if _, known := alarmUnits[key]; !known || made[key] {
 			continue
 		}
 		c.Add("Alarms", key, "this service has no %s alarm: it is made when Props.%s is set; set that, or remove the override", key, alarmInputs[key])
 	}
 }
 
-// unusedOverrides fails the synth when a discovery alarm is overridden but no
-// discovery target was ever added.
+// unusedOverrides fails the synth when one of laterAlarms is overridden but
+// the method that makes it was never called.
 type unusedOverrides struct{ mon *Monitoring }
 
 func (u *unusedOverrides) Validate() *[]*string {
 	var out []string
-	for _, key := range []string{AlarmDiscoveryErrors, AlarmBreakerOpen} {
+	for _, key := range slices.Sorted(maps.Keys(laterAlarms)) {
 		if _, overridden := (*u.mon.props.Alarms)[key]; !overridden {
 			continue
 		}
 		used := false
-		for name := range u.mon.Alarms {
-			used = used || strings.HasPrefix(name, key+"-")
+		for name := range u.mon.made {
+			used = used || name == key || strings.HasPrefix(name, key+"-")
 		}
 		if !used {
 			out = append(out, propcheck.Problem{Path: *u.mon.Construct.Node().Path(), Prop: "Alarms", Value: propcheck.Render(key),
-				Fix: "this service calls no discovery target, so it has no " + key + " alarm: set Props.DiscoveryTargets or call AddDiscoveryTarget, or remove the override"}.String())
+				Fix: "this service has no " + key + " alarm: " + laterAlarms[key] + ", or remove the override"}.String())
 		}
 	}
 	return jsii.Strings(out...)

@@ -255,6 +255,11 @@ func TestBadProps(t *testing.T) {
 		{"front door without metric names", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
 			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn, HTTP: &monitoring.HTTPProps{Label: jsii.String("API")}}
 		}, "HTTP.Namespace", "unset", "MonitoringProps()"},
+		{"jobs without a queue", func(_ awscdk.Stack, fn awslambda.Function) *monitoring.Props {
+			return &monitoring.Props{ServiceName: jsii.String("orders"), Function: fn, Jobs: &monitoring.JobsProps{Worker: fn}}
+		}, "Jobs", "without Queue, DeadLetterQueue or Worker", "dead-letter queue"},
+		{"jobs alarm without jobs", override(monitoring.AlarmJobsQueueAge, monitoring.AlarmOverride{Threshold: jsii.Number(600)}),
+			"Alarms", `"JobsQueueAge"`, "no JobsQueueAge alarm: it is made when Props.Jobs is set"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -269,7 +274,7 @@ func TestBadProps(t *testing.T) {
 		stack, fn := newStack()
 		monitoring.New(stack, jsii.String("M"), override(monitoring.AlarmBreakerOpen, monitoring.AlarmOverride{Threshold: jsii.Number(5)})(stack, fn))
 		msgs := *stack.Node().FindChild(jsii.String("M")).Node().Validate()
-		if len(msgs) != 1 || !strings.Contains(*msgs[0], "Shop/M: Alarms is \"BreakerOpen\": this service calls no discovery target") {
+		if len(msgs) != 1 || !strings.Contains(*msgs[0], "Shop/M: Alarms is \"BreakerOpen\": this service has no BreakerOpen alarm: set Props.DiscoveryTargets or call AddDiscoveryTarget") {
 			t.Fatalf("validation = %v", derefAll(msgs))
 		}
 	})

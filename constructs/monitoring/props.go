@@ -43,6 +43,11 @@ type Props struct {
 	// 5xx and 4xx rates and p99 latency against its timeout, with dashboard
 	// widgets. Default: no front-door alarms.
 	HTTP *HTTPProps
+	// Jobs watches a service's job queue and worker (JobsProps): the
+	// JobsDeadLetters, JobsQueueAge, JobsFailureRate, JobsWorkerErrorRate
+	// and JobsWorkerThrottles alarms, with dashboard widgets.
+	// Default: no jobs alarms.
+	Jobs *JobsProps
 	// Alarms re-tunes or disables alarms by key (AlarmErrorRate, ...).
 	// Default: the thresholds documented on each key.
 	Alarms *map[string]*AlarmOverride
@@ -98,12 +103,15 @@ type HTTPProps struct {
 //     timeout), Concurrency (of reserved), ProvisionedUtilization,
 //     ColdStartRate, CacheHitRatio (alarms below it), DiscoveryErrors,
 //     ElastiCacheECPU, ElastiCacheMemory, ElastiCacheEngineCPU, HTTP5xxRate,
-//     HTTP4xxRate, HTTPLatencyP99 (of the front door's timeout);
+//     HTTP4xxRate, HTTPLatencyP99 (of the front door's timeout),
+//     JobsFailureRate, JobsWorkerErrorRate;
 //   - count per evaluation period (Props.Period, default 5 minutes):
 //     Throttles, ProvisionedSpillover, HealthFailing, CacheL2Errors,
 //     BreakerOpen, WarmerShortfall, DynamoDBThrottles, DynamoDBSystemErrors,
-//     ElastiCacheThrottled, ElastiCacheEvictions; ElastiCacheConnections
-//     counts connections open at once.
+//     ElastiCacheThrottled, ElastiCacheEvictions, JobsWorkerThrottles;
+//     ElastiCacheConnections counts connections open at once, and
+//     JobsDeadLetters and DeadLetters messages waiting (max);
+//   - seconds: JobsQueueAge, QueueAge, IteratorAge.
 //
 // New refuses a negative threshold, a percent above 100, and an override of
 // an alarm the service does not have (its input prop is unset).

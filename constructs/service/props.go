@@ -53,6 +53,12 @@ type Props struct {
 	// Default: every applicable alarm, notifying a new encrypted SNS topic.
 	Monitoring *MonitoringProps
 
+	// Jobs adds asynchronous jobs: an encrypted SQS queue with a dead-letter
+	// queue, a worker function fed by it, their alarms and dashboard widgets,
+	// and LIFT_JOBS_* on both functions (runtime/jobs.ConfigFromEnv). Needs a
+	// cache tier. Default: no jobs.
+	Jobs *JobsProps
+
 	// Tracing sends the function's OpenTelemetry spans (runtime/tracing) to
 	// an ADOT collector layer. Default: no tracing (LIFT_TRACING unset: the
 	// runtime records nothing and costs nothing).

@@ -47,6 +47,8 @@ type Service struct {
 	FrontDoor  *frontdoor.FrontDoor
 	URL        *string
 	Monitoring *monitoring.Monitoring
+	// Jobs are the job queue, its dead-letter queue and the worker (Props.Jobs).
+	Jobs *Jobs
 }
 
 // New creates the service. Invalid props panic at synth with an error wrapping
@@ -77,16 +79,14 @@ func (s *Service) define(p *Props) {
 			fnProps.VpcSubnets = p.ElastiCache.VpcSubnets
 		}
 	}
-	if tr := p.Tracing; tr != nil && (tr.XRay == nil || *tr.XRay) {
-		fnProps.Tracing = awslambda.Tracing_ACTIVE
-	}
+	activeTracing(&fnProps, p.Tracing)
 	s.Function = gofunction.New(s, jsii.String("Function"), &fnProps)
-	if p.Tracing != nil {
-		s.Function.AddEnvironment(jsii.String(contract.EnvTracing), jsii.String(contract.TracingOTLP), nil)
-		s.Function.AddLayers(p.Tracing.CollectorLayer)
-	}
+	applyTracing(s.Function, p.Tracing)
 	if s.Cache != nil {
 		s.Cache.Bind(s.Function)
+	}
+	if p.Jobs != nil {
+		s.Jobs = newJobs(s, p, &fnProps)
 	}
 
 	prewarmService(s, p, &fnProps)
@@ -108,6 +108,21 @@ func (s *Service) define(p *Props) {
 	}
 	if m := p.Monitoring; m == nil || m.Disabled == nil || !*m.Disabled {
 		s.Monitoring = monitoring.New(s, jsii.String("Monitoring"), monitoringProps(s, p, &fnProps))
+	}
+}
+
+// activeTracing turns on Lambda's active tracing when Tracing.XRay asks for it.
+func activeTracing(fp *gofunction.Props, tr *TracingProps) {
+	if tr != nil && (tr.XRay == nil || *tr.XRay) {
+		fp.Tracing = awslambda.Tracing_ACTIVE
+	}
+}
+
+// applyTracing points fn's runtime/tracing at the collector layer.
+func applyTracing(fn awslambda.Function, tr *TracingProps) {
+	if tr != nil {
+		fn.AddEnvironment(jsii.String(contract.EnvTracing), jsii.String(contract.TracingOTLP), nil)
+		fn.AddLayers(tr.CollectorLayer)
 	}
 }
 
@@ -196,6 +211,10 @@ func monitoringProps(s *Service, p *Props, fnProps *gofunction.Props) *monitorin
 	}
 	if s.FrontDoor != nil {
 		mp.HTTP = s.FrontDoor.MonitoringProps()
+	}
+	if j := s.Jobs; j != nil {
+		mp.Jobs = &monitoring.JobsProps{Queue: j.Queue, DeadLetterQueue: j.DeadLetterQueue, Worker: j.Worker,
+			MaxQueueAge: awscdk.Duration_Seconds(jsii.Number(j.maxAttempts * seconds(j.VisibilityTimeout)))}
 	}
 	if s.Provisioned != nil {
 		mp.ProvisionedAlias = s.Provisioned.Alias

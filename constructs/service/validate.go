@@ -47,6 +47,9 @@ func validate(c *propcheck.Collector, scope constructs.Construct, id string, pro
 	if pw := p.Prewarm; pw != nil {
 		checkPrewarm(c, scope, pw)
 	}
+	if p.Jobs != nil {
+		checkJobs(c, &p)
+	}
 	if tr := p.Tracing; tr != nil {
 		if tr.CollectorLayer == nil {
 			c.Add("Tracing.CollectorLayer", propcheck.Literal("unset"),
