@@ -161,7 +161,7 @@ func (h *Handler) invoke(ctx context.Context, payload []byte, cold bool) (resp [
 		ctx = context.WithValue(ctx, coldStartKey{}, true)
 		h.coldStarts.Add(1)
 	}
-	ctx, sp := startInvocationSpan(ctx, cold)
+	ctx, sp := startInvocationSpan(ctx, cold, payload, h.web != nil)
 	defer func() {
 		switch p := recover(); {
 		case p != nil:

@@ -22,25 +22,39 @@ import (
 // invocation's X-Ray header under (the library's contract).
 const traceHeaderKey = "x-amzn-trace-id"
 
-// startInvocationSpan starts the invocation's span, a child of the calling
-// Lift service's span when its traceparent came in the ClientContext, else
-// of the X-Ray header Lambda passed.
-func startInvocationSpan(ctx context.Context, cold bool) (context.Context, span.Span) {
+// startInvocationSpan starts the invocation's span. Its parent is the first
+// W3C traceparent found: the calling Lift service's, in the ClientContext,
+// else, for an HTTP handler, the HTTP event's traceparent header; else the
+// X-Ray header Lambda passed. The front-door request span is always this
+// span's child, so an invocation is one chain.
+//
+// Why traceparent before X-Ray: Lambda passes an X-Ray header on every
+// invocation, active tracing or not, naming its own segment (API Gateway's
+// when it traces), never the caller's span. A caller that sends traceparent
+// (another OpenTelemetry service, a browser, a Lift service) asked for its
+// trace to continue here; following X-Ray would cut it off. With both
+// present, the X-Ray segment of Lambda's service stays a trace of its own.
+func startInvocationSpan(ctx context.Context, cold bool, payload []byte, httpEvent bool) (context.Context, span.Span) {
 	if !span.Enabled() {
 		return ctx, span.Span{}
 	}
-	return startTracedInvocation(ctx, cold)
+	return startTracedInvocation(ctx, cold, payload, httpEvent)
 }
 
 // startTracedInvocation is startInvocationSpan's work, apart so that its
 // closure does not move ctx to the heap when tracing is off.
-func startTracedInvocation(ctx context.Context, cold bool) (context.Context, span.Span) {
+func startTracedInvocation(ctx context.Context, cold bool, payload []byte, httpEvent bool) (context.Context, span.Span) {
 	lc, _ := lambdacontext.FromContext(ctx)
 	ctx = span.Extract(ctx, func(key string) string {
 		switch strings.ToLower(key) {
 		case contract.ClientContextTraceparent:
 			if lc != nil {
-				return lc.ClientContext.Custom[contract.ClientContextTraceparent]
+				if tp := lc.ClientContext.Custom[contract.ClientContextTraceparent]; tp != "" {
+					return tp
+				}
+			}
+			if httpEvent {
+				return eventTraceparent(payload)
 			}
 		case traceHeaderKey:
 			v, _ := ctx.Value(traceHeaderKey).(string)
@@ -79,12 +93,38 @@ func traceLogAttrs(ctx context.Context) []slog.Attr {
 	return []slog.Attr{slog.String("traceId", traceID), slog.String("spanId", spanID)}
 }
 
-// startRequestSpan starts the span of one front-door HTTP request; a
-// traceparent or X-Ray header on the request names its parent. The returned
-// writer records the status; end records the route pattern the mux matched.
+// eventTraceparent is the traceparent header of an HTTP event (headers, or
+// multiValueHeaders in REST API and ALB events), or "". It decodes the event a
+// second time, only when tracing is on.
+func eventTraceparent(payload []byte) string {
+	var ev struct {
+		Headers           map[string]string   `json:"headers"`
+		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+	}
+	if json.Unmarshal(payload, &ev) != nil {
+		return ""
+	}
+	for k, v := range ev.Headers {
+		if strings.EqualFold(k, "traceparent") {
+			return v
+		}
+	}
+	for k, vs := range ev.MultiValueHeaders {
+		if strings.EqualFold(k, "traceparent") && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+// startRequestSpan starts the span of one front-door HTTP request: a child of
+// the invocation span in Lambda (which took the request's traceparent), else
+// (local and server modes) of the request's traceparent or X-Ray header. The
+// returned writer records the status; end records the route pattern the mux
+// matched.
 func startRequestSpan(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request, func()) {
 	ctx := r.Context()
-	if traceID, _ := span.IDs(ctx); traceID == "" || r.Header.Get("traceparent") != "" {
+	if traceID, _ := span.IDs(ctx); traceID == "" {
 		ctx = span.Extract(ctx, r.Header.Get)
 	}
 	ctx, sp := span.Start(ctx, "HTTP "+r.Method, span.Server)
