@@ -171,7 +171,9 @@ func (h *Handler) invoke(ctx context.Context, payload []byte, cold bool) (resp [
 		case len(resp) > maxResponse:
 			resp, err = nil, responseTooLarge(ctx, len(resp))
 		}
-		sp.End(err)
+		if !sp.Recording() || !handSpanToStream(ctx, sp, err) {
+			sp.End(err)
+		}
 		h.flush()
 	}()
 	if !h.concurrent {
