@@ -132,8 +132,10 @@ func start(t *testing.T, bin, addr string, env ...string) *output {
 	}
 }
 
-func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
-	moto := testsvc.Moto(t)
+// calleeInCloudMap registers the callee's function as a Lambda instance of
+// service "callee" and returns the namespace the caller looks in.
+func calleeInCloudMap(t *testing.T, moto *testsvc.MotoServer) string {
+	t.Helper()
 	namespace, serviceID := moto.CloudMapService(t, "lift-trace-", "callee")
 	sd := servicediscovery.NewFromConfig(moto.AWSConfig(t))
 	if _, err := sd.RegisterInstance(context.Background(), &servicediscovery.RegisterInstanceInput{
@@ -142,6 +144,14 @@ func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	return namespace
+}
+
+// TestOneTraceAcrossTwoServiceProcesses: both services in local mode, the
+// caller reaching the callee's Invoke API directly.
+func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
+	moto := testsvc.Moto(t)
+	namespace := calleeInCloudMap(t, moto)
 	callerBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/caller")
 	calleeBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/callee")
 
@@ -162,15 +172,56 @@ func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
 	if resp.Header.Get("X-Amz-Function-Error") != "" || body.String() != `{"inStock":12}` {
 		t.Fatalf("caller answered %s", body.String())
 	}
+	assertOneTrace(t, callerOut.String, calleeOut.String)
+}
 
+// TestOneTraceUnderRIE: both services under the Lambda emulator, the caller's
+// Invoke call going through the Lambda router (as under lift local up),
+// which must pass the ClientContext and X-Ray header on to the callee's RIE.
+func TestOneTraceUnderRIE(t *testing.T) {
+	moto := testsvc.Moto(t)
+	namespace := calleeInCloudMap(t, moto)
+	callerBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/caller")
+	calleeBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/callee")
+
+	callee := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: calleeBin, FunctionName: "callee",
+		Env: map[string]string{contract.EnvTracing: contract.TracingStdout, contract.EnvService: "callee"}})
+	router := testsvc.LambdaRouter(t, testsvc.LambdaRoutes{calleeARN: {callee.URL}})
+	callerEnv := map[string]string{contract.EnvTracing: contract.TracingStdout, contract.EnvService: "caller",
+		"AWS_ENDPOINT_URL_LAMBDA": router.URL, contract.EnvDiscoveryNamespace: namespace}
+	for _, kv := range moto.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		callerEnv[k] = v
+	}
+	caller := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: callerBin, FunctionName: "caller", Env: callerEnv})
+
+	if out := caller.MustInvoke(t, context.Background(), `{"sku":"widget"}`); string(out) != `{"inStock":12}` {
+		t.Fatalf("caller answered %s\ncaller:\n%s\ncallee:\n%s", out, caller.Logs(), callee.Logs())
+	}
+	if got := router.Asked(); len(got) != 1 || got[0] != calleeARN {
+		t.Fatalf("the router was asked %v, want one call to %s", got, calleeARN)
+	}
+	assertOneTrace(t, caller.Logs, callee.Logs)
+	if t.Failed() {
+		t.Logf("caller:\n%s\ncallee:\n%s", caller.Logs(), callee.Logs())
+	}
+}
+
+// assertOneTrace reads both services' output (spans from the stdout
+// exporter, log lines) and checks one trace: the caller's invocation span,
+// its discovery.call span, the callee's invocation span as the call's remote
+// child, the cache span under it, and both services' log lines carrying the
+// trace id.
+func assertOneTrace(t *testing.T, callerOut, calleeOut func() string) {
+	t.Helper()
 	// Each process flushes its spans when its invocation ends; the caller's
 	// ends after the callee's answer, so both are written by now, but read
 	// with a short grace for the pipes.
 	var callerSpans, calleeSpans []stdoutSpan
 	var callerLogs, calleeLogs []map[string]any
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		callerSpans, callerLogs = lines(callerOut.String())
-		calleeSpans, calleeLogs = lines(calleeOut.String())
+		callerSpans, callerLogs = lines(callerOut())
+		calleeSpans, calleeLogs = lines(calleeOut())
 		if len(callerSpans) >= 2 && len(calleeSpans) >= 2 || time.Now().After(deadline) {
 			break
 		}
