@@ -94,12 +94,14 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// start runs bin in local mode on addr and stops it (SIGTERM) at cleanup.
+// start runs bin in local mode on addr, with LIFT_TRACING=stdout unless env
+// says otherwise, and stops it (SIGTERM) at cleanup.
 func start(t *testing.T, bin, addr string, env ...string) *output {
 	t.Helper()
 	out := &output{}
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), append(env, contract.EnvLocalAddr+"="+addr, contract.EnvTracing+"="+contract.TracingStdout)...)
+	// env comes last, so it may override LIFT_TRACING (the last value wins).
+	cmd.Env = append(os.Environ(), append([]string{contract.EnvLocalAddr + "=" + addr, contract.EnvTracing + "=" + contract.TracingStdout}, env...)...)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -172,7 +174,7 @@ func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
 	if resp.Header.Get("X-Amz-Function-Error") != "" || body.String() != `{"inStock":12}` {
 		t.Fatalf("caller answered %s", body.String())
 	}
-	assertOneTrace(t, callerOut.String, calleeOut.String)
+	assertOneTrace(t, service{out: callerOut.String}, service{out: calleeOut.String})
 }
 
 // TestOneTraceUnderRIE: both services under the Lambda emulator, the caller's
@@ -201,18 +203,33 @@ func TestOneTraceUnderRIE(t *testing.T) {
 	if got := router.Asked(); len(got) != 1 || got[0] != calleeARN {
 		t.Fatalf("the router was asked %v, want one call to %s", got, calleeARN)
 	}
-	assertOneTrace(t, caller.Logs, callee.Logs)
+	assertOneTrace(t, service{out: caller.Logs}, service{out: callee.Logs})
 	if t.Failed() {
 		t.Logf("caller:\n%s\ncallee:\n%s", caller.Logs(), callee.Logs())
 	}
 }
 
-// assertOneTrace reads both services' output (spans from the stdout
-// exporter, log lines) and checks one trace: the caller's invocation span,
-// its discovery.call span, the callee's invocation span as the call's remote
-// child, the cache span under it, and both services' log lines carrying the
-// trace id.
-func assertOneTrace(t *testing.T, callerOut, calleeOut func() string) {
+// service is where a test reads one service's output: its process output
+// (log lines, and the stdout exporter's spans) and, when it exports
+// elsewhere, its spans.
+type service struct {
+	out   func() string
+	spans func() []stdoutSpan // nil: the spans are in out
+}
+
+func (s service) read() ([]stdoutSpan, []map[string]any) {
+	spans, logs := lines(s.out())
+	if s.spans != nil {
+		spans = s.spans()
+	}
+	return spans, logs
+}
+
+// assertOneTrace reads both services' spans and log lines and checks one
+// trace: the caller's invocation span, its discovery.call span, the callee's
+// invocation span as the call's remote child, the cache span under it, and
+// both services' log lines carrying the trace id.
+func assertOneTrace(t *testing.T, caller, callee service) {
 	t.Helper()
 	// Each process flushes its spans when its invocation ends; the caller's
 	// ends after the callee's answer, so both are written by now, but read
@@ -220,8 +237,8 @@ func assertOneTrace(t *testing.T, callerOut, calleeOut func() string) {
 	var callerSpans, calleeSpans []stdoutSpan
 	var callerLogs, calleeLogs []map[string]any
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		callerSpans, callerLogs = lines(callerOut())
-		calleeSpans, calleeLogs = lines(calleeOut())
+		callerSpans, callerLogs = caller.read()
+		calleeSpans, calleeLogs = callee.read()
 		if len(callerSpans) >= 2 && len(calleeSpans) >= 2 || time.Now().After(deadline) {
 			break
 		}
