@@ -31,12 +31,12 @@ const traceHeaderKey = "x-amzn-trace-id"
 // X-Ray header Lambda passed. The front-door request span is always this
 // span's child, so an invocation is one chain.
 //
-// Why traceparent before X-Ray: Lambda passes an X-Ray header on every
-// invocation, active tracing or not, naming its own segment (API Gateway's
-// when it traces), never the caller's span. A caller that sends traceparent
-// (another OpenTelemetry service, a browser, a Lift service) asked for its
-// trace to continue here; following X-Ray would cut it off. With both
-// present, the X-Ray segment of Lambda's service stays a trace of its own.
+// Why traceparent before X-Ray: the X-Ray header Lambda passes names its own
+// segment (API Gateway's when it traces), never the caller's span. A caller
+// that sends traceparent (another OpenTelemetry service, a browser, a Lift
+// service) asked for its trace to continue here; following X-Ray would cut
+// it off. With both present, the X-Ray segment of Lambda's service stays a
+// trace of its own.
 func startInvocationSpan(ctx context.Context, cold bool, payload []byte, httpEvent bool) (context.Context, span.Span) {
 	if !span.Enabled() {
 		return ctx, span.Span{}
