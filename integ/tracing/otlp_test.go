@@ -1,12 +1,10 @@
 package tracing
 
 import (
-	"bytes"
 	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 
@@ -15,7 +13,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/liftcdk/lift/internal/contract"
-	"github.com/liftcdk/lift/internal/testsvc"
 )
 
 // otlpReceiver is a collector's OTLP/HTTP traces endpoint: it decodes each
@@ -126,28 +123,7 @@ func TestOneTraceOverOTLP(t *testing.T) {
 	recv := &otlpReceiver{spans: map[string][]stdoutSpan{}}
 	collector := httptest.NewServer(recv)
 	t.Cleanup(collector.Close)
-	moto := testsvc.Moto(t)
-	namespace := calleeInCloudMap(t, moto)
-	callerBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/caller")
-	calleeBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/callee")
-
-	otlp := []string{contract.EnvTracing + "=" + contract.TracingOTLP, "OTEL_EXPORTER_OTLP_ENDPOINT=" + collector.URL}
-	calleeAddr, callerAddr := freeAddr(t), freeAddr(t)
-	calleeOut := start(t, calleeBin, calleeAddr, append(otlp, "AWS_LAMBDA_FUNCTION_NAME=callee", contract.EnvService+"=callee")...)
-	callerOut := start(t, callerBin, callerAddr, append(append(otlp, moto.Env()...),
-		"AWS_LAMBDA_FUNCTION_NAME=caller", contract.EnvService+"=caller",
-		"AWS_ENDPOINT_URL_LAMBDA=http://"+calleeAddr, contract.EnvDiscoveryNamespace+"="+namespace)...)
-
-	resp, err := http.Post("http://"+callerAddr+"/2015-03-31/functions/caller/invocations", "application/json", strings.NewReader(`{"sku":"widget"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	_, _ = body.ReadFrom(resp.Body)
-	resp.Body.Close()
-	if body.String() != `{"inStock":12}` {
-		t.Fatalf("caller answered %s", body.String())
-	}
+	callerOut, calleeOut := runLocalPair(t, contract.EnvTracing+"="+contract.TracingOTLP, "OTEL_EXPORTER_OTLP_ENDPOINT="+collector.URL)
 	assertOneTrace(t, service{out: callerOut.String, spans: recv.of("caller")}, service{out: calleeOut.String, spans: recv.of("callee")})
 	if spans, _ := lines(callerOut.String() + calleeOut.String()); len(spans) != 0 {
 		t.Errorf("with LIFT_TRACING=otlp, %d spans went to stdout too", len(spans))

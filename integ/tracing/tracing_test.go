@@ -152,14 +152,23 @@ func calleeInCloudMap(t *testing.T, moto *testsvc.MotoServer) string {
 // TestOneTraceAcrossTwoServiceProcesses: both services in local mode, the
 // caller reaching the callee's Invoke API directly.
 func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
+	callerOut, calleeOut := runLocalPair(t)
+	assertOneTrace(t, service{out: callerOut.String}, service{out: calleeOut.String})
+}
+
+// runLocalPair runs callee and caller in local mode with env added to both,
+// the caller finding the callee in Cloud Map and invoking it through the
+// callee's local mode, asks the caller once, and returns their outputs.
+func runLocalPair(t *testing.T, env ...string) (callerOut, calleeOut *output) {
+	t.Helper()
 	moto := testsvc.Moto(t)
 	namespace := calleeInCloudMap(t, moto)
 	callerBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/caller")
 	calleeBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/callee")
 
 	calleeAddr, callerAddr := freeAddr(t), freeAddr(t)
-	calleeOut := start(t, calleeBin, calleeAddr, "AWS_LAMBDA_FUNCTION_NAME=callee", contract.EnvService+"=callee")
-	callerOut := start(t, callerBin, callerAddr, append(moto.Env(),
+	calleeOut = start(t, calleeBin, calleeAddr, append(env, "AWS_LAMBDA_FUNCTION_NAME=callee", contract.EnvService+"=callee")...)
+	callerOut = start(t, callerBin, callerAddr, append(append(env, moto.Env()...),
 		"AWS_LAMBDA_FUNCTION_NAME=caller", contract.EnvService+"=caller",
 		"AWS_ENDPOINT_URL_LAMBDA=http://"+calleeAddr, // the Lambda Invoke API: the callee's local mode
 		contract.EnvDiscoveryNamespace+"="+namespace)...)
@@ -174,7 +183,7 @@ func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
 	if resp.Header.Get("X-Amz-Function-Error") != "" || body.String() != `{"inStock":12}` {
 		t.Fatalf("caller answered %s", body.String())
 	}
-	assertOneTrace(t, service{out: callerOut.String}, service{out: calleeOut.String})
+	return callerOut, calleeOut
 }
 
 // TestOneTraceUnderRIE: both services under the Lambda emulator, the caller's
