@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -167,11 +168,11 @@ func runLocalPair(t *testing.T, env ...string) (callerOut, calleeOut *output) {
 	calleeBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/callee")
 
 	calleeAddr, callerAddr := freeAddr(t), freeAddr(t)
-	calleeOut = start(t, calleeBin, calleeAddr, append(env, "AWS_LAMBDA_FUNCTION_NAME=callee", contract.EnvService+"=callee")...)
-	callerOut = start(t, callerBin, callerAddr, append(append(env, moto.Env()...),
-		"AWS_LAMBDA_FUNCTION_NAME=caller", contract.EnvService+"=caller",
-		"AWS_ENDPOINT_URL_LAMBDA=http://"+calleeAddr, // the Lambda Invoke API: the callee's local mode
-		contract.EnvDiscoveryNamespace+"="+namespace)...)
+	calleeOut = start(t, calleeBin, calleeAddr, slices.Concat(env, []string{"AWS_LAMBDA_FUNCTION_NAME=callee", contract.EnvService + "=callee"})...)
+	callerOut = start(t, callerBin, callerAddr, slices.Concat(env, moto.Env(), []string{
+		"AWS_LAMBDA_FUNCTION_NAME=caller", contract.EnvService + "=caller",
+		"AWS_ENDPOINT_URL_LAMBDA=http://" + calleeAddr, // the Lambda Invoke API: the callee's local mode
+		contract.EnvDiscoveryNamespace + "=" + namespace})...)
 
 	resp, err := http.Post("http://"+callerAddr+"/2015-03-31/functions/caller/invocations", "application/json", strings.NewReader(`{"sku":"widget"}`))
 	if err != nil {
