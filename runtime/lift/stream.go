@@ -72,6 +72,16 @@ type typedReader struct {
 func (t typedReader) Read(p []byte) (int, error) { return t.r.Read(p) }
 func (t typedReader) ContentType() string        { return t.contentType }
 
+// Close closes the reader when it can be: aws-lambda-go closes the answer
+// after sending it (or when sending failed), which is what stops a stream's
+// writer.
+func (t typedReader) Close() error {
+	if c, ok := t.r.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
 type contentTyped interface {
 	io.Reader
 	ContentType() string
