@@ -6,13 +6,6 @@ import (
 	"net/http"
 	"os"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-
-	"github.com/liftcdk/lift/runtime/cache"
-	"github.com/liftcdk/lift/runtime/cache/dynamocache"
-	"github.com/liftcdk/lift/runtime/idempotency"
 	"github.com/liftcdk/lift/runtime/idempotency/dynamostore"
 	"github.com/liftcdk/lift/runtime/jobs"
 	"github.com/liftcdk/lift/runtime/lift"
@@ -46,21 +39,9 @@ func buildReport(ctx context.Context, in ReportRequest, report jobs.Report) (Mon
 }
 
 func reportJobs() *jobs.Runner[ReportRequest, MonthlyReport] {
-	ctx := context.Background()
-	awsCfg := must(config.LoadDefaultConfig(ctx))
-	table := must(dynamocache.ConfigFromEnv(nil))
-	tier := must(dynamocache.New(dynamodb.NewFromConfig(awsCfg), table.Table,
-		dynamocache.WithKeyAttribute(table.KeyAttribute), dynamocache.WithTTLAttribute(table.TTLAttribute),
-		dynamocache.WithConsistentRead(true), // a poll right after an update sees it
-	))
-	return must(jobs.New(jobs.Config{
-		Queue:       sqs.NewFromConfig(awsCfg),
-		QueueURL:    os.Getenv("REPORTS_QUEUE_URL"),
-		Status:      must(cache.NewScope(tier, os.Getenv("LIFT_SERVICE"))),
-		Idempotency: must(idempotency.FromEnv(ctx, dynamostore.Backend())),
-		StatusURL:   func(id string) string { return "/reports/" + id },
-		MaxAttempts: 3, // the queue's maxReceiveCount
-	}, buildReport))
+	cfg := must(jobs.ConfigFromEnv(context.Background(), dynamostore.Backend()))
+	cfg.StatusURL = func(id string) string { return "/reports/" + id }
+	return must(jobs.New(cfg, buildReport))
 }
 
 // Example_jobsAPI is the API side: submit and poll.

@@ -3,9 +3,11 @@ package localcloud
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -94,6 +96,28 @@ func (c *Cloud) Emulate(fn Function, env map[string]string) (*localsvc.RIE, erro
 	}
 	c.r.emulated = append(c.r.emulated, p)
 	return p, nil
+}
+
+// FeedQueues feeds each SQS event source mapping of the cloud to its
+// function, as Lambda's pollers do (localsvc.QueueFeeder), invoking it
+// through the local Lambda endpoint lambdaURL: a LambdaRouter over the
+// emulators Emulate started. log gets a line per delivery (nil: none). The
+// returned func stops it after the invocations in flight; Close does too,
+// before it stops the emulators.
+func (c *Cloud) FeedQueues(lambdaURL string, log *slog.Logger) (stop func(), err error) {
+	f, err := localsvc.NewQueueFeeder(localsvc.QueueFeederOptions{AWS: c.r.moto.AWSConfig(), Lambda: lambdaURL, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f.Run(ctx)
+	}()
+	stop = sync.OnceFunc(func() { cancel(); <-done })
+	c.r.feeders = append(c.r.feeders, stop)
+	return stop, nil
 }
 
 // Close tears down the emulators, moto, the stand-in and the work directory.

@@ -43,6 +43,7 @@ type runner struct {
 	cdk      *CDK
 	rie      *localsvc.RIE
 	emulated []*localsvc.RIE // started through Cloud.Emulate
+	feeders  []func()        // stop the queue feeders of Cloud.FeedQueues
 	logical  string          // the function's logical id
 	ctx      context.Context
 }
@@ -386,6 +387,12 @@ func (r *runner) shutdown(context.Context) ([]string, error) {
 
 func (r *runner) teardown() ([]string, error) {
 	var lines []string
+	for _, stop := range r.feeders {
+		stop()
+	}
+	if n := len(r.feeders); n > 0 {
+		lines = append(lines, fmt.Sprintf("%d queue feeder(s) stopped", n))
+	}
 	if r.rie != nil {
 		start := time.Now()
 		r.rie.Close()

@@ -49,7 +49,9 @@ type Invocation struct {
 // would in AWS, and a handler's error or a runtime that exited is a 200 with
 // X-Amz-Function-Error: Unhandled, as Lambda answers (RIE sets no such header).
 // With LogType Tail, the answer carries the invocation's log lines in
-// X-Amz-Log-Result, as Lambda's does, when the instance logs to a file.
+// X-Amz-Log-Result, as Lambda's does, when the instance logs to a file. A
+// DryRun invocation answers 204 for a routed function (running nothing) and
+// ResourceNotFoundException for another.
 type LambdaRouter struct {
 	URL string // http://127.0.0.1:PORT, once Listen has run
 
@@ -177,9 +179,20 @@ func (r *LambdaRouter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	switch typ := req.Header.Get("X-Amz-Invocation-Type"); typ {
 	case "", "RequestResponse":
+	case "DryRun": // Lambda's check that the function exists and may be invoked, running nothing
+		r.mu.Lock()
+		_, known := r.routes[name]
+		r.mu.Unlock()
+		if !known {
+			fail(http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+name)
+			return
+		}
+		call.Status = http.StatusNoContent
+		w.WriteHeader(http.StatusNoContent)
+		return
 	default:
 		fail(http.StatusBadRequest, "InvalidParameterValueException",
-			"lambda router: invocation type "+typ+" is not emulated; only RequestResponse")
+			"lambda router: invocation type "+typ+" is not emulated; only RequestResponse and DryRun")
 		return
 	}
 	rt, i, known := r.acquire(name)

@@ -2,6 +2,7 @@ package testsvc
 
 import (
 	"context"
+	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
@@ -65,6 +66,28 @@ func Emulate(t testing.TB, c *localcloud.Cloud, fn localcloud.Function, env map[
 		t.Fatalf("testsvc: emulate %s: %v", fn.LogicalID, err)
 	}
 	return &RIEProcess{RIE: p}
+}
+
+// FeedQueues feeds the cloud's SQS event source mappings (Cloud.FeedQueues)
+// through a LambdaRouter over routes (the emulators that run the mapped
+// functions), and returns the router, whose Invocations show each delivery.
+// The feeder stops when the test ends, before the router; its log is
+// printed if the test failed.
+func FeedQueues(t testing.TB, c *localcloud.Cloud, routes LambdaRoutes) *LambdaRouterServer {
+	t.Helper()
+	r := LambdaRouter(t, routes)
+	log := &SyncBuffer{}
+	stop, err := c.FeedQueues(r.URL, slog.New(slog.NewTextHandler(log, nil)))
+	if err != nil {
+		t.Fatalf("testsvc: %v", err)
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("queue feeder log:\n%s", log)
+		}
+	})
+	return r
 }
 
 // CheckAlarms checks the alarms a deploy created against what Lift's

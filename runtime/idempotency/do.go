@@ -11,8 +11,9 @@ import (
 )
 
 // finishTimeout bounds recording the outcome after fn returns. It runs on a
-// context detached from the caller's, which fn may have used up.
-const finishTimeout = 5 * time.Second
+// context detached from the caller's, which fn may have used up. (A
+// variable so a test can shorten it.)
+var finishTimeout = 5 * time.Second
 
 // Poll intervals while waiting for a concurrent call with the same key.
 const (
@@ -80,15 +81,22 @@ func lease(ctx context.Context, fallback time.Duration) time.Duration {
 }
 
 func run[T any](ctx context.Context, store Store, key string, claim Record, fn func(context.Context) (T, error), o options) (v T, err error) {
-	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
-	defer cancel()
+	// The outcome is recorded under its own bound, which starts when fn
+	// returns: work longer than finishTimeout must still be stored.
+	finishing := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	}
 	defer func() {
 		if p := recover(); p != nil {
+			finish, cancel := finishing()
+			defer cancel()
 			_ = store.Release(finish, key, claim.Token)
 			panic(p)
 		}
 	}()
 	v, ferr := fn(ctx)
+	finish, cancel := finishing()
+	defer cancel()
 	done := Record{Status: StatusCompleted, Token: claim.Token, Fingerprint: claim.Fingerprint}
 	if ferr != nil {
 		if o.storeErr == nil || !o.storeErr(ferr) {

@@ -18,6 +18,11 @@ import (
 type Backend struct {
 	Kind string // the LIFT_CACHE_KIND value it serves: "dynamodb" or "valkey"
 	New  func(ctx context.Context, env cache.LookupEnv) (Store, error)
+	// Tier builds the cache tier itself, on the same client as New, with
+	// reads every environment sees fresh (no memory copy, consistent reads):
+	// for records such as runtime/jobs' statuses that live beside the
+	// idempotency records. Nil when the backend has none.
+	Tier func(ctx context.Context, env cache.LookupEnv) (cache.Cache, error)
 }
 
 // FromEnv builds the store on the service's cache tier (LIFT_CACHE_KIND and

@@ -25,8 +25,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/runtime/cache"
 	"github.com/liftcdk/lift/runtime/idempotency"
+	"github.com/liftcdk/lift/runtime/metrics"
 )
 
 // Status is where a job is.
@@ -103,14 +105,28 @@ type Config struct {
 	// MaxAttempts is the queue's maxReceiveCount: on that attempt a failure
 	// marks the job failed. Default DefaultMaxAttempts.
 	MaxAttempts int
+	// Notify, when set, is called by the worker with each job that finished
+	// (succeeded, or failed after its last attempt); ConfigFromEnv sets an
+	// SNSNotifier when LIFT_JOBS_TOPIC_ARN is set. Notices are at least
+	// once: a redelivered message of a finished job notifies again, so
+	// subscribers dedupe by job id.
+	Notify Notifier
+	// Metrics is where the worker counts JobsSucceeded, JobsFailed and
+	// JobsRetried (dimension Service). Default metrics.Default(), which
+	// lift.Start flushes after every invocation.
+	Metrics *metrics.Writer
 }
 
 // Runner submits jobs and runs them.
 type Runner[In, Out any] struct {
-	cfg  Config
-	work Work[In, Out]
-	now  func() time.Time
+	cfg     Config
+	work    Work[In, Out]
+	now     func() time.Time
+	counted counters
 }
+
+// counters are the worker's job metrics.
+type counters struct{ succeeded, failed, retried *metrics.Counter }
 
 // New returns a Runner for work.
 func New[In, Out any](cfg Config, work Work[In, Out]) (*Runner[In, Out], error) {
@@ -137,7 +153,17 @@ func New[In, Out any](cfg Config, work Work[In, Out]) (*Runner[In, Out], error) 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return &Runner[In, Out]{cfg: cfg, work: work, now: time.Now}, nil
+	w := cfg.Metrics
+	if w == nil {
+		w = metrics.Default()
+	}
+	svc := metrics.ServiceDimension()
+	counted := counters{
+		succeeded: w.Counter(contract.MetricJobsSucceeded, svc),
+		failed:    w.Counter(contract.MetricJobsFailed, svc),
+		retried:   w.Counter(contract.MetricJobsRetried, svc),
+	}
+	return &Runner[In, Out]{cfg: cfg, work: work, now: time.Now, counted: counted}, nil
 }
 
 // message is the queue message of a job.

@@ -28,6 +28,7 @@ import (
 	"github.com/liftcdk/lift/runtime/idempotency"
 	"github.com/liftcdk/lift/runtime/idempotency/dynamostore"
 	"github.com/liftcdk/lift/runtime/jobs"
+	"github.com/liftcdk/lift/runtime/metrics"
 )
 
 type reportRequest struct {
@@ -48,6 +49,8 @@ type cloud struct {
 	queue, dlq  string
 	status      cache.Cache
 	idempotency idempotency.Store
+	metrics     *metrics.Writer
+	metricsOut  *testsvc.SyncBuffer
 }
 
 const maxReceive = 2
@@ -55,6 +58,7 @@ const maxReceive = 2
 // TestJobs shares one moto server (its start is the slow part); each subtest
 // has a table and queues of its own.
 func TestJobs(t *testing.T) {
+	t.Setenv(contract.EnvService, "reports") // the metrics' Service dimension
 	m := testsvc.Moto(t)
 	for i, tt := range []struct {
 		name string
@@ -66,6 +70,9 @@ func TestJobs(t *testing.T) {
 		{"PoisonMessage", testPoisonMessage},
 		{"LastAttemptTimesOut", testLastAttemptTimesOut},
 		{"WorkerKilledMidJob", testWorkerKilledMidJob},
+		{"ConfigFromEnv", testConfigFromEnv},
+		{"NoticeRetried", testNoticeRetried},
+		{"FedFromTheQueue", testFedFromTheQueue},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newCloud(t, m, fmt.Sprintf("reports%d", i))) })
 	}
@@ -96,7 +103,9 @@ func newCloud(t *testing.T, m *testsvc.MotoServer, name string) *cloud {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &cloud{moto: m, table: table.Table, sqs: sqs.NewFromConfig(cfg), status: status, idempotency: idempotency.Namespace(idem, "reports")}
+	c := &cloud{moto: m, table: table.Table, sqs: sqs.NewFromConfig(cfg), status: status, idempotency: idempotency.Namespace(idem, "reports"),
+		metricsOut: &testsvc.SyncBuffer{}}
+	c.metrics = metrics.New(c.metricsOut, "")
 	dlq, err := c.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name + "-dlq")})
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +127,7 @@ func newCloud(t *testing.T, m *testsvc.MotoServer, name string) *cloud {
 func (c *cloud) runner(t *testing.T, work jobs.Work[reportRequest, report]) *jobs.Runner[reportRequest, report] {
 	t.Helper()
 	r, err := jobs.New(jobs.Config{Queue: c.sqs, QueueURL: c.queue, Status: c.status, Idempotency: c.idempotency,
-		StatusURL: func(id string) string { return "/reports/" + id }, MaxAttempts: maxReceive}, work)
+		StatusURL: func(id string) string { return "/reports/" + id }, MaxAttempts: maxReceive, Metrics: c.metrics}, work)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,6 +304,10 @@ func testDuplicateDeliveryRunsOnce(t *testing.T, c *cloud) {
 	if got, _ := getJob(t, status); runs.Load() != 1 || got.Status != jobs.StatusSucceeded {
 		t.Fatalf("work ran %d times; job %+v", runs.Load(), got)
 	}
+	c.metrics.Flush()
+	if n := counted(t, c.metricsOut.String(), contract.MetricJobsSucceeded); n != 1 {
+		t.Fatalf("JobsSucceeded = %d for one job delivered three times", n)
+	}
 }
 
 // A job that keeps failing is retried, then marked failed with only its
@@ -314,11 +327,20 @@ func testFailingJobEndsFailedInDLQ(t *testing.T, c *cloud) {
 	if got, _ := getJob(t, status); got.Status != jobs.StatusQueued || got.Error != "job failed" || got.Attempts != 1 {
 		t.Fatalf("after the first attempt: %+v", got)
 	}
+	c.metrics.Flush()
+	if retried, failed := counted(t, c.metricsOut.String(), contract.MetricJobsRetried), counted(t, c.metricsOut.String(), contract.MetricJobsFailed); retried != 1 || failed != 0 {
+		t.Fatalf("after the first attempt: JobsRetried %d, JobsFailed %d; want 1, 0", retried, failed)
+	}
 	if resp := c.deliver(t, r.Worker()); len(resp.BatchItemFailures) != 1 {
 		t.Fatalf("last attempt: %+v", resp)
 	}
 	if got, _ := getJob(t, status); got.Status != jobs.StatusFailed || got.Error != "the month has no data" || got.Attempts != maxReceive {
 		t.Fatalf("after the last attempt: %+v", got)
+	}
+	c.metrics.Flush()
+	out := c.metricsOut.String()
+	if retried, failed, ok := counted(t, out, contract.MetricJobsRetried), counted(t, out, contract.MetricJobsFailed), counted(t, out, contract.MetricJobsSucceeded); retried != 1 || failed != 1 || ok != 0 {
+		t.Fatalf("JobsRetried %d, JobsFailed %d, JobsSucceeded %d; want 1, 1, 0:\n%s", retried, failed, ok, out)
 	}
 	if ev := c.receive(t, c.queue); len(ev.Records) != 0 {
 		t.Fatalf("the queue delivered the message a third time: %+v", ev.Records)

@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,16 +25,11 @@ func testWorkerKilledMidJob(t *testing.T, c *cloud) {
 	const timeout = 4 * time.Second
 	bootstrap := testsvc.BuildHandler(t, "./runtime/jobs/testdata/reportworker")
 	runs := filepath.Join(t.TempDir(), "runs")
-	env := map[string]string{contract.EnvService: "reports", contract.EnvCacheKind: contract.CacheKindDynamoDB,
-		contract.EnvCacheTable: c.table, "REPORTS_QUEUE_URL": c.queue, "RUNS_FILE": runs}
-	for _, kv := range c.moto.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
+	env := c.workerEnv(runs)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	runner := c.runner(t, func(context.Context, reportRequest, jobs.Report) (report, error) { return report{}, nil })
-	job, err := runner.Submit(ctx, reportRequest{Month: "2026-11"})
+	job, err := runner.Submit(ctx, reportRequest{Month: "hang-once"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,6 +70,18 @@ func testWorkerKilledMidJob(t *testing.T, c *cloud) {
 	if left, dead := c.receive(t, c.queue), c.receive(t, c.dlq); len(left.Records)+len(dead.Records) != 0 {
 		t.Fatalf("messages left: %d on the queue, %d dead-lettered", len(left.Records), len(dead.Records))
 	}
+}
+
+// workerEnv is the environment service.Props.Jobs gives the worker, on moto,
+// with its runs recorded in the file runs.
+func (c *cloud) workerEnv(runs string) map[string]string {
+	env := map[string]string{contract.EnvService: "reports", contract.EnvCacheKind: contract.CacheKindDynamoDB,
+		contract.EnvCacheTable: c.table, contract.EnvJobsQueueURL: c.queue, contract.EnvJobsMaxAttempts: fmt.Sprint(maxReceive), "RUNS_FILE": runs}
+	for _, kv := range c.moto.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	return env
 }
 
 func waitFor(t *testing.T, r *jobs.Runner[reportRequest, report], id string, ok func(jobs.Job) bool, logs func() string) {

@@ -49,7 +49,7 @@ func (r *Runner[In, Out]) process(ctx context.Context, m events.SQSMessage) erro
 	case err != nil:
 		return err
 	case job.Status == StatusSucceeded || job.Status == StatusFailed:
-		return nil // a duplicate delivery of a finished job
+		return r.notify(ctx, job) // a duplicate delivery of a finished job, or a retry of its notice
 	}
 	job.StatusURL = r.cfg.StatusURL(job.ID)
 	job.Status, job.Attempts, job.Error = StatusRunning, attempt(m), ""
@@ -76,8 +76,17 @@ func (r *Runner[In, Out]) process(ctx context.Context, m events.SQSMessage) erro
 			job.Status = StatusFailed
 		}
 		lift.Logger(ctx).Error("jobs: attempt failed", "job", job.ID, "attempt", job.Attempts, "final", job.Status == StatusFailed, "error", err)
+		final := job.Status == StatusFailed
+		if final {
+			r.counted.failed.Add(1)
+		} else {
+			r.counted.retried.Add(1)
+		}
 		if uerr := r.update(ctx, &job); uerr != nil {
 			return errors.Join(err, uerr)
+		}
+		if final { // tried once: the message goes on to the dead-letter queue
+			return errors.Join(err, r.notify(ctx, job))
 		}
 		return err
 	}
@@ -85,7 +94,26 @@ func (r *Runner[In, Out]) process(ctx context.Context, m events.SQSMessage) erro
 		return fmt.Errorf("jobs: encode result of job %s: %w", job.ID, err)
 	}
 	job.Status = StatusSucceeded
-	return r.update(ctx, &job)
+	if err := r.update(ctx, &job); err != nil {
+		return err
+	}
+	r.counted.succeeded.Add(1)
+	return r.notify(ctx, job)
+}
+
+// notify sends a finished job's notice, when Config.Notify is set. Its
+// error fails the message, so the queue redelivers it and the notice is
+// tried again (the work is not: the job is finished).
+func (r *Runner[In, Out]) notify(ctx context.Context, job Job) error {
+	if r.cfg.Notify == nil {
+		return nil
+	}
+	job.StatusURL = r.cfg.StatusURL(job.ID)
+	if err := r.cfg.Notify(ctx, job); err != nil {
+		lift.Logger(ctx).Error("jobs: notice failed", "job", job.ID, "status", job.Status, "error", err)
+		return err
+	}
+	return nil
 }
 
 // run calls the work, turning a panic into this attempt's failure so the

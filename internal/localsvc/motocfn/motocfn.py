@@ -38,6 +38,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.elasticache.models import elasticache_backends
 from moto.scheduler.models import scheduler_backends
 from moto.servicediscovery.models import servicediscovery_backends
+from moto.sqs.models import Queue
 
 CACHE_ENDPOINT_ENV = "LIFT_MOTO_CACHE_ENDPOINT"
 
@@ -704,6 +705,17 @@ def _dynamodb_one_at_a_time(self, environ, start_response):
 
 
 DomainDispatcherApplication.__call__ = _dynamodb_one_at_a_time
+
+
+# moto runs a queue's enabled event source mappings itself inside SendMessage:
+# it receives the batch at once and invokes the function through Docker,
+# which is not there, so each send costs the message one receive (its
+# ApproximateReceiveCount, and with it the redrive to the dead-letter queue,
+# is off by one) and logs a Docker error. Lift's local cloud polls the
+# mappings itself and runs the functions under the emulator
+# (internal/localsvc's QueueFeeder), so a queue here never links to its
+# mappings: they are still created, listed, updated and deleted as on AWS.
+Queue.lambda_event_source_mappings = property(lambda self: {}, lambda self, value: None)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -60,19 +61,51 @@ func New(api dynamocache.API, cfg dynamocache.Config) (*Store, error) {
 }
 
 // Backend lets idempotency.FromEnv build this store from the cache tier's
-// environment. The client is built once, from the default AWS configuration.
+// environment, and runtime/jobs the tier itself (with consistent reads).
+// One DynamoDB client, from the default AWS configuration, serves both.
 func Backend() idempotency.Backend {
-	return idempotency.Backend{Kind: contract.CacheKindDynamoDB, New: func(ctx context.Context, env cache.LookupEnv) (idempotency.Store, error) {
-		cfg, err := dynamocache.ConfigFromEnv(env)
-		if err != nil {
-			return nil, err
-		}
+	var c client
+	return idempotency.Backend{
+		Kind: contract.CacheKindDynamoDB,
+		New: func(ctx context.Context, env cache.LookupEnv) (idempotency.Store, error) {
+			api, cfg, err := c.get(ctx, env)
+			if err != nil {
+				return nil, err
+			}
+			return New(api, cfg)
+		},
+		Tier: func(ctx context.Context, env cache.LookupEnv) (cache.Cache, error) {
+			api, cfg, err := c.get(ctx, env)
+			if err != nil {
+				return nil, err
+			}
+			return dynamocache.New(api, cfg.Table, dynamocache.WithKeyAttribute(cfg.KeyAttribute),
+				dynamocache.WithTTLAttribute(cfg.TTLAttribute), dynamocache.WithConsistentRead(true))
+		},
+	}
+}
+
+// client is a Backend's DynamoDB client, built on first use.
+type client struct {
+	once sync.Once
+	api  *dynamodb.Client
+	err  error
+}
+
+func (c *client) get(ctx context.Context, env cache.LookupEnv) (*dynamodb.Client, dynamocache.Config, error) {
+	cfg, err := dynamocache.ConfigFromEnv(env)
+	if err != nil {
+		return nil, cfg, err
+	}
+	c.once.Do(func() {
 		awsCfg, err := config.LoadDefaultConfig(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("dynamostore: load AWS configuration: %w", err)
+			c.err = fmt.Errorf("dynamostore: load AWS configuration: %w", err)
+			return
 		}
-		return New(dynamodb.NewFromConfig(awsCfg), cfg)
-	}}
+		c.api = dynamodb.NewFromConfig(awsCfg)
+	})
+	return c.api, cfg, c.err
 }
 
 // Claim puts rec unless a record whose expiry is after now is there, with one

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/valkey-io/valkey-go"
@@ -58,19 +59,41 @@ func New(client valkey.Client) (*Store, error) {
 
 // Backend lets idempotency.FromEnv build this store from the cache tier's
 // environment, connecting as the Valkey cache tier does (TLS, cluster mode,
-// IAM or password auth); opts are valkeycache's.
+// IAM or password auth), and runtime/jobs the tier itself; opts are
+// valkeycache's. Both share one connection, without client-side caching, so
+// every read sees the server's value.
 func Backend(opts ...valkeycache.Option) idempotency.Backend {
-	return idempotency.Backend{Kind: contract.CacheKindValkey, New: func(ctx context.Context, env cache.LookupEnv) (idempotency.Store, error) {
-		cfg, err := valkeycache.ConfigFromEnv(env)
-		if err != nil {
-			return nil, err
-		}
-		c, err := valkeycache.New(ctx, cfg, append(opts[:len(opts):len(opts)], valkeycache.WithClientSideCaching(valkeycache.CSCOff))...)
-		if err != nil {
-			return nil, err
-		}
-		return New(c.Client())
-	}}
+	var (
+		once sync.Once
+		conn *valkeycache.Cache
+		err  error
+	)
+	connect := func(ctx context.Context, env cache.LookupEnv) (*valkeycache.Cache, error) {
+		once.Do(func() {
+			var cfg valkeycache.Config
+			if cfg, err = valkeycache.ConfigFromEnv(env); err == nil {
+				conn, err = valkeycache.New(ctx, cfg, append(opts[:len(opts):len(opts)], valkeycache.WithClientSideCaching(valkeycache.CSCOff))...)
+			}
+		})
+		return conn, err
+	}
+	return idempotency.Backend{
+		Kind: contract.CacheKindValkey,
+		New: func(ctx context.Context, env cache.LookupEnv) (idempotency.Store, error) {
+			c, err := connect(ctx, env)
+			if err != nil {
+				return nil, err
+			}
+			return New(c.Client())
+		},
+		Tier: func(ctx context.Context, env cache.LookupEnv) (cache.Cache, error) {
+			c, err := connect(ctx, env)
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		},
+	}
 }
 
 // Close closes the client's connections.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/testsvc"
@@ -82,5 +83,43 @@ func TestForeignValueIsCorrupt(t *testing.T) {
 	_, err := idempotency.Do(ctx, s, "foreign", func(context.Context) (int, error) { return 1, nil })
 	if !errors.Is(err, idempotency.ErrCorruptRecord) {
 		t.Fatalf("err = %v, want ErrCorruptRecord", err)
+	}
+}
+
+// Backend's Tier is the tier itself, without client-side caching (so every
+// environment reads the server's value), for records kept beside the
+// idempotency records, such as runtime/jobs' statuses.
+func TestBackendTier(t *testing.T) {
+	r := testsvc.Redis(t, testsvc.RedisOptions{})
+	t.Setenv(contract.EnvCacheEndpoint, r.Addr)
+	t.Setenv(contract.EnvCacheTLS, "false")
+	ctx := context.Background()
+	b := valkeystore.Backend()
+	if _, err := b.New(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	tier, err := b.Tier(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := tier.(*valkeycache.Cache)
+	if !ok || c.ClientSideCaching() {
+		t.Fatalf("tier %T (client-side caching %v), want the Valkey tier without it", tier, ok && c.ClientSideCaching())
+	}
+	if err := tier.Set(ctx, "jobs/1", []byte("queued"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	other, err := valkeystore.Backend().Tier(ctx, nil) // another environment
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := tier.Get(ctx, "jobs/1"); err != nil || string(got) != "queued" {
+		t.Fatalf("Get = %q, %v", got, err)
+	}
+	if err := other.Set(ctx, "jobs/1", []byte("running"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := tier.Get(ctx, "jobs/1"); err != nil || string(got) != "running" {
+		t.Fatalf("Get after another environment's update = %q, %v; want %q, no stale copy", got, err, "running")
 	}
 }

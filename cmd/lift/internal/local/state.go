@@ -64,7 +64,11 @@ type Proc struct {
 func (s *State) Procs() map[string]Proc {
 	out := map[string]Proc{"router": s.Router, "moto": s.Moto}
 	for _, f := range s.Funcs {
-		out["function "+f.Service] = f.Proc
+		key := "function " + f.Service
+		if _, taken := out[key]; taken { // a service's second function, such as its jobs worker
+			key += " (" + f.Name + ")"
+		}
+		out[key] = f.Proc
 	}
 	if s.Valkey != nil {
 		out["valkey"] = *s.Valkey

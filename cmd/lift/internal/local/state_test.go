@@ -46,3 +46,16 @@ func TestLoadWithoutState(t *testing.T) {
 		t.Fatalf("Load of a folder without a local cloud: %v, want ErrNotUp", err)
 	}
 }
+
+// A service with two functions (its API and its jobs worker) has both
+// processes in Procs, so up checks, and down counts, each of them.
+func TestProcsKeepsEveryFunctionOfAService(t *testing.T) {
+	s := State{Funcs: []Function{
+		{Service: "reports", Name: "api", Proc: Proc{Pid: 10}},
+		{Service: "reports", Name: "worker", Proc: Proc{Pid: 11}},
+	}}
+	procs := s.Procs()
+	if len(procs) != 4 || procs["function reports"].Pid != 10 || procs["function reports (worker)"].Pid != 11 {
+		t.Fatalf("Procs: %+v", procs)
+	}
+}

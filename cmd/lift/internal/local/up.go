@@ -254,6 +254,9 @@ func (u *upper) startFunction(stack string, fn localcloud.Function) error {
 	}
 	svc := fn.Env[contract.EnvService]
 	o.LogFile = u.logFile(svc)
+	if slices.ContainsFunc(u.s.Funcs, func(f Function) bool { return f.Service == svc }) {
+		o.LogFile = u.logFile(svc + "-" + fn.Name) // a service's second function, such as its jobs worker, logs apart
+	}
 	p, err := localsvc.StartRIE(u.o.App, o)
 	if err != nil {
 		return fmt.Errorf("service %s: %w", svc, err)

@@ -1,6 +1,6 @@
-// Command reportworker is the jobs worker the emulator test runs. Its work
-// appends "started" and "completed" lines to $RUNS_FILE, and its first run
-// hangs until the environment dies, so the test can kill it mid-job.
+// Command reportworker is the jobs worker the emulator tests run. Its work
+// appends "started MONTH" and "completed MONTH" lines to $RUNS_FILE, so a
+// test counts the runs of each job; see work for how the month steers it.
 package main
 
 import (
@@ -9,13 +9,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-
-	"github.com/liftcdk/lift/runtime/cache"
-	"github.com/liftcdk/lift/runtime/cache/dynamocache"
-	"github.com/liftcdk/lift/runtime/idempotency"
 	"github.com/liftcdk/lift/runtime/idempotency/dynamostore"
 	"github.com/liftcdk/lift/runtime/jobs"
 	"github.com/liftcdk/lift/runtime/lift"
@@ -47,19 +40,24 @@ func record(line string) (int, error) {
 	return strings.Count(string(b), line+"\n"), err
 }
 
+// work's behaviour follows the month it is asked for: "fail..." always fails,
+// "hang-once" hangs on its first run; any other month completes.
 func work(ctx context.Context, in request, progress jobs.Report) (report, error) {
-	n, err := record("started")
+	n, err := record("started " + in.Month)
 	if err != nil {
 		return report{}, err
 	}
 	if err := progress(ctx, 10, "reading rows"); err != nil {
 		return report{}, err
 	}
-	if n == 1 {
-		<-ctx.Done() // the first run never finishes: the test kills it
+	switch {
+	case strings.HasPrefix(in.Month, "fail"):
+		return report{}, &jobs.PublicError{Message: "no data for this month"}
+	case in.Month == "hang-once" && n == 1:
+		<-ctx.Done() // the test kills the environment, or the invocation times out
 		return report{}, ctx.Err()
 	}
-	if _, err := record("completed"); err != nil {
+	if _, err := record("completed " + in.Month); err != nil {
 		return report{}, err
 	}
 	return report{Month: in.Month, Rows: 1200}, nil
@@ -74,18 +72,7 @@ func must[T any](v T, err error) T {
 }
 
 func main() {
-	ctx := context.Background()
-	awsCfg := must(config.LoadDefaultConfig(ctx))
-	table := must(dynamocache.ConfigFromEnv(nil))
-	tier := must(dynamocache.New(dynamodb.NewFromConfig(awsCfg), table.Table, dynamocache.WithKeyAttribute(table.KeyAttribute),
-		dynamocache.WithTTLAttribute(table.TTLAttribute), dynamocache.WithConsistentRead(true)))
-	runner := must(jobs.New(jobs.Config{
-		Queue:       sqs.NewFromConfig(awsCfg),
-		QueueURL:    os.Getenv("REPORTS_QUEUE_URL"),
-		Status:      must(cache.NewScope(tier, os.Getenv("LIFT_SERVICE"))),
-		Idempotency: must(idempotency.FromEnv(ctx, dynamostore.Backend())),
-		StatusURL:   func(id string) string { return "/reports/" + id },
-		MaxAttempts: 2,
-	}, work))
-	lift.Start(runner.Worker())
+	cfg := must(jobs.ConfigFromEnv(context.Background(), dynamostore.Backend()))
+	cfg.StatusURL = func(id string) string { return "/reports/" + id }
+	lift.Start(must(jobs.New(cfg, work)).Worker())
 }
