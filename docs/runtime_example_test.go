@@ -30,6 +30,7 @@ import (
 	"github.com/liftcdk/lift/runtime/lift"
 	"github.com/liftcdk/lift/runtime/metrics"
 	"github.com/liftcdk/lift/runtime/tracing"
+	"github.com/liftcdk/lift/runtime/tracing/otlptracing"
 	"github.com/liftcdk/lift/runtime/web"
 )
 
@@ -239,7 +240,9 @@ func Example_typedCall() {
 
 // Example_tracing records spans as LIFT_TRACING says.
 func Example_tracing() {
-	tp, err := tracing.FromEnv(context.Background()) // nil, and no cost, with LIFT_TRACING unset or none
+	// nil, and no cost, with LIFT_TRACING unset or none; otlptracing.Backend()
+	// links the OTLP exporter (LIFT_TRACING=otlp), which stdout does not need.
+	tp, err := tracing.FromEnv(context.Background(), otlptracing.Backend())
 	if err != nil {
 		slog.Error("tracing configuration", "error", err)
 		os.Exit(1)

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/liftcdk/lift/internal/localsvc"
 	"github.com/liftcdk/lift/internal/testsvc"
 )
@@ -242,6 +244,20 @@ func TestDevReload(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("cache tiers after one request: %+v, want one miss in memory and one in dynamodb", s.Services)
 		}
+	}
+	// shop's handler does not call tracing.FromEnv: it records no spans,
+	// and the Traces view says how to turn tracing on.
+	if s := state(t, d.dashboard); s.Services[0].Spans != 0 || s.Tracing != "stdout" {
+		t.Errorf("shop recorded %d spans under LIFT_TRACING=%q, want none under stdout", s.Services[0].Spans, s.Tracing)
+	}
+	page := openDashboard(t, browser(t), d.dashboard)
+	if err := chromedp.Do(page,
+		chromedp.WaitVisible(chromedp.CSS(`#trace-hint code`)),
+		chromedp.Poll[chromedp.Void](`document.getElementById("trace-hint").textContent.includes("shop recorded no spans") && document.getElementById("trace-hint").textContent.includes("tracing.FromEnv")`,
+			chromedp.WithPollingTimeout(10*time.Second)),
+	); err != nil {
+		text, _ := chromedp.Run(page, chromedp.Text(chromedp.CSS("#trace-hint")))
+		t.Errorf("the Traces view does not say how to turn tracing on: %v; it says %q", err, text)
 	}
 	p := poll(url + "/hello?name=Ada")
 	defer p.stop(t)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,14 +24,18 @@ const order = `{"orderId":"o-1","sku":"sku-1","qty":1}`
 
 // devState is the part of the dashboard's /api/state the test reads.
 type devState struct {
-	Services []struct {
-		Name        string
-		Status      string
-		Invocations int
-		Warmups     int
-		Discovery   map[string]struct{ Calls int }
-		Cache       map[string]struct{ Hits, Misses int }
-	}
+	Services []devService
+	Tracing  string
+}
+
+type devService struct {
+	Name        string
+	Status      string
+	Invocations int
+	Warmups     int
+	Discovery   map[string]struct{ Calls int }
+	Cache       map[string]struct{ Hits, Misses int }
+	Spans       int
 }
 
 func state(t *testing.T, dashboard string) devState {
@@ -45,6 +50,32 @@ func state(t *testing.T, dashboard string) devState {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// browser starts headless Chromium for the test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	chrome := testsvc.Tool(t, "chromium")
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 900))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// openDashboard opens the dashboard and returns a context bounding the
+// test's browser steps to 2 minutes.
+func openDashboard(t *testing.T, ctx context.Context, dashboard string) context.Context {
+	t.Helper()
+	// The first Run starts the browser: no timeout on its context.
+	if err := chromedp.Do(ctx, chromedp.Navigate(dashboard)); err != nil {
+		t.Fatalf("open the dashboard: %v", err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(cancel)
+	return tctx
 }
 
 // TestDevMultiServiceDashboard runs lift dev on the multiservice example:
@@ -83,7 +114,15 @@ func TestDevMultiServiceDashboard(t *testing.T) {
 	if out := invoke(); !strings.Contains(out, `"service":"inventory"`) {
 		t.Fatalf("orders' answer carries no inventory reply: %s", out)
 	}
+	// The functions' EMF lines reach lift dev through their output, just
+	// after the answer: wait for orders' discovery count.
 	s := state(t, d.dashboard)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if slices.ContainsFunc(s.Services, func(svc devService) bool { return svc.Name == "orders" && svc.Discovery["inventory"].Calls > 0 }) {
+			break
+		}
+		s = state(t, d.dashboard)
+	}
 	counts := map[string]int{}
 	for _, svc := range s.Services {
 		counts[svc.Name] = svc.Invocations
@@ -97,23 +136,20 @@ func TestDevMultiServiceDashboard(t *testing.T) {
 	if counts["orders"] != 1 || counts["inventory"] != 1 {
 		t.Errorf("invocations %v, want orders 1 and inventory 1 (reached through local discovery)", counts)
 	}
+	// The order is one trace across both services (lift dev forwards the
+	// trace context when it answers orders' Lambda Invoke of inventory).
+	first := tracesOf(t, d.dashboard, 1, "orders", "inventory")[0]
+	checkOrderTrace(t, first)
+	var missing map[string]string
+	if code := getJSON(t, d.dashboard+"api/traces/4bf92f3577b34da6a3ce929d0e0e4736", &missing); code != http.StatusNotFound || missing["error"] == "" {
+		t.Errorf("an unknown trace: %d %v, want 404 with an error", code, missing)
+	}
 
-	chrome := testsvc.Tool(t, "chromium")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 900))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	ctx := browser(t)
 	invocations := func(svc string) string {
 		return `[data-service="` + svc + `"] [data-stat="invocations"]`
 	}
-	// The first Run starts the browser: no timeout on its context.
-	if err := chromedp.Do(ctx, chromedp.Navigate(d.dashboard)); err != nil {
-		t.Fatalf("open the dashboard: %v", err)
-	}
-	tctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelTimeout()
+	tctx := openDashboard(t, ctx, d.dashboard)
 	if err := chromedp.Do(tctx,
 		chromedp.WaitVisible(chromedp.CSS(`[data-service="orders"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-service="inventory"]`)),
@@ -137,9 +173,41 @@ func TestDevMultiServiceDashboard(t *testing.T) {
 		chromedp.Poll[chromedp.Void](`document.getElementById("req-out").textContent.includes("inventory health")`, chromedp.WithPollingTimeout(30*time.Second)),
 		// The health status reaches the card over the event stream.
 		chromedp.WaitVisible(chromedp.CSS(`[data-service="inventory"] .badge.pass`)),
+		// The first order's trace, chosen from the keyboard, draws its
+		// spans across both services; a span's attributes open on Enter.
+		chromedp.Focus(chromedp.CSS(`#traces [data-trace="`+first.ID+`"]`)),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(`#spans .span-row`)),
+		chromedp.Poll[chromedp.Void](`[...document.querySelectorAll("#spans .span-row")].map((r) => r.querySelector(".svc").textContent + " " + r.textContent).join("|").match(/orders orders.*orders discovery\.call.*inventory inventory.*inventory cache\.get/)`,
+			chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Focus(chromedp.CSS(`#spans li:nth-child(2) .span-row`)),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(`#spans li:nth-child(2) .attrs`)),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#spans li:nth-child(2) .attrs").textContent.includes("lift.discovery.service") && document.querySelector("#spans li:nth-child(1) .attrs").offsetParent === null`,
+			chromedp.WithPollingTimeout(10*time.Second)),
 	); err != nil {
 		text, _ := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("main")))
 		t.Fatalf("the page did not follow: %v\n%s", err, text)
+	}
+	// A refused order's error line in the log view links to its trace.
+	if resp, err := http.Post(d.services["orders"]+"/2015-03-31/functions/function/invocations", "application/json", strings.NewReader(`{"orderId":"o-2","sku":"widget","qty":0}`)); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	if err := chromedp.Do(tctx,
+		chromedp.WaitVisible(chromedp.CSS(`#logs .lvl-ERROR .trace`)),
+		chromedp.Click(chromedp.CSS(`#logs .lvl-ERROR .trace`)),
+		chromedp.WaitVisible(chromedp.CSS(`#traces button[aria-current="true"] .st-error`)),
+		chromedp.Poll[chromedp.Void](`document.getElementById("wf-h").textContent.includes("orders")`, chromedp.WithPollingTimeout(10*time.Second)),
+		// Back to the first order's waterfall, as the screenshot shows it.
+		chromedp.Click(chromedp.CSS(`#traces [data-trace="`+first.ID+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#spans li:nth-child(4) .span-row`)),
+		chromedp.Click(chromedp.CSS(`#spans li:nth-child(2) .span-row`)),
+		chromedp.WaitVisible(chromedp.CSS(`#spans li:nth-child(2) .attrs`)),
+	); err != nil {
+		text, _ := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("main")))
+		t.Fatalf("the log line's trace link: %v\n%s", err, text)
 	}
 	shot, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
 	if err != nil {

@@ -1,6 +1,8 @@
 package gofunction_test
 
 import (
+	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -75,4 +77,37 @@ func TestHandlerCheckRealRuntime(t *testing.T) {
 		t.Errorf("the valid handler was refused:\n%s", msg)
 	}
 	t.Logf("synth error:\n%s", msg)
+}
+
+// TestHandlerNotCheckedNote: a handler that ends without answering the check
+// (as one does whose init needs a value known only at deploy) is reported
+// on stderr, naming the variables the check ran without.
+func TestHandlerNotCheckedNote(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "NotChecked")
+	bucket := awss3.NewBucket(stack, jsii.String("Bucket"), nil)
+	gofunction.New(stack, jsii.String("Plain"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "hello")),
+		Environment: &map[string]*string{"BUCKET": bucket.BucketName()}})
+	stderr := captureStderr(t, func() { cdktest.Template(stack) })
+	for _, want := range []string{"NotChecked/Plain", "handler not checked", "without [BUCKET], known only at deploy"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// captureStderr returns what fn writes to os.Stderr.
+func captureStderr(t *testing.T, fn func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	out := make(chan []byte)
+	go func() { b, _ := io.ReadAll(r); out <- b }()
+	defer func() { os.Stderr = saved }()
+	fn()
+	w.Close()
+	return string(<-out)
 }

@@ -168,6 +168,7 @@ func newJobs(s *Service, p *Props, fnProps *gofunction.Props) *Jobs {
 		s.Function.AddEnvironment(jsii.String(name), env[name], nil)
 		j.Worker.AddEnvironment(jsii.String(name), env[name], nil)
 	}
+	j.Worker.AddEnvironment(jsii.String(contract.EnvJobsWorker), jsii.String("true"), nil)
 	return j
 }
 

@@ -110,6 +110,9 @@ func TestJobs(t *testing.T) {
 		if _, ok := env[contract.EnvJobsTopicARN]; ok {
 			t.Errorf("%s has %s without a Topic", prefix, contract.EnvJobsTopicARN)
 		}
+		if worker := env[contract.EnvJobsWorker] == "true"; worker != (prefix == "reportsJobsWorker") {
+			t.Errorf("%s: %s = %v, want true on the worker only", prefix, contract.EnvJobsWorker, env[contract.EnvJobsWorker])
+		}
 	}
 	worker := cdktest.Resources(t, tmpl, "AWS::Lambda::Function")
 	for id, f := range worker {

@@ -67,7 +67,8 @@ type Props struct {
 
 // TracingProps turn on runtime/tracing for the service: LIFT_TRACING=otlp,
 // the collector layer, and Lambda's active X-Ray tracing for the collector's
-// X-Ray exporter. The handler must call tracing.FromEnv.
+// X-Ray exporter. The handler must call
+// tracing.FromEnv(ctx, otlptracing.Backend()) (runtime/tracing/otlptracing).
 type TracingProps struct {
 	// CollectorLayer is the AWS Distro for OpenTelemetry collector layer
 	// (its ARN is per Region and architecture:

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -94,12 +95,14 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// start runs bin in local mode on addr and stops it (SIGTERM) at cleanup.
+// start runs bin in local mode on addr, with LIFT_TRACING=stdout unless env
+// says otherwise, and stops it (SIGTERM) at cleanup.
 func start(t *testing.T, bin, addr string, env ...string) *output {
 	t.Helper()
 	out := &output{}
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), append(env, contract.EnvLocalAddr+"="+addr, contract.EnvTracing+"="+contract.TracingStdout)...)
+	// env comes last, so it may override LIFT_TRACING (the last value wins).
+	cmd.Env = append(os.Environ(), append([]string{contract.EnvLocalAddr + "=" + addr, contract.EnvTracing + "=" + contract.TracingStdout}, env...)...)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -132,8 +135,10 @@ func start(t *testing.T, bin, addr string, env ...string) *output {
 	}
 }
 
-func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
-	moto := testsvc.Moto(t)
+// calleeInCloudMap registers the callee's function as a Lambda instance of
+// service "callee" and returns the namespace the caller looks in.
+func calleeInCloudMap(t *testing.T, moto *testsvc.MotoServer) string {
+	t.Helper()
 	namespace, serviceID := moto.CloudMapService(t, "lift-trace-", "callee")
 	sd := servicediscovery.NewFromConfig(moto.AWSConfig(t))
 	if _, err := sd.RegisterInstance(context.Background(), &servicediscovery.RegisterInstanceInput{
@@ -142,15 +147,32 @@ func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	return namespace
+}
+
+// TestOneTraceAcrossTwoServiceProcesses: both services in local mode, the
+// caller reaching the callee's Invoke API directly.
+func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
+	callerOut, calleeOut := runLocalPair(t)
+	assertOneTrace(t, service{out: callerOut.String}, service{out: calleeOut.String})
+}
+
+// runLocalPair runs callee and caller in local mode with env added to both,
+// the caller finding the callee in Cloud Map and invoking it through the
+// callee's local mode, asks the caller once, and returns their outputs.
+func runLocalPair(t *testing.T, env ...string) (callerOut, calleeOut *output) {
+	t.Helper()
+	moto := testsvc.Moto(t)
+	namespace := calleeInCloudMap(t, moto)
 	callerBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/caller")
 	calleeBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/callee")
 
 	calleeAddr, callerAddr := freeAddr(t), freeAddr(t)
-	calleeOut := start(t, calleeBin, calleeAddr, "AWS_LAMBDA_FUNCTION_NAME=callee", contract.EnvService+"=callee")
-	callerOut := start(t, callerBin, callerAddr, append(moto.Env(),
-		"AWS_LAMBDA_FUNCTION_NAME=caller", contract.EnvService+"=caller",
-		"AWS_ENDPOINT_URL_LAMBDA=http://"+calleeAddr, // the Lambda Invoke API: the callee's local mode
-		contract.EnvDiscoveryNamespace+"="+namespace)...)
+	calleeOut = start(t, calleeBin, calleeAddr, slices.Concat(env, []string{"AWS_LAMBDA_FUNCTION_NAME=callee", contract.EnvService + "=callee"})...)
+	callerOut = start(t, callerBin, callerAddr, slices.Concat(env, moto.Env(), []string{
+		"AWS_LAMBDA_FUNCTION_NAME=caller", contract.EnvService + "=caller",
+		"AWS_ENDPOINT_URL_LAMBDA=http://" + calleeAddr, // the Lambda Invoke API: the callee's local mode
+		contract.EnvDiscoveryNamespace + "=" + namespace})...)
 
 	resp, err := http.Post("http://"+callerAddr+"/2015-03-31/functions/caller/invocations", "application/json", strings.NewReader(`{"sku":"widget"}`))
 	if err != nil {
@@ -162,15 +184,71 @@ func TestOneTraceAcrossTwoServiceProcesses(t *testing.T) {
 	if resp.Header.Get("X-Amz-Function-Error") != "" || body.String() != `{"inStock":12}` {
 		t.Fatalf("caller answered %s", body.String())
 	}
+	return callerOut, calleeOut
+}
 
+// TestOneTraceUnderRIE: both services under the Lambda emulator, the caller's
+// Invoke call going through the Lambda router (as under lift local up),
+// which must pass the ClientContext and X-Ray header on to the callee's RIE.
+func TestOneTraceUnderRIE(t *testing.T) {
+	moto := testsvc.Moto(t)
+	namespace := calleeInCloudMap(t, moto)
+	callerBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/caller")
+	calleeBin := testsvc.BuildHandler(t, "./integ/tracing/testdata/callee")
+
+	callee := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: calleeBin, FunctionName: "callee",
+		Env: map[string]string{contract.EnvTracing: contract.TracingStdout, contract.EnvService: "callee"}})
+	router := testsvc.LambdaRouter(t, testsvc.LambdaRoutes{calleeARN: {callee.URL}})
+	callerEnv := map[string]string{contract.EnvTracing: contract.TracingStdout, contract.EnvService: "caller",
+		"AWS_ENDPOINT_URL_LAMBDA": router.URL, contract.EnvDiscoveryNamespace: namespace}
+	for _, kv := range moto.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		callerEnv[k] = v
+	}
+	caller := testsvc.RIE(t, testsvc.RIEOptions{Bootstrap: callerBin, FunctionName: "caller", Env: callerEnv})
+
+	if out := caller.MustInvoke(t, context.Background(), `{"sku":"widget"}`); string(out) != `{"inStock":12}` {
+		t.Fatalf("caller answered %s\ncaller:\n%s\ncallee:\n%s", out, caller.Logs(), callee.Logs())
+	}
+	if got := router.Asked(); len(got) != 1 || got[0] != calleeARN {
+		t.Fatalf("the router was asked %v, want one call to %s", got, calleeARN)
+	}
+	assertOneTrace(t, service{out: caller.Logs}, service{out: callee.Logs})
+	if t.Failed() {
+		t.Logf("caller:\n%s\ncallee:\n%s", caller.Logs(), callee.Logs())
+	}
+}
+
+// service is where a test reads one service's output: its process output
+// (log lines, and the stdout exporter's spans) and, when it exports
+// elsewhere, its spans.
+type service struct {
+	out   func() string
+	spans func() []stdoutSpan // nil: the spans are in out
+}
+
+func (s service) read() ([]stdoutSpan, []map[string]any) {
+	spans, logs := lines(s.out())
+	if s.spans != nil {
+		spans = s.spans()
+	}
+	return spans, logs
+}
+
+// assertOneTrace reads both services' spans and log lines and checks one
+// trace: the caller's invocation span, its discovery.call span, the callee's
+// invocation span as the call's remote child, the cache span under it, and
+// both services' log lines carrying the trace id.
+func assertOneTrace(t *testing.T, caller, callee service) {
+	t.Helper()
 	// Each process flushes its spans when its invocation ends; the caller's
 	// ends after the callee's answer, so both are written by now, but read
 	// with a short grace for the pipes.
 	var callerSpans, calleeSpans []stdoutSpan
 	var callerLogs, calleeLogs []map[string]any
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		callerSpans, callerLogs = lines(callerOut.String())
-		calleeSpans, calleeLogs = lines(calleeOut.String())
+		callerSpans, callerLogs = caller.read()
+		calleeSpans, calleeLogs = callee.read()
 		if len(callerSpans) >= 2 && len(calleeSpans) >= 2 || time.Now().After(deadline) {
 			break
 		}

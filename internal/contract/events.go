@@ -74,7 +74,8 @@ type HealthResponse struct {
 }
 
 // CheckResult is one check's outcome. ObservedValue is its duration in
-// ObservedUnit ("ms"); Output carries the error text when it did not pass.
+// ObservedUnit ("ms"). Output is the IETF draft's error text: runtime/lift
+// leaves it empty in answers (error text may name hosts or users) and logs it.
 type CheckResult struct {
 	ComponentID   string  `json:"componentId"`
 	Status        string  `json:"status"`

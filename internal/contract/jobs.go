@@ -12,6 +12,10 @@ const (
 	// EnvJobsTopicARN, when set, is the SNS topic the worker publishes each
 	// finished job (succeeded or failed) to, for callers that don't poll.
 	EnvJobsTopicARN = "LIFT_JOBS_TOPIC_ARN"
+	// EnvJobsWorker is "true" on a service's jobs worker, which shares the
+	// service's LIFT_SERVICE with its function: tools tell the two apart by it
+	// (lift invoke SERVICE is the function, SERVICE/worker the worker).
+	EnvJobsWorker = "LIFT_JOBS_WORKER"
 	// DefaultJobsMaxAttempts is the default of EnvJobsMaxAttempts.
 	DefaultJobsMaxAttempts = 3
 )

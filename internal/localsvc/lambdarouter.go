@@ -207,7 +207,7 @@ func (r *LambdaRouter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	call.Instance = i
 	tail := r.startTail(req, rt.urls[i])
-	resp, err := r.client.Post(rt.urls[i], "application/json", bytes.NewReader(payload))
+	resp, err := r.post(req, rt.urls[i], payload)
 	var out []byte
 	if err == nil {
 		out, err = io.ReadAll(resp.Body)
@@ -245,6 +245,29 @@ func (r *LambdaRouter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.WriteHeader(status)
 	_, _ = w.Write(out)
 	call.Status, call.Response = status, out
+}
+
+// forwardedHeaders are the Invoke API headers RIE reads as Lambda does: the
+// caller's base64 ClientContext, which reaches the runtime as
+// Lambda-Runtime-Client-Context, and its X-Ray header, passed through as
+// Lambda-Runtime-Trace-Id. Without them a trace (runtime/tracing puts its
+// traceparent in the ClientContext) stops at the first service.
+var forwardedHeaders = []string{"X-Amz-Client-Context", "X-Amzn-Trace-Id"}
+
+// post runs one invocation on the RIE instance at url, with the headers of
+// the caller's Invoke call that RIE understands.
+func (r *LambdaRouter) post(in *http.Request, url string, payload []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(in.Context(), http.MethodPost, url, bytes.NewReader(payload))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for _, h := range forwardedHeaders {
+		if v := in.Header.Get(h); v != "" {
+			req.Header.Set(h, v)
+		}
+	}
+	return r.client.Do(req)
 }
 
 // isRuntimeError reports whether body is the error object a Lambda runtime

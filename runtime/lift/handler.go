@@ -161,7 +161,7 @@ func (h *Handler) invoke(ctx context.Context, payload []byte, cold bool) (resp [
 		ctx = context.WithValue(ctx, coldStartKey{}, true)
 		h.coldStarts.Add(1)
 	}
-	ctx, sp := startInvocationSpan(ctx, cold)
+	ctx, sp := startInvocationSpan(ctx, cold, payload, h.web != nil)
 	defer func() {
 		switch p := recover(); {
 		case p != nil:
@@ -171,7 +171,9 @@ func (h *Handler) invoke(ctx context.Context, payload []byte, cold bool) (resp [
 		case len(resp) > maxResponse:
 			resp, err = nil, responseTooLarge(ctx, len(resp))
 		}
-		sp.End(err)
+		if !sp.Recording() || !handSpanToStream(ctx, sp, err) {
+			sp.End(err)
+		}
 		h.flush()
 	}()
 	if !h.concurrent {

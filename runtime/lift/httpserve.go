@@ -61,7 +61,9 @@ func (h *Handler) serveDirect(w http.ResponseWriter, r *http.Request) {
 	ctx = context.WithValue(ctx, requestContextKey{}, rc)
 	defer h.flush()
 	w.Header().Set("X-Amzn-RequestId", id)
-	h.web.serve(w, r.WithContext(ctx))
+	r = r.WithContext(ctx)
+	r.Pattern = "" // the local server's catch-all, not a route of the handler's
+	h.web.serve(w, r)
 }
 
 // startServer runs server mode: a plain http.Server on LIFT_LOCAL_ADDR until

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/liftcdk/lift/runtime/internal/span"
 )
 
 // WithResponseStreaming makes a Handler built by NewHTTPHandler answer
@@ -26,13 +28,14 @@ func WithResponseStreaming() Option {
 // first write, flush or the handler's return publishes the head, and the
 // body flows through a pipe to the runtime loop.
 type streamingResponse struct {
-	header http.Header
-	pw     *io.PipeWriter
-	once   sync.Once
-	head   chan *events.LambdaFunctionURLStreamingResponse
-	body   io.Reader
-	status int
-	sent   bool // the head was published; only the handler's goroutine reads or writes it
+	header  http.Header
+	pw      *io.PipeWriter
+	once    sync.Once
+	head    chan *events.LambdaFunctionURLStreamingResponse
+	body    io.Reader
+	status  int
+	written int64 // body bytes, for the request span
+	sent    bool  // the head was published; only the handler's goroutine reads or writes it
 }
 
 func (w *streamingResponse) Header() http.Header { return w.header }
@@ -49,7 +52,9 @@ func (w *streamingResponse) Write(p []byte) (int, error) {
 		w.status = http.StatusOK
 	}
 	w.sendHead()
-	return w.pw.Write(p)
+	n, err := w.pw.Write(p)
+	w.written += int64(n)
+	return n, err
 }
 
 func (w *streamingResponse) Flush() { w.WriteHeader(http.StatusOK) }
@@ -78,23 +83,35 @@ func (a *httpAdapter) stream(ctx context.Context, r *http.Request) []byte {
 	pr, pw := io.Pipe()
 	w := &streamingResponse{header: make(http.Header, 4), pw: pw, body: pr, head: make(chan *events.LambdaFunctionURLStreamingResponse, 1)}
 	go func() {
+		req, sp := r, span.Span{}
+		if span.Enabled() { // the request span lasts until the stream's last byte
+			req, sp = startRequestSpanOnly(r)
+		}
 		defer func() {
+			var cut error
 			if p := recover(); p != nil && p != http.ErrAbortHandler {
 				a.h.panics.Add(1)
-				Logger(r.Context()).Error("lift: HTTP handler panicked while streaming; answered 500 or cut the stream",
+				Logger(req.Context()).Error("lift: HTTP handler panicked while streaming; answered 500 or cut the stream",
 					"method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if w.sent {
-					_ = pw.CloseWithError(fmt.Errorf("lift: the handler panicked mid-stream (request %s)", requestID(ctx)))
-					return
+					cut = fmt.Errorf("lift: the handler panicked mid-stream (request %s)", requestID(ctx))
+				} else {
+					clear(w.header) // nothing was sent: the answer can still be a whole 500 problem
+					w.status = 0
+					writeInternalProblem(w, req)
 				}
-				clear(w.header) // nothing was sent: the answer can still be a whole 500 problem
-				w.status = 0
-				writeInternalProblem(w, r)
 			}
 			w.sendHead()
+			// Before the pipe closes: the invocation span ends (and flushes)
+			// when the loop reads the stream's end, and this span is its child.
+			endRequestSpan(sp, req, w.status, w.written, cut)
+			if cut != nil {
+				_ = pw.CloseWithError(cut)
+				return
+			}
 			_ = pw.Close()
 		}()
-		a.next.ServeHTTP(w, r)
+		a.next.ServeHTTP(w, req)
 	}()
 	head := <-w.head
 	parkStream(ctx, head)

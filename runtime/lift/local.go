@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
@@ -62,7 +63,7 @@ func (h *Handler) serveInvocation(w http.ResponseWriter, r *http.Request, timeou
 	defer cancel()
 	lc := &lambdacontext.LambdaContext{
 		AwsRequestID:       requestID,
-		InvokedFunctionArn: "arn:aws:lambda:local:000000000000:function:" + r.PathValue("name"),
+		InvokedFunctionArn: localFunctionARN(r.PathValue("name")),
 	}
 	ctx = lambdacontext.NewContext(localInvocationContext(ctx, r, lc), lc)
 	w.Header().Set("X-Amzn-RequestId", requestID)
@@ -73,6 +74,16 @@ func (h *Handler) serveInvocation(w http.ResponseWriter, r *http.Request, timeou
 		return
 	}
 	_, _ = w.Write(resp)
+}
+
+// localFunctionARN is the ARN an invocation addressed to name was made to:
+// name itself when the caller used an ARN (as discovery does), else a local
+// ARN for the name (and its qualifier, if any).
+func localFunctionARN(name string) string {
+	if strings.HasPrefix(name, "arn:") {
+		return name
+	}
+	return "arn:aws:lambda:local:000000000000:function:" + name
 }
 
 // errorPayload renders err the way Lambda answers a function error.

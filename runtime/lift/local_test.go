@@ -7,9 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
 func TestServeLocal(t *testing.T) {
@@ -119,5 +122,36 @@ func TestLocalEnv(t *testing.T) {
 	env["AWS_LAMBDA_FUNCTION_TIMEOUT"] = "30"
 	if d, err := localTimeout(get); err != nil || d != 30*time.Second {
 		t.Fatalf("timeout %v %v", d, err)
+	}
+}
+
+// TestLocalInvokedFunctionARN: an invocation addressed by ARN (as discovery
+// calls another service) sees that ARN, not a local ARN wrapped around it.
+func TestLocalInvokedFunctionARN(t *testing.T) {
+	te := newTestHandler(t, nil, func(ctx context.Context, _ struct{}) (string, error) {
+		lc, _ := lambdacontext.FromContext(ctx)
+		return lc.InvokedFunctionArn, nil
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go func() { _ = te.h.ServeLocal(ctx, ln, 5*time.Second) }()
+	const arn = "arn:aws:lambda:us-east-1:123456789012:function:inventory:live"
+	for name, want := range map[string]string{
+		url.PathEscape(arn): arn, // as the AWS SDK sends it
+		"inventory":         "arn:aws:lambda:local:000000000000:function:inventory",
+	} {
+		resp, err := http.Post("http://"+ln.Addr().String()+"/2015-03-31/functions/"+name+"/invocations", "application/json", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if got := strings.Trim(string(b), `"`); got != want {
+			t.Errorf("invoked as %s: InvokedFunctionArn %q, want %q", name, got, want)
+		}
 	}
 }

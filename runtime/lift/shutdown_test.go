@@ -104,17 +104,23 @@ func TestShutdownAbandonsHangingHookAndRunsTheRest(t *testing.T) {
 }
 
 func TestShutdownSlowHookFinishesAfterItsShareWithinBudget(t *testing.T) {
-	// With 3 hooks and a 450ms budget each share is ~150ms; a hook that needs
-	// 220ms overruns its share, lets the next hooks start, and still finishes
-	// inside the total budget: nothing is abandoned.
+	// With 3 hooks and a 450ms budget each share is ~150ms; a hook still
+	// running after its share lets the next hooks start, and still finishes
+	// inside the total budget: nothing is abandoned. The slow hook waits for
+	// the others to have run (not for a fixed time), so the order holds on a
+	// loaded machine too.
 	var rec recorder
+	othersRan := make(chan struct{})
 	te := newTestHandler(t, nil, neverCalled(t),
 		WithShutdownBudget(contract.MaxShutdownBudget),
-		OnShutdown("a", rec.hook("a")),
+		OnShutdown("a", func(ctx context.Context) error {
+			defer close(othersRan) // hooks run last-registered first: a is the last
+			return rec.hook("a")(ctx)
+		}),
 		OnShutdown("b", rec.hook("b")),
 		OnShutdown("slow", func(ctx context.Context) error {
 			select {
-			case <-time.After(220 * time.Millisecond):
+			case <-othersRan:
 			case <-ctx.Done():
 				return ctx.Err()
 			}

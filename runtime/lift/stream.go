@@ -17,8 +17,13 @@ import (
 
 type streamBoxKey struct{}
 
-// streamBox receives the reader of one invocation's streaming answer.
-type streamBox struct{ r io.Reader }
+// streamBox receives the reader of one invocation's streaming answer, and,
+// with tracing on, the end of the invocation's span, which waits for the
+// stream's end.
+type streamBox struct {
+	r       io.Reader
+	endSpan func(error)
+}
 
 func parkStream(ctx context.Context, r io.Reader) bool {
 	if box, ok := ctx.Value(streamBoxKey{}).(*streamBox); ok {
@@ -67,6 +72,21 @@ type typedReader struct {
 func (t typedReader) Read(p []byte) (int, error) { return t.r.Read(p) }
 func (t typedReader) ContentType() string        { return t.contentType }
 
+// Close closes the reader when it can be: aws-lambda-go closes the answer
+// after sending it (or when sending failed), which is what stops a stream's
+// writer.
+func (t typedReader) Close() error {
+	if c, ok := t.r.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+type contentTyped interface {
+	io.Reader
+	ContentType() string
+}
+
 // loopHandler is what run gives aws-lambda-go: the Handler itself, or, when
 // answers may stream, a function whose io.Reader result the loop sends as it
 // is (aws-lambda-go reads a lambda.Handler's answer into bytes, losing the
@@ -92,10 +112,14 @@ func (h *Handler) invokeReader(ctx context.Context, payload []byte) (io.Reader, 
 		return nil, err
 	}
 	if box.r != nil {
-		if _, ok := box.r.(interface{ ContentType() string }); ok {
-			return box.r, nil
+		r, ok := box.r.(contentTyped)
+		if !ok {
+			r = typedReader{box.r, "application/octet-stream"}
 		}
-		return typedReader{box.r, "application/octet-stream"}, nil
+		if box.endSpan != nil {
+			return &spanEndingStream{contentTyped: r, end: box.endSpan}, nil
+		}
+		return r, nil
 	}
 	return typedReader{bytes.NewReader(resp), "application/json"}, nil
 }

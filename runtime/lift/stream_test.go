@@ -133,3 +133,41 @@ func TestStartKeepsLambdaURLStreams(t *testing.T) {
 		t.Fatalf("health %s", w)
 	}
 }
+
+// TestStreamWithoutContentTypeIsClosed: a streamed answer without a content
+// type is still closed when the runtime loop closes it (as aws-lambda-go does
+// after sending, or when the client went away), so its writer stops rather
+// than blocking forever.
+func TestStreamWithoutContentTypeIsClosed(t *testing.T) {
+	writerDone := make(chan error, 1)
+	te := newTestHandler(t, onDemand, func(ctx context.Context, _ json.RawMessage) (io.Reader, error) {
+		pr, pw := io.Pipe()
+		go func() {
+			if _, err := io.WriteString(pw, "a"); err != nil {
+				writerDone <- err
+				return
+			}
+			_, err := io.WriteString(pw, "b") // nobody reads this: the loop closes first
+			writerDone <- err
+		}()
+		return pr, nil
+	})
+	r := loopInvoke(t, te.h, []byte(`{}`))
+	buf := make([]byte, 1)
+	if _, err := io.ReadFull(r, buf); err != nil || string(buf) != "a" {
+		t.Fatalf("first byte %q, %v", buf, err)
+	}
+	c, ok := r.(io.Closer)
+	if !ok {
+		t.Fatalf("the loop's reader %T cannot be closed", r)
+	}
+	_ = c.Close()
+	select {
+	case err := <-writerDone:
+		if err != io.ErrClosedPipe {
+			t.Fatalf("writer: %v, want io.ErrClosedPipe", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream's writer is still blocked after the loop closed the answer")
+	}
+}

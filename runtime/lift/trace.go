@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
@@ -22,25 +25,39 @@ import (
 // invocation's X-Ray header under (the library's contract).
 const traceHeaderKey = "x-amzn-trace-id"
 
-// startInvocationSpan starts the invocation's span, a child of the calling
-// Lift service's span when its traceparent came in the ClientContext, else
-// of the X-Ray header Lambda passed.
-func startInvocationSpan(ctx context.Context, cold bool) (context.Context, span.Span) {
+// startInvocationSpan starts the invocation's span. Its parent is the first
+// W3C traceparent found: the calling Lift service's, in the ClientContext,
+// else, for an HTTP handler, the HTTP event's traceparent header; else the
+// X-Ray header Lambda passed. The front-door request span is always this
+// span's child, so an invocation is one chain.
+//
+// Why traceparent before X-Ray: the X-Ray header Lambda passes names its own
+// segment (API Gateway's when it traces), never the caller's span. A caller
+// that sends traceparent (another OpenTelemetry service, a browser, a Lift
+// service) asked for its trace to continue here; following X-Ray would cut
+// it off. With both present, the X-Ray segment of Lambda's service stays a
+// trace of its own.
+func startInvocationSpan(ctx context.Context, cold bool, payload []byte, httpEvent bool) (context.Context, span.Span) {
 	if !span.Enabled() {
 		return ctx, span.Span{}
 	}
-	return startTracedInvocation(ctx, cold)
+	return startTracedInvocation(ctx, cold, payload, httpEvent)
 }
 
 // startTracedInvocation is startInvocationSpan's work, apart so that its
 // closure does not move ctx to the heap when tracing is off.
-func startTracedInvocation(ctx context.Context, cold bool) (context.Context, span.Span) {
+func startTracedInvocation(ctx context.Context, cold bool, payload []byte, httpEvent bool) (context.Context, span.Span) {
 	lc, _ := lambdacontext.FromContext(ctx)
 	ctx = span.Extract(ctx, func(key string) string {
 		switch strings.ToLower(key) {
 		case contract.ClientContextTraceparent:
 			if lc != nil {
-				return lc.ClientContext.Custom[contract.ClientContextTraceparent]
+				if tp := lc.ClientContext.Custom[contract.ClientContextTraceparent]; tp != "" {
+					return tp
+				}
+			}
+			if httpEvent {
+				return eventTraceparent(payload)
 			}
 		case traceHeaderKey:
 			v, _ := ctx.Value(traceHeaderKey).(string)
@@ -79,35 +96,124 @@ func traceLogAttrs(ctx context.Context) []slog.Attr {
 	return []slog.Attr{slog.String("traceId", traceID), slog.String("spanId", spanID)}
 }
 
-// startRequestSpan starts the span of one front-door HTTP request; a
-// traceparent or X-Ray header on the request names its parent. The returned
-// writer records the status; end records the route pattern the mux matched.
+// eventTraceparent is the traceparent header of an HTTP event (headers, or
+// multiValueHeaders in REST API and ALB events), or "". It decodes the event a
+// second time, only when tracing is on.
+func eventTraceparent(payload []byte) string {
+	var ev struct {
+		Headers           map[string]string   `json:"headers"`
+		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+	}
+	if json.Unmarshal(payload, &ev) != nil {
+		return ""
+	}
+	for k, v := range ev.Headers {
+		if strings.EqualFold(k, "traceparent") {
+			return v
+		}
+	}
+	for k, vs := range ev.MultiValueHeaders {
+		if strings.EqualFold(k, "traceparent") && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+// startRequestSpan starts the span of one front-door HTTP request: a child of
+// the invocation span in Lambda (which took the request's traceparent), else
+// (local and server modes) of the request's traceparent or X-Ray header. The
+// returned writer records the status; end records the route pattern the mux
+// matched.
 func startRequestSpan(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request, func()) {
+	r, sp := startRequestSpanOnly(r)
+	sw := &statusWriter{ResponseWriter: w}
+	return sw, r, func() { endRequestSpan(sp, r, sw.status, sw.bytes, nil) }
+}
+
+// startRequestSpanOnly is startRequestSpan for a writer that counts its own
+// status and bytes (a stream, whose writer must stay an http.Flusher).
+func startRequestSpanOnly(r *http.Request) (*http.Request, span.Span) {
 	ctx := r.Context()
-	if traceID, _ := span.IDs(ctx); traceID == "" || r.Header.Get("traceparent") != "" {
+	if traceID, _ := span.IDs(ctx); traceID == "" {
 		ctx = span.Extract(ctx, r.Header.Get)
 	}
 	ctx, sp := span.Start(ctx, "HTTP "+r.Method, span.Server)
-	sw := &statusWriter{ResponseWriter: w}
-	r = r.WithContext(ctx)
 	sp.SetString("http.request.method", r.Method)
-	return sw, r, func() {
-		if r.Pattern != "" {
-			sp.SetString("http.route", r.Pattern)
-		}
-		status := sw.status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		sp.SetInt("http.response.status_code", int64(status))
-		sp.End(nil)
-	}
+	return r.WithContext(ctx), sp
 }
 
-// statusWriter remembers the status a handler wrote.
+// endRequestSpan records the route pattern the mux matched, the status and
+// the body's size, and ends sp; err is a stream cut short.
+func endRequestSpan(sp span.Span, r *http.Request, status int, bytes int64, err error) {
+	if !sp.Recording() {
+		return
+	}
+	if r.Pattern != "" {
+		sp.SetString("http.route", r.Pattern)
+	}
+	if status == 0 {
+		status = http.StatusOK
+	}
+	sp.SetInt("http.response.status_code", int64(status))
+	sp.SetInt("http.response.body.size", bytes)
+	sp.End(err)
+}
+
+// handSpanToStream leaves the invocation span sp open when the invocation
+// answered with a stream, for the stream's end to end it; it reports whether
+// it did.
+func handSpanToStream(ctx context.Context, sp span.Span, err error) bool {
+	box, ok := ctx.Value(streamBoxKey{}).(*streamBox)
+	if !ok || box.r == nil || err != nil {
+		return false
+	}
+	box.endSpan = sp.End
+	return true
+}
+
+// spanEndingStream is a streamed answer that ends the invocation span when
+// the runtime loop has read it to its end (or met its error), or closes it
+// first. aws-lambda-go closes the answer after sending it, so the span ends.
+type spanEndingStream struct {
+	contentTyped
+	end  func(error)
+	once sync.Once
+}
+
+// errStreamCut is the span error of a stream closed before its end.
+var errStreamCut = errors.New("lift: the stream was closed before its end")
+
+func (s *spanEndingStream) Read(p []byte) (int, error) {
+	n, err := s.contentTyped.Read(p)
+	if err != nil {
+		s.finish(err)
+	}
+	return n, err
+}
+
+func (s *spanEndingStream) Close() error {
+	s.finish(errStreamCut)
+	if c, ok := s.contentTyped.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+func (s *spanEndingStream) finish(err error) {
+	s.once.Do(func() {
+		if err == io.EOF {
+			err = nil
+		}
+		s.end(err)
+	})
+}
+
+// statusWriter remembers the status a handler wrote and counts the body.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	bytes  int64
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -121,7 +227,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	return w.ResponseWriter.Write(b)
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
 }
 
 // Unwrap lets http.ResponseController reach the writer underneath.

@@ -4,8 +4,10 @@
 // propagation between Lift services, and the trace and span ids in every log
 // line. Import it only in handlers that trace: the runtime reaches it through
 // a seam, so a handler without it links no OpenTelemetry and pays nothing.
+// The OTLP exporter lives in otlptracing, so only a handler that exports over
+// OTLP links its protobuf code.
 //
-//	tp, err := tracing.FromEnv(ctx) // LIFT_TRACING: none (default), otlp, stdout
+//	tp, err := tracing.FromEnv(ctx, otlptracing.Backend()) // LIFT_TRACING: none (default), otlp, stdout
 //	if err != nil { ... }
 //	lift.Start(handler, lift.OnShutdown("tracing", tp.Shutdown))
 package tracing
@@ -21,7 +23,6 @@ import (
 	"go.opentelemetry.io/contrib/propagators/aws/xray"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -43,21 +44,37 @@ type Provider struct {
 	prop   propagation.TextMapPropagator
 }
 
+// Backend builds the exporter of one LIFT_TRACING mode that this package
+// does not link itself: otlptracing.Backend() provides "otlp". Passing it to
+// FromEnv, rather than importing it here, keeps the OTLP exporter's protobuf
+// code (about 7 MB) out of handlers that trace to stdout or not at all.
+type Backend struct {
+	Mode string // the LIFT_TRACING value it serves
+	New  func(ctx context.Context) (sdktrace.SpanExporter, error)
+}
+
 // FromEnv builds the Provider LIFT_TRACING asks for and installs it as the
 // runtime's tracer. With none (or unset) it returns nil: nothing is recorded
-// and no invocation pays for tracing.
-func FromEnv(ctx context.Context) (*Provider, error) {
+// and no invocation pays for tracing. stdout needs no backend; otlp needs
+// otlptracing.Backend() among backends.
+func FromEnv(ctx context.Context, backends ...Backend) (*Provider, error) {
 	switch mode := strings.TrimSpace(os.Getenv(contract.EnvTracing)); mode {
 	case "", contract.TracingNone:
 		return nil, nil
 	case contract.TracingStdout:
 		return Stdout(os.Stdout)
 	case contract.TracingOTLP:
-		exp, err := otlptracehttp.New(ctx) // OTEL_EXPORTER_OTLP_* apply; default localhost:4318 (the ADOT layer)
-		if err != nil {
-			return nil, fmt.Errorf("tracing: OTLP exporter: %w", err)
+		for _, b := range backends {
+			if b.Mode == mode && b.New != nil {
+				exp, err := b.New(ctx)
+				if err != nil {
+					return nil, fmt.Errorf("tracing: %s exporter: %w", mode, err)
+				}
+				return New(exp), nil
+			}
 		}
-		return New(exp), nil
+		return nil, fmt.Errorf("%w: %s=%s but the OTLP exporter is not linked into this binary: import github.com/liftcdk/lift/runtime/tracing/otlptracing and pass otlptracing.Backend() to tracing.FromEnv",
+			ErrInvalidConfig, contract.EnvTracing, mode)
 	default:
 		return nil, fmt.Errorf("%w: %s=%q: use %q (default), %q or %q", ErrInvalidConfig, contract.EnvTracing, mode,
 			contract.TracingNone, contract.TracingOTLP, contract.TracingStdout)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/liftcdk/lift/runtime/discovery"
 	"github.com/liftcdk/lift/runtime/lift"
 	"github.com/liftcdk/lift/runtime/tracing"
+	"github.com/liftcdk/lift/runtime/tracing/otlptracing"
 )
 
 type query struct {
@@ -196,6 +198,16 @@ func TestFromEnv(t *testing.T) {
 	p, err := tracing.FromEnv(context.Background())
 	if err != nil || p == nil {
 		t.Fatalf("stdout: %v, %v", p, err)
+	}
+	_ = p.Shutdown(context.Background())
+	t.Setenv("LIFT_TRACING", "otlp")
+	if p, err := tracing.FromEnv(context.Background()); p != nil || !errors.Is(err, tracing.ErrInvalidConfig) ||
+		!strings.Contains(err.Error(), "otlptracing.Backend()") {
+		t.Fatalf("otlp without its backend: %v, %v; want ErrInvalidConfig naming otlptracing.Backend()", p, err)
+	}
+	p, err = tracing.FromEnv(context.Background(), otlptracing.Backend())
+	if err != nil || p == nil {
+		t.Fatalf("otlp with otlptracing.Backend(): %v, %v", p, err)
 	}
 	_ = p.Shutdown(context.Background())
 	var nilp *tracing.Provider

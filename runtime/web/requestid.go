@@ -30,7 +30,7 @@ func RequestID(next http.Handler) http.Handler {
 		w.Header().Set(RequestIDHeader, id)
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 		ctx = lift.WithLogAttrs(ctx, slog.String("correlationId", id))
-		next.ServeHTTP(w, r.WithContext(ctx))
+		serveWithContext(ctx, next, w, r)
 	})
 }
 

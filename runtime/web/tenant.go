@@ -111,7 +111,7 @@ func Tenant(src TenantSource, opts ...TenantOption) func(http.Handler) http.Hand
 			}
 			ctx := context.WithValue(r.Context(), tenantKey{}, id)
 			ctx = lift.WithLogAttrs(ctx, slog.String("tenant", id))
-			next.ServeHTTP(w, r.WithContext(ctx))
+			serveWithContext(ctx, next, w, r)
 		})
 	}
 }

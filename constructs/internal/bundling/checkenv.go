@@ -36,7 +36,7 @@ func (h *Handler) checkHandler() error {
 			"or skip the check with -c %s=false)", b.Label, b.Entry.Given, b.Entry.Dir, err, contract.EnvCheck+"=1", skippedNote(skipped), CheckContext)
 	}
 	if !res.Answered {
-		fmt.Fprintf(os.Stderr, "lift: %s: handler not checked: %s\n", b.Label, res.Note)
+		fmt.Fprintf(os.Stderr, "lift: %s: handler not checked: %s (run with the function's environment%s)\n", b.Label, res.Note, skippedNote(skipped))
 	}
 	return nil
 }

@@ -15,10 +15,17 @@ import (
 	"github.com/liftcdk/lift/runtime/cache/cacheenv"
 	"github.com/liftcdk/lift/runtime/health/cloudmaphealth"
 	"github.com/liftcdk/lift/runtime/lift"
+	"github.com/liftcdk/lift/runtime/tracing"
 )
 
 func main() {
 	ctx := context.Background()
+	// LIFT_TRACING chooses the exporter: none (the default) records nothing;
+	// lift dev sets stdout and shows the spans of each request across services.
+	tp, err := tracing.FromEnv(ctx)
+	if err != nil {
+		fail(err)
+	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		fail(fmt.Errorf("load AWS config: %w", err))
@@ -39,6 +46,7 @@ func main() {
 		lift.WithHealthCheck("stock", s.Check),
 		lift.WithHealthCheck("cache", s.CheckCache),
 		lift.WithHealthReporter(reporter),
+		lift.OnShutdown("tracing", tp.Shutdown), // flushes the last spans
 	)
 }
 

@@ -13,10 +13,17 @@ import (
 	"github.com/liftcdk/lift/runtime/discovery"
 	"github.com/liftcdk/lift/runtime/health/cloudmaphealth"
 	"github.com/liftcdk/lift/runtime/lift"
+	"github.com/liftcdk/lift/runtime/tracing"
 )
 
 func main() {
 	ctx := context.Background()
+	// LIFT_TRACING chooses the exporter: none (the default) records nothing;
+	// lift dev sets stdout and shows the spans of each request across services.
+	tp, err := tracing.FromEnv(ctx)
+	if err != nil {
+		fail(err)
+	}
 	// Clients are built once per process, never per invocation.
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
@@ -38,6 +45,7 @@ func main() {
 		// for the Cloud Map round trip.
 		lift.OnWarmup("discovery", o.Warm),
 		lift.WithHealthCheck("inventory", o.CheckInventory),
+		lift.OnShutdown("tracing", tp.Shutdown), // flushes the last spans
 	)
 }
 

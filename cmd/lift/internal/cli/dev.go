@@ -33,6 +33,10 @@ discovery and Lambda
 Invoke between the app's services resolve to the local functions. Each
 function gets a warm-up event at start, as the warmer would send.
 
+Functions run with LIFT_TRACING=stdout unless LIFT_TRACING is set here; the
+dashboard's Traces view joins the spans of every service by trace id (also as
+JSON: GET /api/traces and /api/traces/{id} on the dashboard's address).
+
 Prints one line per service, SERVICE http://127.0.0.1:PORT, then
 dashboard http://127.0.0.1:PORT/ (stdout; progress on stderr). Ctrl-C stops
 everything it started.`,
@@ -57,6 +61,6 @@ everything it started.`,
 	f.StringVar(&d.AppCommand, "app", "", "the app command cdk synth runs (default: cdk.json's app)")
 	f.StringVar(&d.Assembly, "assembly", "", "read this cloud assembly instead of synthesizing the app")
 	f.StringVar(&d.Addr, "dashboard", "", "the dashboard's address (default: a free port on 127.0.0.1)")
-	f.BoolVarP(&d.Verbose, "verbose", "v", false, "print every line the functions write")
+	f.BoolVarP(&d.Verbose, "verbose", "v", false, "print every line the functions write (but spans: see the Traces view)")
 	return c
 }

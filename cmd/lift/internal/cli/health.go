@@ -28,7 +28,6 @@ type healthCheck struct {
 	Name       string  `json:"name"`
 	Status     string  `json:"status"`
 	DurationMs float64 `json:"durationMs"`
-	Output     string  `json:"output,omitempty"`
 }
 
 func newHealthCmd(s *streams) *cobra.Command {
@@ -104,7 +103,7 @@ func healthOf(service string, r result, err error) healthRow {
 		row.Status, row.Report = rep.Status, &rep
 		for _, name := range slices.Sorted(maps.Keys(rep.Checks)) {
 			for _, c := range rep.Checks[name] {
-				row.Checks = append(row.Checks, healthCheck{Name: name, Status: c.Status, DurationMs: c.ObservedValue, Output: c.Output})
+				row.Checks = append(row.Checks, healthCheck{Name: name, Status: c.Status, DurationMs: c.ObservedValue})
 			}
 		}
 	}
@@ -117,11 +116,7 @@ func printHealth(s *streams, rows []healthRow) {
 	for _, r := range rows {
 		var checks []string
 		for _, c := range r.Checks {
-			cs := fmt.Sprintf("%s=%s (%.1f ms)", c.Name, c.Status, c.DurationMs)
-			if c.Output != "" {
-				cs += ": " + c.Output
-			}
-			checks = append(checks, cs)
+			checks = append(checks, fmt.Sprintf("%s=%s (%.1f ms)", c.Name, c.Status, c.DurationMs))
 		}
 		if r.Error != "" {
 			checks = append(checks, r.Error)
@@ -132,4 +127,11 @@ func printHealth(s *streams, rows []healthRow) {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%.1f ms\n", r.Service, r.Status, strings.Join(checks, ", "), r.DurationMs)
 	}
 	w.Flush()
+	// A health answer carries no error text (it may name hosts or users):
+	// the function logs why a check did not pass.
+	for _, r := range rows {
+		if r.Report != nil && r.Status != contract.StatusPass {
+			fmt.Fprintf(s.out, "why %s is %s: lift logs %s --level warn\n", r.Service, r.Status, r.Service)
+		}
+	}
 }

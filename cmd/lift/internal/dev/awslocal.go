@@ -37,6 +37,9 @@ func (a awsLocal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		awsError(w, http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+name+" (lift dev runs no such service)")
 		return
 	}
+	// Through the service's proxy, with every header: X-Amz-Client-Context
+	// (its Custom carries the caller's traceparent) and X-Amzn-Trace-Id
+	// reach the callee, so its spans join the caller's trace.
 	s.ServeHTTP(w, r)
 }
 

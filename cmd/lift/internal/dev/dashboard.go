@@ -22,14 +22,16 @@ func (d *Dev) dashboard() http.Handler {
 	mux := http.NewServeMux()
 	files, _ := fs.Sub(static, "static")
 	mux.Handle("GET /", http.FileServerFS(files))
-	mux.HandleFunc("GET /api/state", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, d.hub.snapshot(0)) })
+	mux.HandleFunc("GET /api/state", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, d.hub.snapshot(0, 0)) })
+	mux.HandleFunc("GET /api/traces", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, d.hub.traceSummaries()) })
+	mux.HandleFunc("GET /api/traces/{id}", d.trace)
 	mux.HandleFunc("GET /events", d.events)
 	mux.HandleFunc("POST /api/services/{name}/{action}", d.action)
 	return mux
 }
 
 // events streams the state: all of it first, then the changes (new log
-// lines only), at most every 250 ms, and once a second so the last-minute
+// lines and changed traces only), at most every 250 ms, and once a second so the last-minute
 // percentiles move on.
 func (d *Dev) events(w http.ResponseWriter, r *http.Request) {
 	fl, ok := w.(http.Flusher)
@@ -39,11 +41,14 @@ func (d *Dev) events(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
-	var seq int64
+	var seq, traceSeq int64
 	send := func() bool {
-		snap := d.hub.snapshot(seq)
+		snap := d.hub.snapshot(seq, traceSeq)
 		if n := len(snap.Logs); n > 0 {
 			seq = snap.Logs[n-1].Seq
+		}
+		for _, t := range snap.Traces {
+			traceSeq = max(traceSeq, t.Seq)
 		}
 		b, _ := json.Marshal(snap)
 		if _, err := fmt.Fprintf(w, "event: state\ndata: %s\n\n", b); err != nil {
@@ -65,6 +70,16 @@ func (d *Dev) events(w http.ResponseWriter, r *http.Request) {
 		}
 		time.Sleep(250 * time.Millisecond) // coalesce a burst of changes
 	}
+}
+
+// trace answers one trace with its spans, parents first.
+func (d *Dev) trace(w http.ResponseWriter, r *http.Request) {
+	t, ok := d.hub.trace(r.PathValue("id"))
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no trace " + r.PathValue("id") + " (lift dev keeps the last 200)"})
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
 }
 
 // action runs a button: warmup, health, request (the saved request) or

@@ -29,7 +29,7 @@ type Dev struct {
 	Assembly string
 	// Addr is where the dashboard listens. Default: a free loopback port.
 	Addr string
-	// Verbose copies every line the functions write to Stderr.
+	// Verbose copies every line the functions write to Stderr, but spans.
 	Verbose bool
 	// Stdout gets the service and dashboard URL lines; Stderr progress.
 	Stdout, Stderr io.Writer
@@ -54,6 +54,9 @@ func (d *Dev) dynamoURL() string {
 // Run starts every function and the dashboard, prints their URLs, then
 // rebuilds on changes until ctx ends; then it stops everything it started.
 func (d *Dev) Run(ctx context.Context) (err error) {
+	if err := checkTracing(); err != nil {
+		return err
+	}
 	d.work = filepath.Join(d.App, Dir)
 	if err := os.MkdirAll(d.work, 0o700); err != nil {
 		return err

@@ -3,6 +3,7 @@ package dev
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"os"
 	"slices"
@@ -62,6 +63,7 @@ func localEnv(f Function, addr, awsURL, dynamoURL, tokenHash string) ([]string, 
 		contract.EnvLocalAddr:          addr,
 		contract.EnvControlTokenSHA256: tokenHash,
 		contract.EnvControlAuth:        contract.ControlAuthRequired,
+		contract.EnvTracing:            tracingMode(),
 		"AWS_LAMBDA_FUNCTION_NAME":     f.Service,
 		"AWS_REGION":                   localsvc.MotoRegion,
 		"AWS_DEFAULT_REGION":           localsvc.MotoRegion,
@@ -77,6 +79,29 @@ func localEnv(f Function, addr, awsURL, dynamoURL, tokenHash string) ([]string, 
 		out = append(out, k+"="+env[k])
 	}
 	return out, notes
+}
+
+// tracingMode is the LIFT_TRACING every function gets: the developer's own
+// (set where lift dev runs), else stdout, whose span lines lift dev reads
+// for its Traces view. The app's deployed choice (otlp to a collector that
+// is not running here) does not apply.
+func tracingMode() string {
+	if m := os.Getenv(contract.EnvTracing); m != "" {
+		return m
+	}
+	return contract.TracingStdout
+}
+
+// checkTracing refuses a LIFT_TRACING no function would accept, before
+// anything starts, rather than every function failing its init.
+func checkTracing() error {
+	switch m := tracingMode(); m {
+	case contract.TracingNone, contract.TracingOTLP, contract.TracingStdout:
+		return nil
+	default:
+		return fmt.Errorf("%s=%q where lift dev runs: use %q (lift dev's default, shown in its Traces view), %q or %q",
+			contract.EnvTracing, m, contract.TracingStdout, contract.TracingOTLP, contract.TracingNone)
+	}
 }
 
 func sha256Hex(s string) string {

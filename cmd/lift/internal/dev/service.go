@@ -171,8 +171,7 @@ func (s *service) reload(ctx context.Context, why string) error {
 		fmt.Fprintln(s.dev.Stderr, err)
 	}
 	nb, err := startBackend(ctx, bin, s.env, s.dev.App, func(line []byte) {
-		s.dev.hub.line(s.fn.Service, line)
-		if s.dev.Verbose {
+		if span := s.dev.hub.line(s.fn.Service, line); s.dev.Verbose && !span { // spans are the Traces view's
 			fmt.Fprintf(s.dev.Stderr, "%s | %s\n", s.fn.Service, line)
 		}
 	})

@@ -33,6 +33,7 @@ type ServiceStats struct {
 	Errors      int64   `json:"errors"`
 	ColdStarts  int64   `json:"coldStarts"`
 	Warmups     int64   `json:"warmups"`
+	Spans       int64   `json:"spans"` // spans recorded: none means the handler does not trace
 	P50Ms       float64 `json:"p50Ms"`
 	P99Ms       float64 `json:"p99Ms"`
 	// Chart is p50 and p99 over the last minute, one point per 5 s.
@@ -73,6 +74,7 @@ type LogLine struct {
 	Level     string `json:"level"`
 	Message   string `json:"msg"`
 	RequestID string `json:"requestId,omitempty"`
+	TraceID   string `json:"traceId,omitempty"`
 	Raw       string `json:"raw"`
 }
 
@@ -87,12 +89,15 @@ type hub struct {
 	services map[string]*ServiceStats
 	logs     []LogLine
 	seq      int64
+	traces   *traces
+	tracing  string                 // the functions' LIFT_TRACING
 	subs     map[chan struct{}]bool // the event streams, signalled (non-blocking) on every change
 	now      func() time.Time
 }
 
 func newHub() *hub {
-	return &hub{services: map[string]*ServiceStats{}, subs: map[chan struct{}]bool{}, now: time.Now}
+	return &hub{services: map[string]*ServiceStats{}, subs: map[chan struct{}]bool{}, now: time.Now,
+		traces: newTraces(), tracing: tracingMode()}
 }
 
 func (h *hub) add(name, url string) {
@@ -149,14 +154,22 @@ func (h *hub) request(name string, d time.Duration, failed bool) {
 	})
 }
 
-// line takes one line a function wrote: an EMF line updates the counts, a
-// JSON log line goes to the log view as its fields, anything else as text.
-func (h *hub) line(name string, b []byte) {
+// line takes one line a function wrote: a span joins its trace, an EMF line
+// updates the counts, a JSON log line goes to the log view as its fields,
+// anything else as text. It reports whether the line was a span.
+func (h *hub) line(name string, b []byte) (span bool) {
+	if sp, ok := parseSpan(name, b); ok {
+		h.update(name, func(s *ServiceStats) {
+			s.Spans++
+			h.traces.add(sp)
+		})
+		return true
+	}
 	var m map[string]any
 	if json.Unmarshal(b, &m) == nil {
 		if aws, ok := m["_aws"].(map[string]any); ok {
 			h.update(name, func(s *ServiceStats) { applyEMF(s, aws, m) })
-			return
+			return false
 		}
 	}
 	l := LogLine{Service: name, Time: h.now().UTC().Format(time.RFC3339Nano), Level: "INFO", Raw: string(b), Message: string(b)}
@@ -165,6 +178,7 @@ func (h *hub) line(name string, b []byte) {
 		l.Level, _ = m["level"].(string)
 		l.Message, _ = m["msg"].(string)
 		l.RequestID, _ = m["requestId"].(string)
+		l.TraceID, _ = m["traceId"].(string)
 	}
 	h.mu.Lock()
 	h.seq++
@@ -175,6 +189,7 @@ func (h *hub) line(name string, b []byte) {
 	}
 	h.mu.Unlock()
 	h.signal()
+	return false
 }
 
 // applyEMF adds the metrics of one EMF line to s.
@@ -251,15 +266,17 @@ func targetOf(s *ServiceStats, target string) *TargetStats {
 type Snapshot struct {
 	Services []ServiceStats `json:"services"`
 	Logs     []LogLine      `json:"logs"`
+	Traces   []TraceSummary `json:"traces"`  // newest first
+	Tracing  string         `json:"tracing"` // the functions' LIFT_TRACING
 }
 
 // snapshot returns the services, with percentiles over the last minute,
-// and the log lines after seq.
-func (h *hub) snapshot(afterSeq int64) Snapshot {
+// the log lines after seq and the traces changed after traceSeq.
+func (h *hub) snapshot(afterSeq, afterTraceSeq int64) Snapshot {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	now := h.now()
-	var snap Snapshot
+	snap := Snapshot{Traces: h.traces.summaries(afterTraceSeq), Tracing: h.tracing}
 	for _, name := range h.order {
 		s := h.services[name]
 		keep := slices.IndexFunc(s.latencies, func(x sample) bool { return now.Sub(x.at) < window })
@@ -281,6 +298,20 @@ func (h *hub) snapshot(afterSeq int64) Snapshot {
 		}
 	}
 	return snap
+}
+
+// trace returns one trace with its spans.
+func (h *hub) trace(id string) (Trace, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.traces.get(id)
+}
+
+// traceSummaries returns every trace's summary, newest first.
+func (h *hub) traceSummaries() []TraceSummary {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.traces.summaries(0)
 }
 
 func cloneMap[V any](m map[string]*V) map[string]*V {

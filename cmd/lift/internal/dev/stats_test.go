@@ -37,7 +37,7 @@ func TestHubReadsRuntimeEMF(t *testing.T) {
 	h.request("shop", 10*time.Millisecond, false)
 	h.request("shop", 30*time.Millisecond, true)
 
-	s := h.snapshot(0)
+	s := h.snapshot(0, 0)
 	got := s.Services[0]
 	if got.ColdStarts != 1 || got.Warmups != 1 || got.Invocations != 2 || got.Errors != 1 {
 		t.Errorf("cold starts %d, warm-ups %d, invocations %d, errors %d; want 1, 1, 2, 1", got.ColdStarts, got.Warmups, got.Invocations, got.Errors)
@@ -60,7 +60,7 @@ func TestHubReadsRuntimeEMF(t *testing.T) {
 	if len(s.Logs) != 2 || s.Logs[0].Level != "WARN" || s.Logs[0].RequestID != "r-1" || s.Logs[1].Message != "plain text" {
 		t.Errorf("logs %+v: want the JSON line's fields, then the text line", s.Logs)
 	}
-	if later := h.snapshot(s.Logs[1].Seq); len(later.Logs) != 0 {
+	if later := h.snapshot(s.Logs[1].Seq, 0); len(later.Logs) != 0 {
 		t.Errorf("snapshot after the last seq has %d lines", len(later.Logs))
 	}
 }

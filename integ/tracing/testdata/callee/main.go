@@ -1,5 +1,5 @@
 // Command callee answers stock queries through the memory cache, traced as
-// LIFT_TRACING says: the callee of the tracing integration test.
+// LIFT_TRACING says (stdout or otlp): the callee of the tracing integration test.
 package main
 
 import (
@@ -11,6 +11,7 @@ import (
 	"github.com/liftcdk/lift/runtime/cache"
 	"github.com/liftcdk/lift/runtime/lift"
 	"github.com/liftcdk/lift/runtime/tracing"
+	"github.com/liftcdk/lift/runtime/tracing/otlptracing"
 )
 
 type query struct {
@@ -22,7 +23,7 @@ type answer struct {
 }
 
 func main() {
-	tp, err := tracing.FromEnv(context.Background())
+	tp, err := tracing.FromEnv(context.Background(), otlptracing.Backend())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "callee: init:", err)
 		os.Exit(1)

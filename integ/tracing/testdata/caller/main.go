@@ -13,6 +13,7 @@ import (
 	"github.com/liftcdk/lift/runtime/discovery"
 	"github.com/liftcdk/lift/runtime/lift"
 	"github.com/liftcdk/lift/runtime/tracing"
+	"github.com/liftcdk/lift/runtime/tracing/otlptracing"
 )
 
 type query struct {
@@ -25,7 +26,7 @@ type answer struct {
 
 func main() {
 	ctx := context.Background()
-	tp, err := tracing.FromEnv(ctx)
+	tp, err := tracing.FromEnv(ctx, otlptracing.Backend())
 	if err != nil {
 		fail(err)
 	}

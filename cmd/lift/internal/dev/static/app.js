@@ -86,7 +86,8 @@ function renderLogs() {
   $("logs").replaceChildren(...shown.map((l) => el("li", { class: `lvl-${(l.level || "").toUpperCase()}` },
     el("span", {}, (l.time || "").slice(11, 23)), el("span", { class: "svc" }, l.service), el("span", {}, l.level || ""),
     el("span", {}, l.msg || l.raw),
-    l.requestId ? el("button", { class: "rid", title: "show this request only", onclick: () => { $("rid").value = l.requestId; renderLogs(); } }, l.requestId) : "")));
+    l.requestId ? el("button", { class: "rid", title: "show this request only", onclick: () => { $("rid").value = l.requestId; renderLogs(); } }, l.requestId) : "",
+    l.traceId ? el("button", { class: "trace", title: "show this request's spans", onclick: () => showTrace(l.traceId, true) }, "trace") : "")));
   $("logs").scrollTop = $("logs").scrollHeight;
 }
 
@@ -114,6 +115,7 @@ es.addEventListener("state", (e) => {
   const fresh = (snap.logs || []).filter((l) => l.seq > lastSeq);
   if (fresh.length) { lastSeq = fresh[fresh.length - 1].seq; logs = logs.concat(fresh).slice(-2000); renderLogs(); }
   render();
+  onTraces(snap);
   $("conn").textContent = "live";
 });
 es.onerror = () => { $("conn").textContent = "reconnecting…"; };
