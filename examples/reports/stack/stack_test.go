@@ -76,6 +76,10 @@ func TestStack(t *testing.T) {
 				t.Errorf("%s's environment %v: want LIFT_SERVICE=%s, the DynamoDB tier, the queue %s and 3 attempts", name, e, stack.ServiceName, queue)
 			}
 		}
+		if env(workerFn)["LIFT_JOBS_WORKER"] != "true" || env(apiFn)["LIFT_JOBS_WORKER"] != nil {
+			t.Errorf("LIFT_JOBS_WORKER: worker %v, api %v; want true on the worker only, so tools tell the two apart",
+				env(workerFn)["LIFT_JOBS_WORKER"], env(apiFn)["LIFT_JOBS_WORKER"])
+		}
 		if _, ok := env(workerFn)[report.EnvStepDelay]; ok {
 			t.Errorf("the worker sets %s by default; reports must take their full time", report.EnvStepDelay)
 		}
