@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -143,5 +144,31 @@ func testDuplicateDelivery(t *testing.T, ctx context.Context, reports api, w *wo
 	}
 	if started, completed := w.runs("report started", "2026-08"), w.runs("report completed", "2026-08"); started != 1 || completed != 1 {
 		t.Errorf("the work started %d times and completed %d for two deliveries; want once", started, completed)
+	}
+}
+
+// testConcurrentDuplicate hands a copy of a running job's message to a
+// second worker environment, as SQS may while the first still runs it: the
+// second finds the job claimed and reports the message failed (SQS would
+// deliver it again later, to find the job done), and the work runs once.
+func testConcurrentDuplicate(t *testing.T, ctx context.Context, reports api, w *worker, second *testsvc.RIEProcess) {
+	job := reports.submit(t, ctx, `{"month":"2026-07"}`)
+	reports.follow(t, ctx, job.ID, 30*time.Second, func(j jobs.Job) bool { return j.Status == jobs.StatusRunning && j.Progress != nil }, w.logs)
+	// The message as the API queued it (see runtime/jobs), in Lambda's SQS event.
+	copyOf, _ := json.Marshal(events.SQSEvent{Records: []events.SQSMessage{{
+		MessageId: "copy-1", EventSource: "aws:sqs", Attributes: map[string]string{"ApproximateReceiveCount": "1"},
+		Body: `{"jobId":"` + job.ID + `","input":{"month":"2026-07"}}`,
+	}}})
+	var resp events.SQSEventResponse
+	if out := second.MustInvoke(t, ctx, string(copyOf)); json.Unmarshal(out, &resp) != nil ||
+		len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "copy-1" {
+		t.Fatalf("the second environment answered the copy with %s; want it reported failed, to come back later\n%s", out, second.Logs())
+	}
+	seen := reports.follow(t, ctx, job.ID, time.Minute, finished, w.logs)
+	if last := seen[len(seen)-1]; last.Status != jobs.StatusSucceeded || last.Attempts != 1 || string(last.Result) != expected(t, report.Request{Month: "2026-07"}) {
+		t.Fatalf("the job went %s and ended %+v; want succeeded at the first attempt with the report", states(seen), last)
+	}
+	if n := w.runs("report started", "2026-07") + strings.Count(second.Logs(), `"msg":"report started"`); n != 1 {
+		t.Errorf("the work started %d times across both environments, want once", n)
 	}
 }

@@ -178,6 +178,9 @@ func TestReportsLocalCloud(t *testing.T) {
 		}
 		testDuplicateDelivery(t, ctx, reports, w, router, env, queues, queueURL)
 	})
+	t.Run("a copy delivered while the job runs waits its turn; the work runs once", func(t *testing.T) {
+		testConcurrentDuplicate(t, ctx, reports, w, testsvc.Emulate(t, c, workerFn, nil))
+	})
 	t.Run("the queue is drained; only the poison message is dead-lettered", func(t *testing.T) {
 		queueEmpty(t, ctx, queues, queueURL, visibility)
 		dlq := attributes(t, ctx, queues, dlqURL)
