@@ -26,7 +26,8 @@ import (
 // TestReportsLocalCloud deploys the reports example to the local cloud,
 // reads back the queues and the worker's event source mapping, then runs
 // report jobs through the deployed API and worker: one end to end, one
-// whose worker is killed mid-job, a poison one, and one delivered twice.
+// whose worker is killed mid-job, a poison one, one delivered twice, and one
+// whose message a second environment gets while the first runs it.
 func TestReportsLocalCloud(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
 	defer cancel()
@@ -49,10 +50,9 @@ func TestReportsLocalCloud(t *testing.T) {
 		}
 	})
 
-	var dlqARN string
 	t.Run("queues read back", func(t *testing.T) {
 		dlq := attributes(t, ctx, queues, dlqURL)
-		dlqARN = dlq[string(sqstypes.QueueAttributeNameQueueArn)]
+		dlqARN := dlq[string(sqstypes.QueueAttributeNameQueueArn)]
 		q := attributes(t, ctx, queues, queueURL)
 		var redrive struct {
 			DeadLetterTargetArn string `json:"deadLetterTargetArn"`
