@@ -11,8 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
 	"github.com/liftcdk/lift/cmd/lift/internal/local"
 	"github.com/liftcdk/lift/internal/localsvc"
+	"github.com/liftcdk/lift/internal/testsvc"
 )
 
 // emulator answers as one function's RIE would: a health report with one
@@ -151,5 +156,54 @@ func TestPrintLocalNamesTheWorker(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestStackJobsWorkerNames: with --stack, lift finds a service's function
+// and its jobs worker (LIFT_JOBS_WORKER=true) from the stack's resources, in
+// moto, whichever the stack lists first; functions without LIFT_SERVICE are
+// not Lift's.
+func TestStackJobsWorkerNames(t *testing.T) {
+	m := testsvc.Moto(t)
+	for k, v := range map[string]string{"AWS_ENDPOINT_URL": m.URL, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+		"AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull, "AWS_PROFILE": ""} {
+		t.Setenv(k, v)
+	}
+	function := func(name, env string) string {
+		return `"` + name + `":{"Type":"AWS::Lambda::Function","Properties":{"FunctionName":"` + name + `","Runtime":"provided.al2023",
+			"Handler":"bootstrap","Role":{"Fn::GetAtt":["Role","Arn"]},"Code":{"ZipFile":"x"},"Environment":{"Variables":{` + env + `}}}}`
+	}
+	template := `{"Resources":{"Role":{"Type":"AWS::IAM::Role","Properties":{"AssumeRolePolicyDocument":{"Version":"2012-10-17",
+		"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}}},` +
+		function("AWorker", `"LIFT_SERVICE":"reports","LIFT_JOBS_WORKER":"true"`) + "," +
+		function("BApi", `"LIFT_SERVICE":"reports"`) + "," +
+		function("CPlain", `"OTHER":"1"`) + `}}`
+	ctx := t.Context()
+	cfn := cloudformation.NewFromConfig(m.AWSConfig(t))
+	if _, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("Reports"), TemplateBody: aws.String(template),
+		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}}); err != nil {
+		t.Fatal(err)
+	}
+	w := &where{stack: "Reports"}
+	for _, c := range []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"reports"}, "BApi"},
+		{[]string{"reports/worker"}, "AWorker"},
+		{nil, "AWorker,BApi"},
+	} {
+		ts, err := w.resolve(ctx, c.names)
+		var got []string
+		for _, tg := range ts {
+			got = append(got, tg.Function)
+		}
+		if err != nil || strings.Join(got, ",") != c.want {
+			t.Errorf("resolve %v: %v, %v; want %s", c.names, got, err, c.want)
+		}
+	}
+	_, err := w.resolve(ctx, []string{"reports/worke"})
+	if err == nil || !strings.Contains(err.Error(), "no service reports/worke in stack Reports (valid names: reports/worker, reports)") {
+		t.Errorf("resolve of an unknown name: %v; want the valid names", err)
 	}
 }
