@@ -25,6 +25,8 @@ import (
 
 // Function is one Lift function of the app, as dev runs it.
 type Function struct {
+	// Service is the name dev shows and routes by: the function's
+	// LIFT_SERVICE, or SERVICE/worker for a service's jobs worker.
 	Service          string
 	Stack, LogicalID string
 	// Pkg is the import path of its main package, read from the build info
@@ -49,7 +51,11 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 		if svc == "" || svc == local.WarmerService {
 			continue // not a Lift service; the warmer's schedule does not run locally
 		}
-		f := Function{Service: svc, Stack: tf.Stack, LogicalID: tf.LogicalID, Env: map[string]string{}}
+		name := svc
+		if tf.Env[contract.EnvJobsWorker] == "true" {
+			name = svc + WorkerSuffix
+		}
+		f := Function{Service: name, Stack: tf.Stack, LogicalID: tf.LogicalID, Env: map[string]string{}}
 		for k, v := range tf.Env {
 			if s, ok := v.(string); ok {
 				f.Env[k] = s
@@ -66,8 +72,8 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 		if f.Dir, err = packageDir(ctx, app, f.Pkg); err != nil {
 			return nil, fmt.Errorf("service %s: %w", svc, err)
 		}
-		if slices.ContainsFunc(out, func(o Function) bool { return o.Service == svc }) {
-			return nil, fmt.Errorf("two functions are named service %s (%s/%s): lift dev serves each service on one port", svc, tf.Stack, tf.LogicalID)
+		if slices.ContainsFunc(out, func(o Function) bool { return o.Service == name }) {
+			return nil, fmt.Errorf("two functions are named service %s (%s/%s): lift dev serves each service on one port", name, tf.Stack, tf.LogicalID)
 		}
 		out = append(out, f)
 	}
@@ -76,6 +82,18 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 	}
 	return out, nil
 }
+
+// WorkerSuffix ends the name of a service's jobs worker: SERVICE/worker.
+const WorkerSuffix = "/worker"
+
+// liftService is the function's LIFT_SERVICE: its service, worker or not.
+func (f Function) liftService() string { return f.Env[contract.EnvService] }
+
+// worker reports whether f is a service's jobs worker.
+func (f Function) worker() bool { return f.Env[contract.EnvJobsWorker] == "true" }
+
+// lambdaName is the function's name as Lambda would spell it (no slash).
+func (f Function) lambdaName() string { return strings.ReplaceAll(f.Service, "/", "-") }
 
 func packageDir(ctx context.Context, app, pkg string) (string, error) {
 	cmd := exec.CommandContext(ctx, "go", "list", "-f", "{{.Dir}}", pkg)

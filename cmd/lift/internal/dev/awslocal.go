@@ -37,6 +37,10 @@ func (a awsLocal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		awsError(w, http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+name+" (lift dev runs no such service)")
 		return
 	}
+	if r.Header.Get("X-Amz-Invocation-Type") == "DryRun" { // the queue feeder's check: the function exists, run nothing
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	// Through the service's proxy, with every header: X-Amz-Client-Context
 	// (its Custom carries the caller's traceparent) and X-Amzn-Trace-Id
 	// reach the callee, so its spans join the caller's trace.
