@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/liftcdk/lift/internal/localsvc"
 	"github.com/liftcdk/lift/internal/testsvc"
 )
@@ -257,7 +259,7 @@ func TestDevJobs(t *testing.T) {
 	}
 
 	// The dashboard shows the worker as its own service, with its counts
-	// (three deliveries) and its log lines, and its buttons reach it.
+	// (three deliveries, three jobs succeeded), and its buttons reach it.
 	var worker *devService
 	for _, s := range state(t, d.dashboard).Services {
 		if s.Name == "shop/worker" {
@@ -266,6 +268,13 @@ func TestDevJobs(t *testing.T) {
 	}
 	if worker == nil || worker.Invocations < 3 || worker.Status != "up" {
 		t.Errorf("the dashboard's shop/worker: %+v, want up with at least 3 invocations", worker)
+	}
+	page := openDashboard(t, browser(t), d.dashboard)
+	card := `[...document.querySelectorAll("#services > *")].find((c) => c.textContent.includes("shop/worker"))`
+	if err := chromedp.Do(page, chromedp.Poll[chromedp.Void](card+`?.textContent.includes("jobs: 3 succeeded, 0 failed, 0 retried")`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		text, _ := chromedp.Run(page, chromedp.Text(chromedp.CSS("#services")))
+		t.Errorf("no shop/worker card with its job counts: %v; the services show:\n%s", err, text)
 	}
 	req, _ := http.NewRequest(http.MethodPost, d.dashboard+"api/services/shop%2Fworker/health", nil)
 	req.Header.Set("X-Lift-Dev", "1")
