@@ -21,7 +21,7 @@ import (
 // writes on the service's function and its worker: the SQS client (default
 // AWS configuration) and LIFT_JOBS_QUEUE_URL; Status, the service's shared
 // cache tier itself (no memory copy, consistent reads) in the LIFT_SERVICE
-// namespace; Idempotency (idempotency.FromEnv); MaxAttempts
+// namespace, apart from the service's cache keys; Idempotency (idempotency.FromEnv); MaxAttempts
 // (LIFT_JOBS_MAX_ATTEMPTS); and, when LIFT_JOBS_TOPIC_ARN is set, Notify
 // publishing each finished job to that SNS topic. backends are the stores'
 // (dynamostore.Backend(), valkeystore.Backend()): pass the one the service's
@@ -91,7 +91,7 @@ func statusFromEnv(ctx context.Context, backends []idempotency.Backend) (cache.C
 		if err != nil {
 			return nil, configError(fmt.Errorf("jobs: %s tier for job records: %w", cc.Kind, err), cache.ErrInvalidConfig)
 		}
-		return cache.NewScope(tier, cc.Service)
+		return Namespace(tier, cc.Service), nil
 	}
 	return nil, fmt.Errorf("%w: %s=%s: its backend cannot keep job records: pass dynamostore.Backend() or valkeystore.Backend() to jobs.ConfigFromEnv",
 		ErrInvalidConfig, contract.EnvCacheKind, cc.Kind)

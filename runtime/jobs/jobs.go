@@ -91,9 +91,9 @@ type Config struct {
 	Queue    Queue
 	QueueURL string
 	// Status keeps job records. Pass the shared tier itself (a
-	// dynamocache.Cache or valkeycache.Cache, in a cache.Scope for the
-	// service's namespace), never a tiered cache: a memory copy would show a
-	// stale status to the environment that holds it.
+	// dynamocache.Cache or valkeycache.Cache) through Namespace, never a
+	// tiered cache: a memory copy would show a stale status to the
+	// environment that holds it.
 	Status cache.Cache
 	// Idempotency makes the work run once per job (idempotency.FromEnv).
 	Idempotency idempotency.Store

@@ -48,6 +48,7 @@ type cloud struct {
 	sqs         *sqs.Client
 	queue, dlq  string
 	status      cache.Cache
+	userCache   *cache.Scope // the service's own cache on the same table
 	idempotency idempotency.Store
 	metrics     *metrics.Writer
 	metricsOut  *testsvc.SyncBuffer
@@ -95,7 +96,8 @@ func newCloud(t *testing.T, m *testsvc.MotoServer, name string) *cloud {
 	if err != nil {
 		t.Fatal(err)
 	}
-	status, err := cache.NewScope(tier, "reports")
+	status := jobs.Namespace(tier, "reports")
+	userCache, err := cache.NewScope(tier, "reports")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +105,7 @@ func newCloud(t *testing.T, m *testsvc.MotoServer, name string) *cloud {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &cloud{moto: m, table: table.Table, sqs: sqs.NewFromConfig(cfg), status: status, idempotency: idempotency.Namespace(idem, "reports"),
+	c := &cloud{moto: m, table: table.Table, sqs: sqs.NewFromConfig(cfg), status: status, userCache: userCache, idempotency: idempotency.Namespace(idem, "reports"),
 		metricsOut: &testsvc.SyncBuffer{}}
 	c.metrics = metrics.New(c.metricsOut, "")
 	dlq, err := c.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name + "-dlq")})

@@ -56,7 +56,7 @@ func newBenchCmd(s *streams) *cobra.Command {
 	var duration time.Duration
 	var concurrency int
 	c := &cobra.Command{
-		Use:   "bench SERVICE",
+		Use:   "bench SERVICE|SERVICE/worker",
 		Short: "Load a service's live alias for a while and report throughput and latency",
 		Long: `bench invokes the service's live alias from --concurrency workers, each sending
 the event again as soon as the previous answer arrives, for --duration. It
@@ -66,9 +66,13 @@ and the cold starts seen, as a table or --json. A progress bar runs on stderr.
 
 Locally each function runs in one emulator, which serves one invocation at a
 time: concurrency above 1 there shows throttling, as Lambda does at a
-function's concurrency limit.`,
+function's concurrency limit.
+
+SERVICE/worker is the service's jobs worker (service.Props.Jobs); SERVICE
+alone is always the service's own function.`,
 		Example: `  lift bench shop --event events/hello.json --duration 10s
-  lift bench shop --stack Shop --concurrency 20 --duration 1m --json`,
+  lift bench shop --stack Shop --concurrency 20 --duration 1m --json
+  lift bench reports/worker --event sqs-batch.json --duration 10s`,
 		Args: exactArgs(1, "the service name"),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return localServices(), cobra.ShellCompDirectiveNoFileComp

@@ -40,9 +40,12 @@ func newHealthCmd(s *streams) *cobra.Command {
 		Long: `health sends {"lift":"health"} to each service (every Lift service of the local
 cloud or of --stack when none is named), in parallel, and prints a table:
 service, status (pass, warn, fail), each check with its status and duration,
-and the round trip. Exits 1 when any service fails or cannot be reached.`,
+and the round trip. Exits 1 when any service fails or cannot be reached.
+A service's jobs worker (service.Props.Jobs) answers health events too: it
+has a row of its own, SERVICE/worker, and can be named so.`,
 		Example: `  lift health
   lift health orders inventory
+  lift health reports reports/worker
   lift health --stack Shop --json`,
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return localServices(), cobra.ShellCompDirectiveNoFileComp

@@ -132,11 +132,14 @@ func newInvokeCmd(s *streams) *cobra.Command {
 	var ev eventFlags
 	var asJSON bool
 	c := &cobra.Command{
-		Use:   "invoke SERVICE",
+		Use:   "invoke SERVICE|SERVICE/worker",
 		Short: "Invoke a service's live alias, locally or in a deployed stack",
 		Long: `invoke sends one event to the service's function through its live alias: in
 the local cloud of the app in this folder (default), or in a deployed stack
 (--stack, with the AWS SDK's usual credentials, --profile and --region).
+SERVICE/worker names the service's jobs worker (service.Props.Jobs), which
+shares the service's LIFT_SERVICE; SERVICE alone is always the service's own
+function.
 
 The function's answer goes to stdout; the round trip, the function's own
 duration (its REPORT line), whether this was a cold start and the log tail go
@@ -145,6 +148,7 @@ the function answered with an error.`,
 		Example: `  lift invoke shop --event events/hello.json
   echo '{"rawPath":"/hello","requestContext":{"http":{"method":"GET"}}}' | lift invoke shop --event -
   lift invoke shop --warmup
+  lift invoke reports/worker --health
   lift invoke shop --stack Shop --profile prod --region eu-west-1 --event events/hello.json
   lift invoke shop --health --json | jq .response.status`,
 		Args: exactArgs(1, "the service name"),

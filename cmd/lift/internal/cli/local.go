@@ -43,8 +43,9 @@ Everything runs in the background on 127.0.0.1; the pids, ports, endpoints
 and logs are kept in .lift/local. up is idempotent: when the local cloud is
 already up it prints it again. lift local down stops it.
 
-Prints one line per function: SERVICE, STACK and its invoke URL (POST an
-event to it), then the Lambda and AWS endpoints.`,
+Prints one line per function: SERVICE (a service's jobs worker as
+SERVICE/worker), STACK and its invoke URL (POST an event to it), then the
+Lambda and AWS endpoints.`,
 		Example: `  lift local up
   lift local up --stack Shop
   lift local up --app "go run ./examples/multiservice" --json

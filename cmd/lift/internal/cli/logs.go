@@ -30,17 +30,20 @@ func newLogsCmd(s *streams) *cobra.Command {
 	var w where
 	var o logsOptions
 	c := &cobra.Command{
-		Use:   "logs SERVICE",
+		Use:   "logs SERVICE|SERVICE/worker",
 		Short: "Show a service's function logs, readably: time, level, message, fields, request id",
 		Long: `logs prints the function's log lines: Lift's JSON records as time, level,
 message, fields and request id; Embedded Metric Format lines summarised as
 their metric values and dimensions; Lambda's REPORT lines. In the local cloud
 it reads the emulator's log in .lift/local/logs; with --stack it reads the
 function's CloudWatch Logs group. --follow keeps polling for new lines until
-interrupted. --json prints one JSON object per line.`,
+interrupted. --json prints one JSON object per line. SERVICE/worker is the
+service's jobs worker (service.Props.Jobs); SERVICE alone is always the
+service's own function.`,
 		Example: `  lift logs shop
   lift logs shop --since 1h --level warn
   lift logs shop --filter coldStart --follow
+  lift logs reports/worker --level warn
   lift logs orders --stack Shop --json | jq 'select(.level == "ERROR")'`,
 		Args: exactArgs(1, "the service name"),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

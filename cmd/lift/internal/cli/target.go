@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/liftcdk/lift/cmd/lift/internal/local"
-	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/localsvc"
 )
 
@@ -38,6 +37,8 @@ func (w *where) flags(c *cobra.Command) {
 
 // target is one service's function, reachable through a Lambda client.
 type target struct {
+	// Service is the name commands take: the service, or SERVICE/worker for
+	// its jobs worker (local.TargetName).
 	Service   string `json:"service"`
 	Function  string `json:"function"`
 	Qualifier string `json:"qualifier"`
@@ -48,7 +49,8 @@ type target struct {
 	cfg      aws.Config
 }
 
-// resolve finds the functions of services (every Lift service when empty).
+// resolve finds the functions services name (each a service or
+// SERVICE/worker; every Lift function but the warmer when empty).
 func (w *where) resolve(ctx context.Context, services []string) ([]target, error) {
 	if w.stack == "" {
 		return w.resolveLocal(services)
@@ -80,15 +82,12 @@ func (w *where) resolveLocal(services []string) ([]target, error) {
 	}
 	cfg := localsvc.AWSConfigAt(st.AWS)
 	client := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = aws.String(st.Lambda) })
-	var out []target
+	var all []target
 	for _, f := range st.Funcs {
-		if !wanted(services, f.Service) {
-			continue
-		}
-		out = append(out, target{Service: f.Service, Function: f.Name, Qualifier: local.AliasName,
+		all = append(all, target{Service: f.Service, Function: f.Name, Qualifier: local.AliasName,
 			LocalLog: f.Proc.Log, client: client, cfg: cfg})
 	}
-	return out, missing(services, out, "the local cloud")
+	return pick(all, services, "the local cloud")
 }
 
 func (w *where) resolveStack(ctx context.Context, services []string) ([]target, error) {
@@ -104,7 +103,7 @@ func (w *where) resolveStack(ctx context.Context, services []string) ([]target, 
 		return nil, fmt.Errorf("AWS configuration: %w", err)
 	}
 	cfn, client := cloudformation.NewFromConfig(cfg), lambda.NewFromConfig(cfg)
-	var out []target
+	var all []target
 	pages := cloudformation.NewListStackResourcesPaginator(cfn, &cloudformation.ListStackResourcesInput{StackName: aws.String(w.stack)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -119,48 +118,46 @@ func (w *where) resolveStack(ctx context.Context, services []string) ([]target, 
 			if err != nil {
 				return nil, fmt.Errorf("stack %s: function %s: %w", w.stack, aws.ToString(r.PhysicalResourceId), err)
 			}
-			var svc string
+			var name string
 			if fc.Environment != nil {
-				svc = fc.Environment.Variables[contract.EnvService]
+				name = local.TargetName(fc.Environment.Variables)
 			}
-			if svc == "" || !wanted(services, svc) {
+			if name == "" {
 				continue
 			}
-			t := target{Service: svc, Function: aws.ToString(fc.FunctionName), Qualifier: local.AliasName, client: client, cfg: cfg}
+			t := target{Service: name, Function: aws.ToString(fc.FunctionName), Qualifier: local.AliasName, client: client, cfg: cfg}
 			if fc.LoggingConfig != nil {
 				t.LogGroup = aws.ToString(fc.LoggingConfig.LogGroup)
 			}
+			all = append(all, t)
+		}
+	}
+	return pick(all, services, "stack "+w.stack)
+}
+
+// pick returns the targets of all that services name, or every one but the
+// stack's warmer when services is empty. A name that matches none is an
+// error listing the valid names.
+func pick(all []target, services []string, in string) ([]target, error) {
+	var out []target
+	var names []string
+	for _, t := range all {
+		names = append(names, t.Service)
+		if len(services) == 0 && t.Service != local.WarmerService || slices.Contains(services, t.Service) {
 			out = append(out, t)
 		}
 	}
-	return out, missing(services, out, "stack "+w.stack)
-}
-
-// wanted says whether a command over services covers svc: the named ones,
-// or every service but the stack's warmer.
-func wanted(services []string, svc string) bool {
-	if len(services) == 0 {
-		return svc != local.WarmerService
-	}
-	return slices.Contains(services, svc)
-}
-
-// missing names the asked services that were not found.
-func missing(services []string, found []target, in string) error {
-	var have, lost []string
-	for _, t := range found {
-		have = append(have, t.Service)
-	}
+	var lost []string
 	for _, s := range services {
-		if !slices.Contains(have, s) {
+		if !slices.Contains(names, s) {
 			lost = append(lost, s)
 		}
 	}
 	switch {
+	case len(out) == 0 && len(lost) == 0 || len(all) == 0:
+		return nil, errors.New("no Lift service in " + in)
 	case len(lost) > 0:
-		return fmt.Errorf("no service %s in %s (services: %s)", strings.Join(lost, ", "), in, strings.Join(have, ", "))
-	case len(found) == 0:
-		return errors.New("no Lift service in " + in)
+		return nil, fmt.Errorf("no service %s in %s (valid names: %s)", strings.Join(lost, ", "), in, strings.Join(names, ", "))
 	}
-	return nil
+	return out, nil
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/liftcdk/lift/internal/contract"
 )
 
 // Dir is the state folder, relative to the app's folder.
@@ -41,6 +43,8 @@ type State struct {
 
 // Function is one Lift function running under the emulator.
 type Function struct {
+	// Service is the name lift's commands take for it (TargetName): the
+	// service, or SERVICE/worker for the service's jobs worker.
 	Service   string `json:"service"`
 	Stack     string `json:"stack"`
 	LogicalID string `json:"logicalId"`
@@ -76,16 +80,31 @@ func (s *State) Procs() map[string]Proc {
 	return out
 }
 
-// Function returns the function of the service.
-func (s *State) Function(service string) (Function, error) {
+// WorkerSuffix ends the name of a service's jobs worker: SERVICE/worker.
+const WorkerSuffix = "/worker"
+
+// TargetName is the name lift's commands take for a Lift function with this
+// environment: its service (LIFT_SERVICE), or SERVICE/worker for the
+// service's jobs worker (LIFT_JOBS_WORKER=true), which shares the service's
+// LIFT_SERVICE. Empty for a function that is not a Lift service.
+func TargetName(env map[string]string) string {
+	svc := env[contract.EnvService]
+	if svc != "" && env[contract.EnvJobsWorker] == "true" {
+		return svc + WorkerSuffix
+	}
+	return svc
+}
+
+// Function returns the function named name (a service, or SERVICE/worker).
+func (s *State) Function(name string) (Function, error) {
 	var names []string
 	for _, f := range s.Funcs {
-		if f.Service == service {
+		if f.Service == name {
 			return f, nil
 		}
 		names = append(names, f.Service)
 	}
-	return Function{}, fmt.Errorf("no service %q in the local cloud (services: %s)", service, strings.Join(names, ", "))
+	return Function{}, fmt.Errorf("no service %q in the local cloud (valid names: %s)", name, strings.Join(names, ", "))
 }
 
 // Load reads the state of the local cloud of the app in dir.

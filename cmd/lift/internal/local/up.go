@@ -229,7 +229,7 @@ func (u *upper) startFunctions(ctx context.Context) error {
 				return err
 			}
 			fn.LogicalID = res.LogicalID
-			if fn.Env[contract.EnvService] == "" {
+			if TargetName(fn.Env) == "" {
 				continue // not a Lift service (the stack's warmer, say)
 			}
 			if err := u.startFunction(stack, fn); err != nil {
@@ -252,20 +252,28 @@ func (u *upper) startFunction(stack string, fn localcloud.Function) error {
 	if err != nil {
 		return err
 	}
-	svc := fn.Env[contract.EnvService]
-	o.LogFile = u.logFile(svc)
-	if slices.ContainsFunc(u.s.Funcs, func(f Function) bool { return f.Service == svc }) {
-		o.LogFile = u.logFile(svc + "-" + fn.Name) // a service's second function, such as its jobs worker, logs apart
-	}
+	f := u.entry(stack, fn)
+	o.LogFile = f.Proc.Log
 	p, err := localsvc.StartRIE(u.o.App, o)
 	if err != nil {
-		return fmt.Errorf("service %s: %w", svc, err)
+		return fmt.Errorf("service %s: %w", f.Service, err)
 	}
-	u.s.Funcs = append(u.s.Funcs, Function{
-		Service: svc, Stack: stack, LogicalID: fn.LogicalID, Name: fn.Name, ARN: fn.ARN,
-		Alias: fn.ARN + ":" + AliasName, URL: p.URL, Proc: track(p.Pid(), o.LogFile),
-	})
+	f.URL, f.Proc = p.URL, track(p.Pid(), o.LogFile)
+	u.s.Funcs = append(u.s.Funcs, f)
 	return nil
+}
+
+// entry is fn's record in the state before its emulator starts: the name
+// commands take for it (TargetName) and its log file, named after it.
+func (u *upper) entry(stack string, fn localcloud.Function) Function {
+	name := TargetName(fn.Env)
+	log := strings.ReplaceAll(name, "/", "-") // a worker's SERVICE/worker logs to SERVICE-worker.log
+	// A second function that a user gave the same LIFT_SERVICE logs apart.
+	if slices.ContainsFunc(u.s.Funcs, func(f Function) bool { return f.Proc.Log == u.logFile(log) }) {
+		log += "-" + fn.Name
+	}
+	return Function{Service: name, Stack: stack, LogicalID: fn.LogicalID, Name: fn.Name, ARN: fn.ARN,
+		Alias: fn.ARN + ":" + AliasName, Proc: Proc{Log: u.logFile(log)}}
 }
 
 // startRouter starts `lift local serve-router` in the background and waits
