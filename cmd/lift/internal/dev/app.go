@@ -51,11 +51,7 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 		if svc == "" || svc == local.WarmerService {
 			continue // not a Lift service; the warmer's schedule does not run locally
 		}
-		name := svc
-		if tf.Env[contract.EnvJobsWorker] == "true" {
-			name = svc + WorkerSuffix
-		}
-		f := Function{Service: name, Stack: tf.Stack, LogicalID: tf.LogicalID, Env: map[string]string{}}
+		f := Function{Stack: tf.Stack, LogicalID: tf.LogicalID, Env: map[string]string{}}
 		for k, v := range tf.Env {
 			if s, ok := v.(string); ok {
 				f.Env[k] = s
@@ -64,6 +60,8 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 			}
 		}
 		slices.Sort(f.Resolved)
+		f.Service = local.TargetName(f.Env)
+		name := f.Service
 		bi, err := buildinfo.ReadFile(tf.Asset.Bootstrap)
 		if err != nil {
 			return nil, fmt.Errorf("service %s: read the build info of %s: %w", svc, tf.Asset.Bootstrap, err)
@@ -82,9 +80,6 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 	}
 	return out, nil
 }
-
-// WorkerSuffix ends the name of a service's jobs worker: SERVICE/worker.
-const WorkerSuffix = "/worker"
 
 // liftService is the function's LIFT_SERVICE: its service, worker or not.
 func (f Function) liftService() string { return f.Env[contract.EnvService] }
