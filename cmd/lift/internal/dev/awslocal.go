@@ -37,7 +37,14 @@ func (a awsLocal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		awsError(w, http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+name+" (lift dev runs no such service)")
 		return
 	}
-	if r.Header.Get("X-Amz-Invocation-Type") == "DryRun" { // the queue feeder's check: the function exists, run nothing
+	if r.Header.Get("X-Amz-Invocation-Type") == "DryRun" {
+		// The queue feeder's check before it receives: a worker whose first
+		// build failed is not ready, so its jobs stay queued (rather than
+		// fail into the dead-letter queue) until a fix builds.
+		if s.cur.Load() == nil {
+			awsError(w, http.StatusServiceUnavailable, "ServiceException", name+" has no build running yet")
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
