@@ -1,8 +1,9 @@
 // Package dev is `lift dev`: every Lift function of a CDK app built for the
 // host and run in local HTTP mode behind a per-service reverse proxy on a
 // stable port, rebuilt and swapped without a failed request when its
-// sources change, with local discovery between the services and a live
-// dashboard fed by the functions' own EMF lines and JSON logs.
+// sources change, with local discovery between the services, each jobs
+// worker fed from its queue on moto, and a live dashboard fed by the
+// functions' own EMF lines and JSON logs.
 package dev
 
 import (
