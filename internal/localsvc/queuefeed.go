@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,21 @@ type QueueFeederOptions struct {
 	// MaxBackoff bounds the wait after failed calls to moto or the endpoint,
 	// which doubles from 100ms. Default 5s.
 	MaxBackoff time.Duration
+	// Mappings, when set, are the mappings fed, instead of those moto lists
+	// (for a tool that runs the functions without creating them in moto).
+	Mappings []QueueMapping
+}
+
+// QueueMapping is an SQS event source mapping given to the feeder.
+type QueueMapping struct {
+	// Function is what the feeder invokes on the local Lambda endpoint.
+	Function string
+	// QueueARN is the queue's ARN in moto.
+	QueueARN string
+	// BatchSize is at most how many messages one invocation gets (1 to 10).
+	BatchSize int32
+	// ReportBatchItemFailures: the answer's batchItemFailures are retried.
+	ReportBatchItemFailures bool
 }
 
 // QueueFeeder does for the local cloud what Lambda's pollers do for SQS
@@ -139,9 +155,16 @@ type mapping struct {
 	reportFailures     bool
 }
 
-// mappings lists the enabled SQS mappings by UUID.
+// mappings lists the enabled SQS mappings by UUID (the given ones by index).
 func (f *QueueFeeder) mappings(ctx context.Context) (map[string]mapping, error) {
 	out := map[string]mapping{}
+	if f.o.Mappings != nil {
+		for i, m := range f.o.Mappings {
+			out[strconv.Itoa(i)] = mapping{function: m.Function, queueARN: m.QueueARN,
+				batchSize: min(max(m.BatchSize, 1), 10), reportFailures: m.ReportBatchItemFailures}
+		}
+		return out, nil
+	}
 	p := lambda.NewListEventSourceMappingsPaginator(f.lambda, &lambda.ListEventSourceMappingsInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)

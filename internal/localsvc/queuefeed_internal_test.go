@@ -172,3 +172,58 @@ func TestQueueFeederNeedsLocalEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// Given mappings are fed as they are: moto's mappings are not listed.
+func TestQueueFeederFeedsGivenMappings(t *testing.T) {
+	var listed, deleted atomic.Int64
+	var received atomic.Bool
+	invoked := make(chan string, 10) // function and record count of each real invocation
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		switch target := r.Header.Get("X-Amz-Target"); {
+		case strings.HasSuffix(r.URL.Path, "/event-source-mappings"), strings.HasSuffix(r.URL.Path, "/event-source-mappings/"):
+			listed.Add(1)
+			_, _ = io.WriteString(w, `{"EventSourceMappings":[]}`)
+		case strings.HasSuffix(r.URL.Path, "/invocations"):
+			if r.Header.Get("X-Amz-Invocation-Type") == "DryRun" {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			var ev events.SQSEvent
+			_ = json.Unmarshal(body, &ev)
+			invoked <- r.URL.Path + " " + strings.Repeat("m", len(ev.Records))
+			_, _ = io.WriteString(w, `{"batchItemFailures":[]}`)
+		case strings.HasSuffix(target, "GetQueueUrl"):
+			_, _ = io.WriteString(w, `{"QueueUrl":"http://127.0.0.1/123456789012/jobs"}`)
+		case strings.HasSuffix(target, "ReceiveMessage"):
+			if received.Swap(true) {
+				_, _ = io.WriteString(w, `{}`)
+				return
+			}
+			_, _ = io.WriteString(w, `{"Messages":[{"MessageId":"m1","ReceiptHandle":"r1","Body":"{}"}]}`)
+		case strings.HasSuffix(target, "DeleteMessageBatch"):
+			deleted.Add(1)
+			_, _ = io.WriteString(w, `{"Successful":[{"Id":"m1"}]}`)
+		default:
+			t.Errorf("unexpected call %s %s %s", r.Method, r.URL.Path, target)
+			w.WriteHeader(http.StatusBadRequest)
+		}
+	}))
+	defer srv.Close()
+	f, err := NewQueueFeeder(QueueFeederOptions{AWS: AWSConfigAt(srv.URL), Lambda: srv.URL, Wait: 100 * time.Millisecond,
+		Mappings: []QueueMapping{{Function: "worker", QueueARN: "arn:aws:sqs:us-east-1:123456789012:jobs", BatchSize: 1, ReportBatchItemFailures: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	f.Run(ctx)
+	close(invoked)
+	var got []string
+	for c := range invoked {
+		got = append(got, c)
+	}
+	if len(got) != 1 || got[0] != "/2015-03-31/functions/worker/invocations m" || deleted.Load() != 1 || listed.Load() != 0 {
+		t.Fatalf("invocations %q, %d deletes, %d listings; want the message delivered to worker once, deleted, and no listing", got, deleted.Load(), listed.Load())
+	}
+}

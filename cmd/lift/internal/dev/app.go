@@ -1,8 +1,9 @@
 // Package dev is `lift dev`: every Lift function of a CDK app built for the
 // host and run in local HTTP mode behind a per-service reverse proxy on a
 // stable port, rebuilt and swapped without a failed request when its
-// sources change, with local discovery between the services and a live
-// dashboard fed by the functions' own EMF lines and JSON logs.
+// sources change, with local discovery between the services, each jobs
+// worker fed from its queue on moto, and a live dashboard fed by the
+// functions' own EMF lines and JSON logs.
 package dev
 
 import (
@@ -25,6 +26,8 @@ import (
 
 // Function is one Lift function of the app, as dev runs it.
 type Function struct {
+	// Service is the name dev shows and routes by: the function's
+	// LIFT_SERVICE, or SERVICE/worker for a service's jobs worker.
 	Service          string
 	Stack, LogicalID string
 	// Pkg is the import path of its main package, read from the build info
@@ -49,7 +52,7 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 		if svc == "" || svc == local.WarmerService {
 			continue // not a Lift service; the warmer's schedule does not run locally
 		}
-		f := Function{Service: svc, Stack: tf.Stack, LogicalID: tf.LogicalID, Env: map[string]string{}}
+		f := Function{Stack: tf.Stack, LogicalID: tf.LogicalID, Env: map[string]string{}}
 		for k, v := range tf.Env {
 			if s, ok := v.(string); ok {
 				f.Env[k] = s
@@ -58,6 +61,8 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 			}
 		}
 		slices.Sort(f.Resolved)
+		f.Service = local.TargetName(f.Env)
+		name := f.Service
 		bi, err := buildinfo.ReadFile(tf.Asset.Bootstrap)
 		if err != nil {
 			return nil, fmt.Errorf("service %s: read the build info of %s: %w", svc, tf.Asset.Bootstrap, err)
@@ -66,8 +71,8 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 		if f.Dir, err = packageDir(ctx, app, f.Pkg); err != nil {
 			return nil, fmt.Errorf("service %s: %w", svc, err)
 		}
-		if slices.ContainsFunc(out, func(o Function) bool { return o.Service == svc }) {
-			return nil, fmt.Errorf("two functions are named service %s (%s/%s): lift dev serves each service on one port", svc, tf.Stack, tf.LogicalID)
+		if slices.ContainsFunc(out, func(o Function) bool { return o.Service == name }) {
+			return nil, fmt.Errorf("two functions are named service %s (%s/%s): lift dev serves each service on one port", name, tf.Stack, tf.LogicalID)
 		}
 		out = append(out, f)
 	}
@@ -76,6 +81,15 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 	}
 	return out, nil
 }
+
+// liftService is the function's LIFT_SERVICE: its service, worker or not.
+func (f Function) liftService() string { return f.Env[contract.EnvService] }
+
+// worker reports whether f is a service's jobs worker.
+func (f Function) worker() bool { return f.Env[contract.EnvJobsWorker] == "true" }
+
+// lambdaName is the function's name as Lambda would spell it (no slash).
+func (f Function) lambdaName() string { return strings.ReplaceAll(f.Service, "/", "-") }
 
 func packageDir(ctx context.Context, app, pkg string) (string, error) {
 	cmd := exec.CommandContext(ctx, "go", "list", "-f", "{{.Dir}}", pkg)

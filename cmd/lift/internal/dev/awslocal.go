@@ -37,6 +37,17 @@ func (a awsLocal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		awsError(w, http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+name+" (lift dev runs no such service)")
 		return
 	}
+	if r.Header.Get("X-Amz-Invocation-Type") == "DryRun" {
+		// The queue feeder's check before it receives: a worker whose first
+		// build failed is not ready, so its jobs stay queued (rather than
+		// fail into the dead-letter queue) until a fix builds.
+		if s.cur.Load() == nil {
+			awsError(w, http.StatusServiceUnavailable, "ServiceException", name+" has no build running yet")
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	// Through the service's proxy, with every header: X-Amz-Client-Context
 	// (its Custom carries the caller's traceparent) and X-Amzn-Trace-Id
 	// reach the callee, so its spans join the caller's trace.

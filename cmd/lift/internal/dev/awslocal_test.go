@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -39,5 +40,34 @@ func TestAWSLocalForwardsTraceContext(t *testing.T) {
 	h := <-got
 	if h.Get("X-Amz-Client-Context") != clientContext || h.Get("X-Amzn-Trace-Id") != xray {
 		t.Errorf("the callee got X-Amz-Client-Context %q and X-Amzn-Trace-Id %q; want the caller's", h.Get("X-Amz-Client-Context"), h.Get("X-Amzn-Trace-Id"))
+	}
+}
+
+// TestAWSLocalDryRun: the queue feeder's DryRun check runs nothing, finds an
+// unknown function missing, and a service without a running build not ready,
+// so the feeder leaves its queue alone until it has one.
+func TestAWSLocalDryRun(t *testing.T) {
+	var ran atomic.Bool
+	worker := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { ran.Store(true) }))
+	defer worker.Close()
+	d := &Dev{hub: newHub()}
+	s := &service{fn: Function{Service: "shop/worker"}, dev: d}
+	d.services = []*service{s}
+	dryRun := func(name string) int {
+		req := httptest.NewRequest(http.MethodPost, "/2015-03-31/functions/"+strings.ReplaceAll(name, "/", "%2F")+"/invocations", nil)
+		req.Header.Set("X-Amz-Invocation-Type", "DryRun")
+		rec := httptest.NewRecorder()
+		awsLocal{dev: d}.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := dryRun("shop/worker"); code != http.StatusServiceUnavailable {
+		t.Errorf("DryRun before the first build runs: %d, want 503", code)
+	}
+	s.cur.Store(&backend{addr: strings.TrimPrefix(worker.URL, "http://")})
+	if code := dryRun("shop/worker"); code != http.StatusNoContent || ran.Load() {
+		t.Errorf("DryRun with a build running: %d (ran the function: %v), want 204 and nothing run", code, ran.Load())
+	}
+	if code := dryRun("nope"); code != http.StatusNotFound {
+		t.Errorf("DryRun of an unknown function: %d, want 404", code)
 	}
 }

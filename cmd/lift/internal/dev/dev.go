@@ -42,6 +42,11 @@ type Dev struct {
 	servers  []*http.Server
 	moto     *localsvc.Moto  // the local DynamoDB, when a function has that tier
 	valkey   *localsvc.Redis // the local Valkey, likewise
+	// jobQueues maps each service's job queue (on moto) to its worker;
+	// the feeder delivers them until feedCancel, then closes feedDone.
+	jobQueues  []localsvc.QueueMapping
+	feedCancel context.CancelFunc
+	feedDone   chan struct{}
 }
 
 func (d *Dev) dynamoURL() string {
@@ -112,6 +117,9 @@ func (d *Dev) Run(ctx context.Context) (err error) {
 	if ctx.Err() != nil {
 		return nil
 	}
+	if err := d.feedJobs(ctx); err != nil {
+		return err
+	}
 	for _, s := range d.services {
 		fmt.Fprintf(d.Stdout, "%s %s\n", s.fn.Service, s.url())
 	}
@@ -152,6 +160,9 @@ func (d *Dev) listen(ln net.Listener, h http.Handler) {
 
 // stop stops the servers, then every service's port and process, in parallel.
 func (d *Dev) stop() {
+	if d.feedCancel != nil {
+		d.feedCancel() // no new delivery; the one in flight ends as its worker stops
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	for _, srv := range d.servers {
@@ -163,6 +174,9 @@ func (d *Dev) stop() {
 		wg.Go(s.stop)
 	}
 	wg.Wait()
+	if d.feedDone != nil {
+		<-d.feedDone
+	}
 	if d.moto != nil {
 		d.moto.Close()
 	}
@@ -181,9 +195,13 @@ func (d *Dev) service(name string) *service {
 	return nil
 }
 
-// discoverable returns the service registered in Cloud Map as name.
+// discoverable returns the service registered in Cloud Map as name (a jobs
+// worker is not: its queue is its only caller).
 func (d *Dev) discoverable(name string) *service {
 	for _, s := range d.services {
+		if s.fn.worker() {
+			continue
+		}
 		if s.fn.Env[contract.EnvDiscoveryService] == name || s.fn.Service == name {
 			return s
 		}

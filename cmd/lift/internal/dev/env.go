@@ -52,10 +52,10 @@ func localEnv(f Function, addr, awsURL, dynamoURL, tokenHash string) ([]string, 
 	}
 	if _, ok := f.Env[contract.EnvDiscoveryService]; ok || slices.Contains(f.Resolved, contract.EnvDiscoveryNamespace) || f.Env[contract.EnvDiscoveryNamespace] != "" {
 		env[contract.EnvDiscoveryNamespace] = Namespace
-		env[contract.EnvDiscoveryServiceID] = "dev-" + f.Service
-		env[contract.EnvDiscoveryInstanceID] = "dev-" + f.Service
+		env[contract.EnvDiscoveryServiceID] = "dev-" + f.lambdaName()
+		env[contract.EnvDiscoveryInstanceID] = "dev-" + f.lambdaName()
 		if env[contract.EnvDiscoveryService] == "" {
-			env[contract.EnvDiscoveryService] = f.Service
+			env[contract.EnvDiscoveryService] = f.lambdaName()
 		}
 	}
 	maps.Copy(env, map[string]string{
@@ -64,7 +64,7 @@ func localEnv(f Function, addr, awsURL, dynamoURL, tokenHash string) ([]string, 
 		contract.EnvControlTokenSHA256: tokenHash,
 		contract.EnvControlAuth:        contract.ControlAuthRequired,
 		contract.EnvTracing:            tracingMode(),
-		"AWS_LAMBDA_FUNCTION_NAME":     f.Service,
+		"AWS_LAMBDA_FUNCTION_NAME":     f.lambdaName(),
 		"AWS_REGION":                   localsvc.MotoRegion,
 		"AWS_DEFAULT_REGION":           localsvc.MotoRegion,
 		"AWS_ACCESS_KEY_ID":            "lift-dev",

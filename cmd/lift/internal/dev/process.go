@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os/exec"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -20,6 +21,8 @@ type backend struct {
 	addr    string // 127.0.0.1:PORT
 	started time.Time
 	done    chan struct{} // closed when the process has exited
+	// inflight counts the requests the service's proxy is sending it.
+	inflight atomic.Int64
 }
 
 // startBackend runs bin with env plus LIFT_LOCAL_ADDR on a free port, sends

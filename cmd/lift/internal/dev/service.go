@@ -63,6 +63,8 @@ func (s *service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "lift dev: "+s.fn.Service+" has no build running yet", http.StatusServiceUnavailable)
 		return
 	}
+	b.inflight.Add(1)
+	defer b.inflight.Add(-1)
 	start := time.Now()
 	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/2015-03-31/functions/") {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -78,7 +80,7 @@ func (s *service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	payload, _ := json.Marshal(httpEvent(r, body, newID()))
-	out, funcErr, err := s.invoke(r.Context(), payload)
+	out, funcErr, err := invokeAt(r.Context(), b, payload)
 	failed := err != nil || funcErr
 	switch {
 	case err != nil:
@@ -194,26 +196,49 @@ func (s *service) reload(ctx context.Context, why string) error {
 	})
 	if old != nil {
 		fmt.Fprintf(s.dev.Stderr, "%s reloaded in %.1fs (%s; cold start %s absorbed by the warm-up)\n", s.fn.Service, took.Seconds(), why, cold.Round(time.Millisecond))
-		// Requests that picked old just before the swap still reach it.
-		s.retiring.Go(func() {
-			select {
-			case <-time.After(500 * time.Millisecond):
-			case <-s.closing:
-			}
-			old.stop(3 * time.Second)
-		})
+		s.retiring.Go(func() { s.retire(old) })
 	} else {
 		fmt.Fprintf(s.dev.Stderr, "%s started in %.1fs (cold start %s absorbed by the warm-up)\n", s.fn.Service, took.Seconds(), cold.Round(time.Millisecond))
 	}
 	return nil
 }
 
+// maxDrain bounds how long a swapped-out backend may finish what it was
+// given: Lambda's longest timeout.
+const maxDrain = 15 * time.Minute
+
+// retire stops a swapped-out backend once the requests it was given have
+// ended (those that picked it just before the swap included): a job the
+// worker is running completes on the code it started with, and the next
+// one runs on the new build. Stopping lift dev cuts the wait short.
+func (s *service) retire(old *backend) {
+	graceEnd := time.Now().Add(500 * time.Millisecond)
+	limit := time.After(maxDrain)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for drained := false; !drained; {
+		select {
+		case <-s.closing:
+			drained = true
+		case <-limit:
+			fmt.Fprintf(s.dev.Stderr, "%s: the previous build still runs a request after %s; stopping it\n", s.fn.Service, maxDrain)
+			drained = true
+		case now := <-tick.C:
+			drained = now.After(graceEnd) && old.inflight.Load() == 0
+		}
+	}
+	old.stop(3 * time.Second)
+}
+
 // freshCache gives a reloaded build an empty DynamoDB cache table of its
 // own: values cached by the previous build came from the previous code, and
 // a developer who saves a change wants to see the new code answer. (Lift dev
 // stands in for a deploy here; a deployed cache keeps its values.)
+//
+// A service with jobs keeps its table: its function and worker share the
+// job records there, which must outlive a rebuild of either.
 func (s *service) freshCache(ctx context.Context, reload bool) error {
-	if !reload || s.dev.moto == nil || s.fn.Env[contract.EnvCacheKind] != contract.CacheKindDynamoDB {
+	if !reload || s.dev.moto == nil || s.fn.Env[contract.EnvCacheKind] != contract.CacheKindDynamoDB || s.fn.Env[contract.EnvJobsQueueURL] != "" {
 		return nil
 	}
 	table, err := s.dev.newCacheTable(ctx, s.fn, fmt.Sprintf("lift-dev-%s-cache-%d", s.fn.Service, s.gen.Load()))

@@ -40,7 +40,16 @@ type ServiceStats struct {
 	Chart     []ChartPoint            `json:"chart"`
 	Cache     map[string]*CacheStats  `json:"cache"`     // by tier
 	Discovery map[string]*TargetStats `json:"discovery"` // by target service
+	// Jobs counts a jobs worker's jobs (nil for a function that runs none).
+	Jobs      *JobStats `json:"jobs,omitempty"`
 	latencies []sample
+}
+
+// JobStats are a worker's JobsSucceeded, JobsFailed and JobsRetried.
+type JobStats struct {
+	Succeeded int64 `json:"succeeded"`
+	Failed    int64 `json:"failed"`
+	Retried   int64 `json:"retried"`
 }
 
 type ChartPoint struct {
@@ -219,6 +228,12 @@ func applyEMF(s *ServiceStats, aws, m map[string]any) {
 				targetOf(s, target).Calls += n
 			case contract.MetricDiscoveryErrors:
 				targetOf(s, target).Errors += n
+			case contract.MetricJobsSucceeded:
+				jobsOf(s).Succeeded += n
+			case contract.MetricJobsFailed:
+				jobsOf(s).Failed += n
+			case contract.MetricJobsRetried:
+				jobsOf(s).Retried += n
 			case contract.MetricBreakerOpen:
 				t := targetOf(s, target)
 				t.BreakerOpen += n
@@ -246,6 +261,13 @@ func sum(v any) float64 {
 		return t
 	}
 	return 0
+}
+
+func jobsOf(s *ServiceStats) *JobStats {
+	if s.Jobs == nil {
+		s.Jobs = &JobStats{}
+	}
+	return s.Jobs
 }
 
 func cacheOf(s *ServiceStats, tier string) *CacheStats {

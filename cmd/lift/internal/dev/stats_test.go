@@ -24,6 +24,9 @@ func TestHubReadsRuntimeEMF(t *testing.T) {
 	hits.Add(1)
 	w.Emit([]metrics.Dimension{svc, {Name: contract.DimTarget, Value: "inventory"}}, contract.MetricDiscoveryCalls, metrics.Count, 1)
 	w.Emit([]metrics.Dimension{svc, {Name: contract.DimTarget, Value: "pricing"}}, contract.MetricBreakerOpen, metrics.Count, 1)
+	w.Counter(contract.MetricJobsSucceeded, svc).Add(2)
+	w.Counter(contract.MetricJobsRetried, svc).Add(1)
+	w.Emit([]metrics.Dimension{svc}, contract.MetricJobsFailed, metrics.Count, 1)
 	w.Flush()
 	out.WriteString(`{"time":"2026-12-07T01:00:00Z","level":"WARN","msg":"slow","requestId":"r-1"}` + "\n")
 	out.WriteString("plain text\n")
@@ -41,6 +44,9 @@ func TestHubReadsRuntimeEMF(t *testing.T) {
 	got := s.Services[0]
 	if got.ColdStarts != 1 || got.Warmups != 1 || got.Invocations != 2 || got.Errors != 1 {
 		t.Errorf("cold starts %d, warm-ups %d, invocations %d, errors %d; want 1, 1, 2, 1", got.ColdStarts, got.Warmups, got.Invocations, got.Errors)
+	}
+	if j := got.Jobs; j == nil || *j != (JobStats{Succeeded: 2, Failed: 1, Retried: 1}) {
+		t.Errorf("jobs %+v, want 2 succeeded, 1 failed, 1 retried", j)
 	}
 	if c := got.Cache[contract.TierMemory]; c == nil || c.Hits != 3 {
 		t.Errorf("memory tier %+v, want 3 hits", c)

@@ -15,13 +15,16 @@ import (
 )
 
 // startTiers starts the local stand-ins of the functions' L2 cache tiers
-// whose tools are installed; without one the memory tier serves alone
-// (localEnv says so).
+// whose tools are installed (without one the memory tier serves alone;
+// localEnv says so), and the job queues.
 func (d *Dev) startTiers(ctx context.Context, fns []Function) error {
 	if err := d.startValkey(fns); err != nil {
 		return err
 	}
-	return d.startDynamoDB(ctx, fns)
+	if err := d.startDynamoDB(ctx, fns); err != nil {
+		return err
+	}
+	return d.startJobs(ctx, fns)
 }
 
 // startValkey starts one valkey-server, TLS and one cluster node owning
@@ -57,8 +60,8 @@ func (d *Dev) startValkey(fns []Function) error {
 }
 
 // startDynamoDB starts moto as the local DynamoDB when a function has a
-// DynamoDB cache tier and moto_server is installed, and gives each such
-// function a table of its own there (LIFT_CACHE_TABLE).
+// DynamoDB cache tier and moto_server is installed, and gives each service
+// a table of its own there (LIFT_CACHE_TABLE), which its jobs worker shares.
 func (d *Dev) startDynamoDB(ctx context.Context, fns []Function) error {
 	users := withTier(fns, contract.CacheKindDynamoDB)
 	if len(users) == 0 {
@@ -67,25 +70,41 @@ func (d *Dev) startDynamoDB(ctx context.Context, fns []Function) error {
 	if _, err := localsvc.LookTool(d.App, "moto_server"); err != nil {
 		return nil // localEnv's note says the memory tier serves alone
 	}
-	dir := filepath.Join(d.work, "moto")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	m, err := d.startMoto("the DynamoDB cache tier")
+	if err != nil {
 		return err
 	}
-	m, err := localsvc.StartMoto(d.App, dir, localsvc.MotoOptions{LogFile: filepath.Join(dir, "moto.log")})
-	if err != nil {
-		return fmt.Errorf("start moto for the DynamoDB cache tier: %w", err)
-	}
-	d.moto = m
+	tables := map[string]string{} // by LIFT_SERVICE
 	for _, i := range users {
 		f := &fns[i]
-		table, err := d.newCacheTable(ctx, *f, "lift-dev-"+f.Service+"-cache")
-		if err != nil {
-			return err
+		table, ok := tables[f.liftService()]
+		if !ok {
+			if table, err = d.newCacheTable(ctx, *f, "lift-dev-"+f.liftService()+"-cache"); err != nil {
+				return err
+			}
+			tables[f.liftService()] = table
 		}
 		f.Env[contract.EnvCacheTable] = table
 		fmt.Fprintf(d.Stderr, "%s: dynamodb cache tier on moto (%s, table %s)\n", f.Service, m.URL, table)
 	}
 	return nil
+}
+
+// startMoto starts the one moto lift dev runs (for what), once.
+func (d *Dev) startMoto(what string) (*localsvc.Moto, error) {
+	if d.moto != nil {
+		return d.moto, nil
+	}
+	dir := filepath.Join(d.work, "moto")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	m, err := localsvc.StartMoto(d.App, dir, localsvc.MotoOptions{LogFile: filepath.Join(dir, "moto.log")})
+	if err != nil {
+		return nil, fmt.Errorf("start moto for %s: %w", what, err)
+	}
+	d.moto = m
+	return m, nil
 }
 
 // newCacheTable creates an empty cache table named table on the local moto,

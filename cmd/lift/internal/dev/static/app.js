@@ -44,6 +44,7 @@ function card(s) {
   stat("warm-ups", s.warmups); stat("p50 ms", s.p50Ms.toFixed(1)); stat("p99 ms", s.p99Ms.toFixed(1));
   const extra = [];
   for (const [tier, c] of Object.entries(s.cache || {})) extra.push(`cache ${tier}: ${c.hits} hits, ${c.misses} misses`);
+  if (s.jobs) extra.push(`jobs: ${s.jobs.succeeded} succeeded, ${s.jobs.failed} failed, ${s.jobs.retried} retried`);
   for (const [t, c] of Object.entries(s.discovery || {})) extra.push(`→ ${t}: ${c.calls} calls, ${c.errors} errors, breaker ${c.breaker}`);
   if (s.coldStartMs) extra.push(`cold start absorbed by warm-up: ${s.coldStartMs} ms`);
   if (s.lastReload) extra.push(`last reload ${s.lastReload}`);
