@@ -6,8 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/liftcdk/lift/constructs/cdktest"
@@ -15,8 +18,8 @@ import (
 )
 
 // TestHandlerCheck: each built handler runs once with LIFT_CHECK=1 and its
-// function's environment as synthesized (values known only at deploy left
-// out). Handlers
+// function's environment as synthesized (stand-ins for values known only
+// at deploy). Handlers
 // that refuse to start fail the synth with their message, the construct path
 // and the fix, whether the check runs on a host build (arm64 here) or on the
 // Lambda binary itself (x86_64 on an amd64 machine); a valid one and a
@@ -88,9 +91,29 @@ func TestHandlerNotCheckedNote(t *testing.T) {
 	gofunction.New(stack, jsii.String("Plain"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "hello")),
 		Environment: &map[string]*string{"BUCKET": bucket.BucketName()}})
 	stderr := captureStderr(t, func() { cdktest.Template(stack) })
-	for _, want := range []string{"NotChecked/Plain", "handler not checked", "without [BUCKET], known only at deploy"} {
+	for _, want := range []string{"NotChecked/Plain", "handler not checked", "with stand-ins for [BUCKET], known only at deploy"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// TestHandlerCheckStandsInForDeployValues: a handler whose init reads values
+// known only at deploy (a queue URL, a topic ARN, a table name) is run with
+// stand-ins shaped like them, so the check reaches lift.Start and its refusal
+// fails the synth, naming the variables it stood in for.
+func TestHandlerCheckStandsInForDeployValues(t *testing.T) {
+	_, stack := cdktest.NewStack(t, "StandIn")
+	queue := awssqs.NewQueue(stack, jsii.String("Queue"), nil)
+	topic := awssns.NewTopic(stack, jsii.String("Topic"), nil)
+	table := awsdynamodb.NewTableV2(stack, jsii.String("Table"), &awsdynamodb.TablePropsV2{
+		PartitionKey: &awsdynamodb.Attribute{Name: jsii.String("pk"), Type: awsdynamodb.AttributeType_STRING}})
+	gofunction.New(stack, jsii.String("Deploy"), &gofunction.Props{Entry: jsii.String(testdataDir(t, "liftdeployenv")),
+		Environment: &map[string]*string{"QUEUE_URL": queue.QueueUrl(), "TOPIC_ARN": topic.TopicArn(), "TABLE": table.TableName()}})
+	msg := cdktest.SynthError(t, nil, func() { cdktest.Template(stack) }).Error()
+	for _, want := range []string{"StandIn/Deploy: the handler of entry", "func(int, int) error", "with stand-ins for [QUEUE_URL TABLE TOPIC_ARN]"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("synth error lacks %q:\n%s", want, msg)
 		}
 	}
 }

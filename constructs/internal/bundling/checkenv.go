@@ -6,9 +6,11 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
 	jsiiruntime "github.com/aws/jsii-runtime-go/runtime"
 
 	"github.com/liftcdk/lift/internal/contract"
@@ -29,6 +31,10 @@ func (h *Handler) checkHandler() error {
 		bin = b.hostPending.Output()
 	}
 	env, skipped := functionEnvironment(h.fn)
+	for _, name := range skipped {
+		env[name] = deployStandIn(name)
+	}
+	lambdaRegion(env, h.fn)
 	res, err := Check(context.Background(), bin, env)
 	if err != nil {
 		return fmt.Errorf("%s: the handler of entry %q (%s) refuses to start: %w\n"+
@@ -49,7 +55,34 @@ func skippedNote(skipped []string) string {
 	if len(skipped) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(", without %v, known only at deploy", skipped)
+	return fmt.Sprintf(", with stand-ins for %v, known only at deploy", skipped)
+}
+
+// lambdaRegion sets AWS_REGION as Lambda does (SDK clients and IAM auth
+// tokens need it at init): the stack's Region, or a stand-in for an
+// environment-agnostic stack.
+func lambdaRegion(env map[string]string, fn awslambda.Function) {
+	region := awscdk.Stack_Of(fn).Region()
+	if region == nil || *awscdk.Token_IsUnresolved(region) {
+		region = jsii.String("us-east-1")
+	}
+	env["AWS_REGION"] = *region
+}
+
+// deployStandIn is the check's value for a variable known only at deploy (a
+// table name, queue URL or topic ARN reference), shaped like such values, so
+// an init that reads it (cache.FromEnv, jobs.ConfigFromEnv) gets as far as
+// lift.Start and is checked. It names nothing that exists.
+func deployStandIn(name string) string {
+	switch {
+	case strings.HasSuffix(name, "_ARN"):
+		return "arn:aws:lift-check:us-east-1:000000000000:known-at-deploy"
+	case strings.HasSuffix(name, "_URL"):
+		return "https://lift-check.invalid/known-at-deploy"
+	case strings.HasSuffix(name, "_ENDPOINT"):
+		return "lift-check.invalid:6379"
+	}
+	return "lift-check-known-at-deploy"
 }
 
 // functionEnvironment is fn's environment as it will be synthesized, with
