@@ -67,6 +67,7 @@ func TestJobs(t *testing.T) {
 	}{
 		{"SubmitProgressResult", testSubmitProgressResult},
 		{"DuplicateDeliveryRunsOnce", testDuplicateDeliveryRunsOnce},
+		{"DuplicateLeavesRunningRecord", testDuplicateLeavesRunningRecord},
 		{"FailingJobEndsFailedInDLQ", testFailingJobEndsFailedInDLQ},
 		{"PoisonMessage", testPoisonMessage},
 		{"LastAttemptTimesOut", testLastAttemptTimesOut},
@@ -309,6 +310,49 @@ func testDuplicateDeliveryRunsOnce(t *testing.T, c *cloud) {
 	c.metrics.Flush()
 	if n := counted(t, c.metricsOut.String(), contract.MetricJobsSucceeded); n != 1 {
 		t.Fatalf("JobsSucceeded = %d for one job delivered three times", n)
+	}
+}
+
+// A copy of a job's message delivered while the job runs (attempt 2 here)
+// finds the job claimed and writes nothing: the record keeps the running
+// attempt's number and progress.
+func testDuplicateLeavesRunningRecord(t *testing.T, c *cloud) {
+	release := make(chan struct{})
+	r := c.runner(t, func(ctx context.Context, in reportRequest, progress jobs.Report) (report, error) {
+		if err := progress(ctx, 40, "halfway"); err != nil {
+			return report{}, err
+		}
+		<-release
+		return report{Month: in.Month}, nil
+	})
+	job, status := submit(t, serve(t, r))
+	ev := c.receive(t, c.queue)
+	second := ev
+	second.Records = []events.SQSMessage{ev.Records[0]}
+	second.Records[0].Attributes = map[string]string{"ApproximateReceiveCount": "2"}
+	running := make(chan events.SQSEventResponse, 1)
+	go func() { resp, _ := r.Worker()(context.Background(), second); running <- resp }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if got, _ := getJob(t, status); got.Progress != nil && got.Progress.Percent == 40 {
+			break
+		}
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatal("the job never reported its progress")
+		}
+	}
+	if resp, _ := r.Worker()(context.Background(), ev); len(resp.BatchItemFailures) != 1 { // the first copy, late
+		t.Errorf("a copy of a running job: %+v, want its message failed (retried later)", resp)
+	}
+	if got, _ := getJob(t, status); got.Status != jobs.StatusRunning || got.Attempts != 2 || got.Progress == nil || got.Progress.Percent != 40 {
+		t.Errorf("record after the copy: %+v, want running, attempt 2, 40%%", got)
+	}
+	close(release)
+	if resp := <-running; len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("the running attempt: %+v", resp)
+	}
+	if got, _ := getJob(t, status); got.ID != job.ID || got.Status != jobs.StatusSucceeded || got.Attempts != 2 {
+		t.Fatalf("job %+v, want succeeded on attempt 2", got)
 	}
 }
 

@@ -52,15 +52,19 @@ func (r *Runner[In, Out]) process(ctx context.Context, m events.SQSMessage) erro
 		return r.notify(ctx, job) // a duplicate delivery of a finished job, or a retry of its notice
 	}
 	job.StatusURL = r.cfg.StatusURL(job.ID)
-	job.Status, job.Attempts, job.Error = StatusRunning, attempt(m), ""
-	if err := r.update(ctx, &job); err != nil {
-		return err
-	}
+	job.Attempts, job.Error = attempt(m), ""
 	report := func(ctx context.Context, percent int, note string) error {
 		job.Progress = &Progress{Percent: min(max(percent, 0), 100), Note: note}
 		return r.update(ctx, &job)
 	}
+	// Only the delivery that wins the claim writes the record: a copy of the
+	// message arriving while the job runs must not overwrite its progress.
 	out, err := idempotency.Do(ctx, r.cfg.Idempotency, "job/"+job.ID, func(ctx context.Context) (Out, error) {
+		job.Status = StatusRunning
+		if err := r.update(ctx, &job); err != nil {
+			var zero Out
+			return zero, err
+		}
 		return r.run(ctx, msg.Input, report)
 	}, idempotency.WithWait(0), idempotency.WithTTL(r.cfg.TTL))
 	// The outcome is recorded even when the work used up the invocation's
