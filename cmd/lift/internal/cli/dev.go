@@ -29,15 +29,17 @@ the last good build keeps serving.
 Locally, with no setup: the memory cache tier always; a DynamoDB tier on a
 moto server and a Valkey tier on a valkey-server that lift dev starts and
 stops, when those are installed (the memory tier alone otherwise); Cloud Map
-discovery and Lambda
-Invoke between the app's services resolve to the local functions. Each
-function gets a warm-up event at start, as the warmer would send.
+discovery and Lambda Invoke between the app's services resolve to the local
+functions. Each function gets a warm-up event at start, as the warmer would
+send. A service with jobs (service.Props.Jobs) gets its queue and dead-letter
+queue on moto, and its worker runs as SERVICE/worker, fed one job at a time;
+a rebuilt worker takes the next job once the running one ends.
 
 Functions run with LIFT_TRACING=stdout unless LIFT_TRACING is set here; the
 dashboard's Traces view joins the spans of every service by trace id (also as
 JSON: GET /api/traces and /api/traces/{id} on the dashboard's address).
 
-Prints one line per service, SERVICE http://127.0.0.1:PORT, then
+Prints one line per function, SERVICE (or SERVICE/worker) http://127.0.0.1:PORT, then
 dashboard http://127.0.0.1:PORT/ (stdout; progress on stderr). Ctrl-C stops
 everything it started.`,
 		Example: `  lift dev
