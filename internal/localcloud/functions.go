@@ -15,6 +15,9 @@ type TemplateFunction struct {
 	// that a deploy would resolve (Ref, Fn::GetAtt, ...) is the intrinsic
 	// function's JSON object.
 	Env map[string]any
+	// TimeoutSeconds and MemoryMB are its Timeout and MemorySize, with
+	// Lambda's defaults (3 s, 128 MB) when the template leaves them out.
+	TimeoutSeconds, MemoryMB int
 	// Asset is its code in the assembly.
 	Asset Asset
 }
@@ -38,9 +41,11 @@ func TemplateFunctions(assembly string) ([]TemplateFunction, error) {
 			if res.Type != "AWS::Lambda::Function" {
 				continue
 			}
-			var props struct {
+			props := struct {
 				Environment struct{ Variables map[string]any }
-			}
+				Timeout     int
+				MemorySize  int
+			}{Timeout: 3, MemorySize: 128}
 			if err := json.Unmarshal(res.Properties, &props); err != nil {
 				return nil, fmt.Errorf("cloud assembly: %s/%s: properties: %w", stack, id, err)
 			}
@@ -48,7 +53,8 @@ func TemplateFunctions(assembly string) ([]TemplateFunction, error) {
 			if err != nil {
 				continue // inline or image code: not a function Lift builds
 			}
-			out = append(out, TemplateFunction{Stack: stack, LogicalID: id, Env: props.Environment.Variables, Asset: a})
+			out = append(out, TemplateFunction{Stack: stack, LogicalID: id, Env: props.Environment.Variables,
+				TimeoutSeconds: props.Timeout, MemoryMB: props.MemorySize, Asset: a})
 		}
 	}
 	return out, nil

@@ -239,3 +239,26 @@ func TestHealthLines(t *testing.T) {
 		t.Errorf("healthLines:\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestTemplateFunctions: the functions whose code is an asset of the
+// assembly, with their environment (literals as strings, references as the
+// intrinsic) and their timeout and memory (Lambda's defaults when unset).
+func TestTemplateFunctions(t *testing.T) {
+	fns, err := TemplateFunctions(assemblyWithBootstrap(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fns) != 2 || fns[0].LogicalID != "ApiFunctionAAAA" || fns[1].LogicalID != "WorkerFunctionDDDD" {
+		t.Fatalf("functions = %+v, want the two asset-backed ones", fns)
+	}
+	api, worker := fns[0], fns[1]
+	if api.Env[contract.EnvService] != "api" || api.TimeoutSeconds != 30 || api.MemoryMB != 512 {
+		t.Errorf("api = %+v", api)
+	}
+	if _, ok := api.Env["TABLE"].(map[string]any); !ok {
+		t.Errorf("a reference must stay the intrinsic: TABLE = %#v", api.Env["TABLE"])
+	}
+	if worker.TimeoutSeconds != 3 || worker.MemoryMB != 128 {
+		t.Errorf("worker timeout %d s, memory %d MB: want Lambda's defaults 3 and 128", worker.TimeoutSeconds, worker.MemoryMB)
+	}
+}

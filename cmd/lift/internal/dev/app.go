@@ -37,6 +37,8 @@ type Function struct {
 	// literal. Resolved lists those a deploy would resolve (Ref, GetAtt).
 	Env      map[string]string
 	Resolved []string
+	// TimeoutSeconds and MemoryMB are its Timeout and MemorySize.
+	TimeoutSeconds, MemoryMB int
 }
 
 // Functions reads the Lift functions (those with LIFT_SERVICE) of the cloud
@@ -52,7 +54,8 @@ func Functions(ctx context.Context, app, assembly string) ([]Function, error) {
 		if svc == "" || svc == local.WarmerService {
 			continue // not a Lift service; the warmer's schedule does not run locally
 		}
-		f := Function{Stack: tf.Stack, LogicalID: tf.LogicalID, Env: map[string]string{}}
+		f := Function{Stack: tf.Stack, LogicalID: tf.LogicalID, Env: map[string]string{},
+			TimeoutSeconds: tf.TimeoutSeconds, MemoryMB: tf.MemoryMB}
 		for k, v := range tf.Env {
 			if s, ok := v.(string); ok {
 				f.Env[k] = s

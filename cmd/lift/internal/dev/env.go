@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/liftcdk/lift/internal/contract"
@@ -65,11 +66,14 @@ func localEnv(f Function, addr, awsURL, dynamoURL, tokenHash string) ([]string, 
 		contract.EnvControlAuth:        contract.ControlAuthRequired,
 		contract.EnvTracing:            tracingMode(),
 		"AWS_LAMBDA_FUNCTION_NAME":     f.lambdaName(),
-		"AWS_REGION":                   localsvc.MotoRegion,
-		"AWS_DEFAULT_REGION":           localsvc.MotoRegion,
-		"AWS_ACCESS_KEY_ID":            "lift-dev",
-		"AWS_SECRET_ACCESS_KEY":        "lift-dev",
-		"AWS_EC2_METADATA_DISABLED":    "true",
+		// The invocation deadline and memory the function has in Lambda.
+		"AWS_LAMBDA_FUNCTION_TIMEOUT":     strconv.Itoa(f.TimeoutSeconds),
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(f.MemoryMB),
+		"AWS_REGION":                      localsvc.MotoRegion,
+		"AWS_DEFAULT_REGION":              localsvc.MotoRegion,
+		"AWS_ACCESS_KEY_ID":               "lift-dev",
+		"AWS_SECRET_ACCESS_KEY":           "lift-dev",
+		"AWS_EC2_METADATA_DISABLED":       "true",
 		// Discovery and Lambda-to-Lambda calls go to lift dev itself.
 		"AWS_ENDPOINT_URL_SERVICEDISCOVERY": awsURL,
 		"AWS_ENDPOINT_URL_LAMBDA":           awsURL,
