@@ -68,15 +68,7 @@ func (w *bufferedResponse) encode(ev httpEvent) ([]byte, error) {
 	body, b64 := w.bodyText()
 	switch {
 	case ev.v2 != nil:
-		resp := events.APIGatewayV2HTTPResponse{StatusCode: w.status, Body: body, IsBase64Encoded: b64, Headers: make(map[string]string, len(w.header))}
-		for k, vs := range w.header {
-			if k == "Set-Cookie" {
-				resp.Cookies = vs
-				continue
-			}
-			resp.Headers[k] = strings.Join(vs, ",")
-		}
-		return json.Marshal(resp)
+		return w.appendV2(nil, body, b64), nil
 	case ev.v1 != nil:
 		return json.Marshal(events.APIGatewayProxyResponse{StatusCode: w.status, Body: body, IsBase64Encoded: b64, MultiValueHeaders: w.header})
 	default:
