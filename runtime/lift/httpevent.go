@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -236,13 +237,22 @@ func (ev httpEvent) request(ctx context.Context, rc *RequestContext) (*http.Requ
 	if method == "" {
 		return nil, fmt.Errorf("the %s event has no HTTP method", ev.kind)
 	}
-	raw := []byte(body)
+	// The body is read from the event's string; only a base64 one is copied,
+	// decoded.
+	var (
+		content io.ReadCloser = http.NoBody
+		size    int
+	)
 	if b64 {
-		n, err := base64.StdEncoding.Decode(raw, raw)
+		raw, err := base64.StdEncoding.DecodeString(body)
 		if err != nil {
 			return nil, fmt.Errorf("the %s event's body is marked base64 but is not valid base64", ev.kind)
 		}
-		raw = raw[:n]
+		if size = len(raw); size > 0 {
+			content = binaryBody{bytes.NewReader(raw)}
+		}
+	} else if size = len(body); size > 0 {
+		content = textBody{strings.NewReader(body)}
 	}
 	if h := header.Get("Host"); h != "" {
 		host = h
@@ -250,36 +260,34 @@ func (ev httpEvent) request(ctx context.Context, rc *RequestContext) (*http.Requ
 	if remote == "" {
 		remote = firstForwardedFor(header.Get("X-Forwarded-For"))
 	}
-	alloc := &struct { // the request and its URL in one allocation
-		r http.Request
-		u url.URL
-	}{u: u}
-	r := &alloc.r
-	*r = http.Request{
+	// WithContext copies the request: built on the stack, that copy is its
+	// only allocation.
+	r := &http.Request{
 		Method:        method,
-		URL:           &alloc.u,
+		URL:           &u,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        header,
 		Host:          host,
 		RemoteAddr:    remote,
-		RequestURI:    alloc.u.RequestURI(),
-		ContentLength: int64(len(raw)),
-		Body:          http.NoBody,
+		RequestURI:    u.RequestURI(),
+		ContentLength: int64(size),
+		Body:          content,
 	}
-	if len(raw) > 0 {
-		r.Body = bodyReader{bytes.NewReader(raw)}
-		if header.Get("Content-Length") == "" {
-			header["Content-Length"] = []string{strconv.Itoa(len(raw))}
-		}
+	if size > 0 && header.Get("Content-Length") == "" {
+		header["Content-Length"] = []string{strconv.Itoa(size)}
 	}
 	return r.WithContext(context.WithValue(ctx, requestContextKey{}, rc)), nil
 }
 
-type bodyReader struct{ *bytes.Reader }
+type textBody struct{ *strings.Reader }
 
-func (bodyReader) Close() error { return nil }
+func (textBody) Close() error { return nil }
+
+type binaryBody struct{ *bytes.Reader }
+
+func (binaryBody) Close() error { return nil }
 
 // setPath sets u's path; escaped paths are unescaped into Path and kept as
 // RawPath, so ServeMux patterns see decoded segments.
