@@ -24,12 +24,12 @@ func (a *httpAdapter) Invoke(ctx context.Context, payload []byte) ([]byte, error
 		Logger(ctx).Warn("lift: StartHTTP refused an event", "error", err.Error())
 		return nil, err
 	}
-	rc := &RequestContext{Kind: ev.kind, RequestID: requestID(ctx), ColdStart: ColdStart(ctx)}
+	rctx := &requestCtx{Context: ctx, rc: RequestContext{Kind: ev.kind, RequestID: requestID(ctx), ColdStart: ColdStart(ctx)}}
 	w := newBufferedResponse()
-	r, err := ev.request(ctx, rc)
+	r, err := ev.request(rctx)
 	if err != nil {
 		p := NewProblem(http.StatusBadRequest, err.Error())
-		p.RequestID = rc.RequestID
+		p.RequestID = rctx.rc.RequestID
 		WriteProblem(w, nil, p)
 		return w.encode(ev)
 	}

@@ -188,23 +188,39 @@ func decodeHTTPEvent(p []byte) (httpEvent, error) {
 	return ev, nil
 }
 
-// request translates the event into the *http.Request the handler sees and
-// the RequestContext it carries. A body that is not valid base64 when the
-// event says it is returns an error for a 400.
-func (ev httpEvent) request(ctx context.Context, rc *RequestContext) (*http.Request, error) {
+// requestCtx is the context of a request StartHTTP serves: the
+// invocation's, carrying the request's RequestContext. It holds the
+// request's URL too, so the three take one allocation.
+type requestCtx struct {
+	context.Context
+	rc  RequestContext
+	url url.URL
+}
+
+func (c *requestCtx) Value(key any) any {
+	if _, ok := key.(requestContextKey); ok {
+		return &c.rc
+	}
+	return c.Context.Value(key)
+}
+
+// request translates the event into the *http.Request the handler sees,
+// with ctx as its context, and fills in ctx's RequestContext. A body that
+// is not valid base64 when the event says it is returns an error for a 400.
+func (ev httpEvent) request(ctx *requestCtx) (*http.Request, error) {
 	var (
 		method, host, remote, body string
 		b64                        bool
-		u                          url.URL
 		header                     http.Header
 	)
+	rc, u := &ctx.rc, &ctx.url
 	switch {
 	case ev.v2 != nil:
 		e := ev.v2
 		rc.V2 = &e.RequestContext
 		method, body, b64 = e.RequestContext.HTTP.Method, e.Body, e.IsBase64Encoded
 		remote = e.RequestContext.HTTP.SourceIP
-		setPath(&u, e.RawPath, true)
+		setPath(u, e.RawPath, true)
 		u.RawQuery = e.RawQueryString
 		header = make(http.Header, len(e.Headers)+1)
 		vals := make([]string, len(e.Headers)) // one allocation for every value
@@ -223,14 +239,14 @@ func (ev httpEvent) request(ctx context.Context, rc *RequestContext) (*http.Requ
 		rc.V1 = &e.RequestContext
 		method, body, b64 = e.HTTPMethod, e.Body, e.IsBase64Encoded
 		remote = e.RequestContext.Identity.SourceIP
-		setPath(&u, e.Path, false) // REST APIs pass the path and query decoded
+		setPath(u, e.Path, false) // REST APIs pass the path and query decoded
 		u.RawQuery = encodeQuery(e.MultiValueQueryStringParameters, e.QueryStringParameters, true)
 		header = headerOf(e.MultiValueHeaders, e.Headers)
 	case ev.alb != nil:
 		e := ev.alb
 		rc.ALB = &e.RequestContext.ELB
 		method, body, b64 = e.HTTPMethod, e.Body, e.IsBase64Encoded
-		setPath(&u, e.Path, true) // ALB passes the path and query as sent
+		setPath(u, e.Path, true) // ALB passes the path and query as sent
 		u.RawQuery = encodeQuery(e.MultiValueQueryStringParameters, e.QueryStringParameters, false)
 		header = headerOf(e.MultiValueHeaders, e.Headers)
 	}
@@ -264,7 +280,7 @@ func (ev httpEvent) request(ctx context.Context, rc *RequestContext) (*http.Requ
 	// only allocation.
 	r := &http.Request{
 		Method:        method,
-		URL:           &u,
+		URL:           u,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
@@ -278,7 +294,7 @@ func (ev httpEvent) request(ctx context.Context, rc *RequestContext) (*http.Requ
 	if size > 0 && header.Get("Content-Length") == "" {
 		header["Content-Length"] = []string{strconv.Itoa(size)}
 	}
-	return r.WithContext(context.WithValue(ctx, requestContextKey{}, rc)), nil
+	return r.WithContext(ctx), nil
 }
 
 type textBody struct{ *strings.Reader }
