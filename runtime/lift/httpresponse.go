@@ -65,10 +65,11 @@ func (w *bufferedResponse) finish() {
 // encode renders the response for the event kind it answers.
 func (w *bufferedResponse) encode(ev httpEvent) ([]byte, error) {
 	w.finish()
+	if ev.v2 != nil {
+		return w.appendV2(nil), nil
+	}
 	body, b64 := w.bodyText()
 	switch {
-	case ev.v2 != nil:
-		return w.appendV2(nil, body, b64), nil
 	case ev.v1 != nil:
 		return json.Marshal(events.APIGatewayProxyResponse{StatusCode: w.status, Body: body, IsBase64Encoded: b64, MultiValueHeaders: w.header})
 	default:
