@@ -223,7 +223,7 @@ func (ev httpEvent) request(ctx *requestCtx) (*http.Request, error) {
 		setPath(u, e.RawPath, true)
 		u.RawQuery = e.RawQueryString
 		header = make(http.Header, len(e.Headers)+1)
-		vals := make([]string, len(e.Headers)) // one allocation for every value
+		vals := make([]string, len(e.Headers)+1) // one allocation for every value and the cookies
 		i := 0
 		for k, v := range e.Headers {
 			vals[i] = v
@@ -231,7 +231,8 @@ func (ev httpEvent) request(ctx *requestCtx) (*http.Request, error) {
 			i++
 		}
 		if len(e.Cookies) > 0 {
-			header["Cookie"] = []string{strings.Join(e.Cookies, "; ")}
+			vals[i] = strings.Join(e.Cookies, "; ")
+			header["Cookie"] = vals[i : i+1 : i+1]
 		}
 		host = e.RequestContext.DomainName
 	case ev.v1 != nil:
