@@ -1,5 +1,5 @@
 // Command benchtable runs the benchmarks behind the performance goals of
-// issue 16 and prints one table: each goal, its baseline, the measured median
+// issues 16 and 11 (the HTTP adapter) and prints one table: each goal, its baseline, the measured median
 // and whether it is met. `make bench` runs it; docs/performance.md holds a
 // copy with the machine it was measured on.
 //
@@ -46,6 +46,10 @@ var goals = []goal{
 		allocMetric: "pick-allocs/op"},
 	{name: "memory tier `Get` hit, one goroutine", baseline: "golang-lru/v2 `expirable.LRU.Get`",
 		pkg: "./runtime/cache", bench: "^BenchmarkInterleavedGetHit$", metric: "lift/lru", unit: "x", limit: 1.1},
+	{name: "`StartHTTP` adapter, HTTP API v2 GET, CPU per request", baseline: "aws-lambda-go, hand-written `events.APIGatewayV2HTTPRequest` handler",
+		pkg: "./runtime/lift", bench: "^BenchmarkHTTPAdapterPaired$", metric: "lift/bare", unit: "x", limit: 1.15},
+	{name: "`StartHTTP` adapter, same request", baseline: "aws-lambda-go-api-proxy `httpadapter.V2`, same `ServeMux`",
+		pkg: "./runtime/lift", bench: "^BenchmarkHTTPAdapterPaired$", metric: "lift/api-proxy", unit: "x", limit: 1},
 }
 
 func main() {
