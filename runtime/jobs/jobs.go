@@ -164,7 +164,7 @@ func New[In, Out any](cfg Config, work Work[In, Out]) (*Runner[In, Out], error) 
 		{cfg.StatusURL == nil, "StatusURL"}, {work == nil, "the work function"},
 		{cfg.TTL < 0, "a positive TTL"}, {cfg.MaxAttempts < 0, "a positive MaxAttempts"},
 		{cfg.RetryBackoff < 0, "a positive RetryBackoff"},
-		{cfg.MaxRetryDelay < 0 || cfg.MaxRetryDelay > maxVisibility, "a MaxRetryDelay from 1s to 12h (SQS's longest visibility timeout)"},
+		{cfg.MaxRetryDelay < 0 || cfg.MaxRetryDelay > maxVisibility, "a MaxRetryDelay of at most 12h (SQS's longest visibility timeout)"},
 	} {
 		if missing.bad {
 			errs = append(errs, fmt.Errorf("%w: jobs.New needs %s", ErrInvalidConfig, missing.what))

@@ -428,7 +428,7 @@ func TestNewNamesWhatIsMissing(t *testing.T) {
 		t.Fatalf("err = %v, want ErrInvalidConfig", err)
 	}
 	for _, want := range []string{"Queue (an SQS client)", "Status", "Idempotency", "StatusURL", "the work function",
-		"a positive RetryBackoff", "a MaxRetryDelay from 1s to 12h"} {
+		"a positive RetryBackoff", "a MaxRetryDelay of at most 12h"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}
