@@ -18,8 +18,25 @@ import (
 )
 
 // visibility is the job queue's visibility timeout (6 x the worker's): how
-// long a message whose attempt failed stays away before its next delivery.
+// long a message stays away after a worker died with it, or after the last
+// attempt failed, before its next receive (which dead-letters that one).
 const visibility = 6 * workerTimeout
+
+// A failed attempt with attempts left comes back after the worker's backoff
+// instead (jobs.DefaultRetryBackoff, doubling per attempt, jittered in the
+// upper half). backoffSlack covers the local poller's long poll, the
+// emulator's invoke and the work itself.
+const backoffSlack = 8 * time.Second
+
+// backoffWithin is the longest wait the retries of a job failing attempts
+// 1 to n-1 take: the sum of their highest backoffs, plus slack each.
+func backoffWithin(n int) time.Duration {
+	var d time.Duration
+	for i := range n - 1 {
+		d += jobs.DefaultRetryBackoff<<i + backoffSlack
+	}
+	return d
+}
 
 // testKilledMidJob kills the worker's environment while a report runs: the
 // message was not deleted, so after the visibility timeout a fresh
@@ -44,16 +61,18 @@ func testKilledMidJob(t *testing.T, ctx context.Context, reports api, w *worker)
 }
 
 // testPoisonMessage submits a month the work always refuses: each attempt
-// fails, the last marks the job failed with the work's public error, and the
-// message moves to the dead-letter queue.
+// fails and is retried after the worker's backoff (not the queue's
+// visibility timeout), the last marks the job failed with the work's public
+// error, and the message moves to the dead-letter queue.
 func testPoisonMessage(t *testing.T, ctx context.Context, reports api, w *worker, queues *sqs.Client, dlqURL string) {
 	job := reports.submit(t, ctx, `{"month":"2019-12"}`)
-	seen := reports.follow(t, ctx, job.ID, 3*visibility, finished, w.logs)
+	seen := reports.follow(t, ctx, job.ID, backoffWithin(3)+30*time.Second, finished, w.logs)
 	last := seen[len(seen)-1]
 	const want = "no sales data for 2019-12: the data starts in 2020-01"
 	if last.Status != jobs.StatusFailed || last.Attempts != 3 || last.Error != want || last.Result != nil {
 		t.Fatalf("the poison job went %s and ended %+v; want failed after 3 attempts with %q", states(seen), last, want)
 	}
+	retriedAfterBackoff(t, seen)
 	if n := w.runs("report started", "2019-12"); n != 3 {
 		t.Errorf("the work ran %d times, want once per attempt (3)", n)
 	}
@@ -76,6 +95,32 @@ func testPoisonMessage(t *testing.T, ctx context.Context, reports api, w *worker
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("job %s's message is not in the dead-letter queue %s after %s", job.ID, dlqURL, visibility+30*time.Second)
+		}
+	}
+}
+
+// retriedAfterBackoff checks that each failed attempt n of seen was
+// followed by the next after its backoff: at least the jittered least
+// (half of DefaultRetryBackoff doubled n-1 times), at most the highest plus
+// slack, well short of the queue's visibility timeout.
+func retriedAfterBackoff(t *testing.T, seen []jobs.Job) {
+	t.Helper()
+	ended := map[int]time.Time{} // attempt -> when its failure was recorded
+	for _, j := range seen {
+		if j.Status == jobs.StatusQueued && j.Attempts > 0 || j.Status == jobs.StatusFailed {
+			ended[j.Attempts] = j.UpdatedAt
+		}
+	}
+	for n := 1; n < 3; n++ {
+		prev, next := ended[n], ended[n+1]
+		if prev.IsZero() || next.IsZero() {
+			t.Errorf("the failures of attempts %d and %d were not both seen: %s", n, n+1, states(seen))
+			continue
+		}
+		highest := jobs.DefaultRetryBackoff << (n - 1)
+		if gap := next.Sub(prev); gap < highest/2-time.Second || gap > highest+backoffSlack {
+			t.Errorf("attempt %d failed %s after attempt %d; want its backoff, %s to %s (plus up to %s of delivery and work)",
+				n+1, gap.Round(100*time.Millisecond), n, highest/2, highest, backoffSlack)
 		}
 	}
 }

@@ -7,10 +7,11 @@
 // The work runs at most once per job: the worker wraps it in
 // idempotency.Do keyed by the job id, so a redelivered message replays the
 // stored result instead of running the work again. A failed attempt leaves
-// the message to SQS's retry (the queue's visibility timeout is the
-// backoff); after the last attempt (WithMaxAttempts, which must match the
-// queue's maxReceiveCount) the job is marked failed and the message goes on
-// to the dead-letter queue.
+// the message to SQS's retry after an exponential backoff with jitter
+// (Config.RetryBackoff doubling per attempt, at most Config.MaxRetryDelay),
+// which the worker sets as the message's visibility; after the last attempt
+// (Config.MaxAttempts, which must match the queue's maxReceiveCount) the job
+// is marked failed and the message goes on to the dead-letter queue.
 //
 // Inputs, results and job records are JSON.
 package jobs
@@ -76,8 +77,11 @@ var (
 )
 
 // Queue is the part of the SQS client jobs use; *sqs.Client implements it.
+// Submit sends; the worker changes a failed job's message visibility to
+// its retry backoff.
 type Queue interface {
 	SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
+	ChangeMessageVisibility(ctx context.Context, in *sqs.ChangeMessageVisibilityInput, opts ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error)
 }
 
 // Defaults of Config.
@@ -105,6 +109,14 @@ type Config struct {
 	// MaxAttempts is the queue's maxReceiveCount: on that attempt a failure
 	// marks the job failed. Default DefaultMaxAttempts.
 	MaxAttempts int
+	// RetryBackoff is the wait before a failed job's first retry; each
+	// later retry waits twice the one before, at most MaxRetryDelay. Each
+	// wait is jittered (a uniform pick in its upper half) and rounded to
+	// whole seconds, at least one. Default DefaultRetryBackoff.
+	RetryBackoff time.Duration
+	// MaxRetryDelay caps the wait between attempts, at most 12 hours (SQS's
+	// longest visibility timeout). Default DefaultMaxRetryDelay.
+	MaxRetryDelay time.Duration
 	// Notify, when set, is called by the worker with each job that finished
 	// (succeeded, or failed after its last attempt); ConfigFromEnv sets an
 	// SNSNotifier when LIFT_JOBS_TOPIC_ARN is set. Notices are at least
@@ -136,6 +148,12 @@ func New[In, Out any](cfg Config, work Work[In, Out]) (*Runner[In, Out], error) 
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = DefaultMaxAttempts
 	}
+	if cfg.RetryBackoff == 0 {
+		cfg.RetryBackoff = DefaultRetryBackoff
+	}
+	if cfg.MaxRetryDelay == 0 {
+		cfg.MaxRetryDelay = DefaultMaxRetryDelay
+	}
 	var errs []error
 	for _, missing := range []struct {
 		bad  bool
@@ -145,6 +163,8 @@ func New[In, Out any](cfg Config, work Work[In, Out]) (*Runner[In, Out], error) 
 		{cfg.Status == nil, "Status (the service's cache tier)"}, {cfg.Idempotency == nil, "Idempotency (idempotency.FromEnv)"},
 		{cfg.StatusURL == nil, "StatusURL"}, {work == nil, "the work function"},
 		{cfg.TTL < 0, "a positive TTL"}, {cfg.MaxAttempts < 0, "a positive MaxAttempts"},
+		{cfg.RetryBackoff < 0, "a positive RetryBackoff"},
+		{cfg.MaxRetryDelay < 0 || cfg.MaxRetryDelay > maxVisibility, "a MaxRetryDelay of at most 12h (SQS's longest visibility timeout)"},
 	} {
 		if missing.bad {
 			errs = append(errs, fmt.Errorf("%w: jobs.New needs %s", ErrInvalidConfig, missing.what))

@@ -75,6 +75,8 @@ func TestJobs(t *testing.T) {
 		{"ConfigFromEnv", testConfigFromEnv},
 		{"NoticeRetried", testNoticeRetried},
 		{"FedFromTheQueue", testFedFromTheQueue},
+		{"RetryAfterBackoff", testRetryAfterBackoff},
+		{"BackoffFallsBackToVisibilityTimeout", testBackoffFallsBack},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newCloud(t, m, fmt.Sprintf("reports%d", i))) })
 	}
@@ -129,8 +131,18 @@ func newCloud(t *testing.T, m *testsvc.MotoServer, name string) *cloud {
 
 func (c *cloud) runner(t *testing.T, work jobs.Work[reportRequest, report]) *jobs.Runner[reportRequest, report] {
 	t.Helper()
-	r, err := jobs.New(jobs.Config{Queue: c.sqs, QueueURL: c.queue, Status: c.status, Idempotency: c.idempotency,
-		StatusURL: func(id string) string { return "/reports/" + id }, MaxAttempts: maxReceive, Metrics: c.metrics}, work)
+	return c.runnerWith(t, c.config(), work)
+}
+
+// config is the runners' configuration on this cloud.
+func (c *cloud) config() jobs.Config {
+	return jobs.Config{Queue: c.sqs, QueueURL: c.queue, Status: c.status, Idempotency: c.idempotency,
+		StatusURL: func(id string) string { return "/reports/" + id }, MaxAttempts: maxReceive, Metrics: c.metrics}
+}
+
+func (c *cloud) runnerWith(t *testing.T, cfg jobs.Config, work jobs.Work[reportRequest, report]) *jobs.Runner[reportRequest, report] {
+	t.Helper()
+	r, err := jobs.New(cfg, work)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -411,11 +423,12 @@ func testPoisonMessage(t *testing.T, c *cloud) {
 }
 
 func TestNewNamesWhatIsMissing(t *testing.T) {
-	_, err := jobs.New[reportRequest, report](jobs.Config{QueueURL: "q"}, nil)
+	_, err := jobs.New[reportRequest, report](jobs.Config{QueueURL: "q", RetryBackoff: -time.Second, MaxRetryDelay: 13 * time.Hour}, nil)
 	if !errors.Is(err, jobs.ErrInvalidConfig) {
 		t.Fatalf("err = %v, want ErrInvalidConfig", err)
 	}
-	for _, want := range []string{"Queue (an SQS client)", "Status", "Idempotency", "StatusURL", "the work function"} {
+	for _, want := range []string{"Queue (an SQS client)", "Status", "Idempotency", "StatusURL", "the work function",
+		"a positive RetryBackoff", "a MaxRetryDelay of at most 12h"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}

@@ -36,7 +36,10 @@ func (r *Runner[In, Out]) Worker(opts ...batch.Option) func(context.Context, eve
 }
 
 // process runs one job message. Returning an error leaves the message to
-// SQS's retry (and, after maxReceiveCount, its dead-letter queue).
+// SQS's retry (and, after maxReceiveCount, its dead-letter queue); a failed
+// attempt with attempts left first sets the message's visibility to the
+// job's backoff, so the retry comes then rather than after the queue's
+// visibility timeout.
 func (r *Runner[In, Out]) process(ctx context.Context, m events.SQSMessage) error {
 	var msg message[In]
 	if err := json.Unmarshal([]byte(m.Body), &msg); err != nil || !validID(msg.JobID) {
@@ -75,24 +78,7 @@ func (r *Runner[In, Out]) process(ctx context.Context, m events.SQSMessage) erro
 	case errors.Is(err, idempotency.ErrInProgress):
 		return err // another delivery is running it; this one retries after the visibility timeout
 	case err != nil:
-		job.Status, job.Error = StatusQueued, publicMessage(err)
-		if job.Attempts >= r.cfg.MaxAttempts {
-			job.Status = StatusFailed
-		}
-		lift.Logger(ctx).Error("jobs: attempt failed", "job", job.ID, "attempt", job.Attempts, "final", job.Status == StatusFailed, "error", err)
-		final := job.Status == StatusFailed
-		if final {
-			r.counted.failed.Add(1)
-		} else {
-			r.counted.retried.Add(1)
-		}
-		if uerr := r.update(ctx, &job); uerr != nil {
-			return errors.Join(err, uerr)
-		}
-		if final { // tried once: the message goes on to the dead-letter queue
-			return errors.Join(err, r.notify(ctx, job))
-		}
-		return err
+		return r.failed(ctx, m, job, err)
 	}
 	if job.Result, err = json.Marshal(out); err != nil {
 		return fmt.Errorf("jobs: encode result of job %s: %w", job.ID, err)
@@ -103,6 +89,29 @@ func (r *Runner[In, Out]) process(ctx context.Context, m events.SQSMessage) erro
 	}
 	r.counted.succeeded.Add(1)
 	return r.notify(ctx, job)
+}
+
+// failed records a failed attempt: the job is queued for its retry, after
+// its backoff, or on the last attempt marked failed and its notice sent (once:
+// the message goes on to the dead-letter queue). It returns the attempt's error.
+func (r *Runner[In, Out]) failed(ctx context.Context, m events.SQSMessage, job Job, err error) error {
+	job.Status, job.Error = StatusQueued, publicMessage(err)
+	if job.Attempts >= r.cfg.MaxAttempts {
+		job.Status = StatusFailed
+		r.counted.failed.Add(1)
+		lift.Logger(ctx).Error("jobs: attempt failed", "job", job.ID, "attempt", job.Attempts, "final", true, "error", err)
+		if uerr := r.update(ctx, &job); uerr != nil {
+			return errors.Join(err, uerr)
+		}
+		return errors.Join(err, r.notify(ctx, job))
+	}
+	r.counted.retried.Add(1)
+	delay := r.nextDelay(job.Attempts)
+	lift.Logger(ctx).Error("jobs: attempt failed", "job", job.ID, "attempt", job.Attempts, "final", false, "retryIn", delay.String(), "error", err)
+	uerr := r.update(ctx, &job)
+	// After the record says queued, so the retry cannot start before it.
+	r.retryLater(ctx, m, job, delay)
+	return errors.Join(err, uerr)
 }
 
 // notify sends a finished job's notice, when Config.Notify is set. Its

@@ -18,8 +18,11 @@ import (
 	"github.com/liftcdk/lift/runtime/jobs"
 )
 
-// queue records the messages sent to it, or fails with down.
+// queue records the messages sent to it, or fails with down. The API never
+// changes a message's visibility (only the worker does), so the embedded
+// Queue is nil.
 type queue struct {
+	jobs.Queue
 	mu   sync.Mutex
 	sent []string
 	down error
