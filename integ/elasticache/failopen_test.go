@@ -152,9 +152,18 @@ func failOpen(t *testing.T, c *localcloud.Cloud, fn localcloud.Function) {
 		t.Errorf("health event during the outage answered %+v; want status %q with the cache check warning, and no error text",
 			healthDuringOutage, contract.StatusWarn)
 	}
-	// The answer names the check; the detail is in the function's log.
-	if logs := a.rie.Logs(); !strings.Contains(logs, `"msg":"lift: health warn"`) || !strings.Contains(logs, contract.TierValkey+" tier") {
-		t.Errorf("the health warning and its detail (the %s tier) must be logged:\n%s", contract.TierValkey, logs)
+	// The answer names the check; the detail is in the function's log (the
+	// emulator copies the process's output to its log a moment after the
+	// answer, so it is awaited).
+	healthLogged := func() bool {
+		logs := a.rie.Logs()
+		return strings.Contains(logs, `"msg":"lift: health warn"`) && strings.Contains(logs, contract.TierValkey+" tier")
+	}
+	for deadline := time.Now().Add(5 * time.Second); !healthLogged() && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !healthLogged() {
+		t.Errorf("the health warning and its detail (the %s tier) must be logged:\n%s", contract.TierValkey, a.rie.Logs())
 	}
 	slices.Sort(latencies)
 	t.Logf("health event during the outage: status %q, cache check %+v", healthDuringOutage.Status, cacheCheck)
