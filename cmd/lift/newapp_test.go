@@ -100,6 +100,12 @@ func TestNewAppInLocalCloud(t *testing.T) {
 			!strings.Contains(second.stderr, "--- log tail ---") || !strings.Contains(second.stdout, `\"cached\":true`) {
 			t.Fatalf("second invoke: want the cached greeting on stdout, a warm start and the log tail on stderr")
 		}
+		// --http sends a request as an HTTP API event; the 404 is the handler's problem+json.
+		byHTTP := mustLift(t, app, 0, "invoke", "shop", "--http", "GET /hello?name=Ada")
+		missing := mustLift(t, app, 0, "invoke", "shop", "--http", "POST /nope", "--data", `{"x":1}`)
+		if !strings.Contains(byHTTP.stdout, `Hello, Ada!`) || !strings.Contains(missing.stdout, `"statusCode": 404`) {
+			t.Fatalf("invoke --http: want the greeting for Ada and a 404 for /nope:\n%s\n%s", byHTTP.stdout, missing.stdout)
+		}
 		// A deployed stack is found through CloudFormation and Lambda (here moto's, with the local endpoint for Invoke).
 		deployed := lift(t, app, []string{"AWS_ENDPOINT_URL=" + state.AWS, "AWS_ENDPOINT_URL_LAMBDA=" + state.Lambda,
 			"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null"},

@@ -95,6 +95,7 @@ alone is always the service's own function.`,
 	}
 	w.flags(c)
 	ev.flags(c, false)
+	ev.httpFlags(c)
 	c.Flags().DurationVar(&duration, "duration", 30*time.Second, "how long to send load")
 	c.Flags().IntVar(&concurrency, "concurrency", 1, "concurrent workers")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")

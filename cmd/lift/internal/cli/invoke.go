@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"regexp"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/spf13/cobra"
 
+	"github.com/liftcdk/lift/cmd/lift/internal/apigw"
 	"github.com/liftcdk/lift/internal/contract"
 )
 
@@ -76,11 +78,14 @@ func (t target) invoke(ctx context.Context, payload []byte, tail bool) (result, 
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// eventFlags choose what to send: a file, stdin, or a control event.
+// eventFlags choose what to send: a file, stdin, a control event, or an
+// HTTP request as an HTTP API event.
 type eventFlags struct {
 	file           string
 	warmup, health bool
 	token          string
+	http, data     string
+	headers        []string
 }
 
 func (e *eventFlags) flags(c *cobra.Command, control bool) {
@@ -94,8 +99,62 @@ func (e *eventFlags) flags(c *cobra.Command, control bool) {
 	_ = c.MarkFlagFilename("event", "json")
 }
 
+// httpFlags add --http, --data and --header: an HTTP request sent as the
+// HTTP API (payload 2.0) event API Gateway would send.
+func (e *eventFlags) httpFlags(c *cobra.Command) {
+	c.Flags().StringVar(&e.http, "http", "", `send an HTTP request as an HTTP API event: "METHOD /path?query"`)
+	c.Flags().StringVar(&e.data, "data", "", "the request body with --http: text, or @file")
+	c.Flags().StringArrayVar(&e.headers, "header", nil, `a request header with --http, "Name: value" (repeatable)`)
+	c.MarkFlagsMutuallyExclusive("event", "http")
+}
+
+// httpPayload is --http's request as an HTTP API event. A JSON body gets
+// Content-Type application/json unless a --header sets it.
+func (e *eventFlags) httpPayload() ([]byte, error) {
+	method, target, ok := strings.Cut(strings.TrimSpace(e.http), " ")
+	target = strings.TrimSpace(target)
+	if !ok || method == "" || !strings.HasPrefix(target, "/") {
+		return nil, usage(`--http %q: want "METHOD /path", e.g. "POST /orders" or "GET /items?limit=5"`, e.http)
+	}
+	body := []byte(e.data)
+	if name, isFile := strings.CutPrefix(e.data, "@"); isFile {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("--data: %w", err)
+		}
+		body = b
+	}
+	r, err := http.NewRequest(strings.ToUpper(method), "http://localhost"+target, nil)
+	if err != nil {
+		return nil, usage("--http %q: %v", e.http, err)
+	}
+	for _, h := range e.headers {
+		name, value, ok := strings.Cut(h, ":")
+		if !ok || strings.TrimSpace(name) == "" {
+			return nil, usage(`--header %q: want "Name: value"`, h)
+		}
+		r.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+	if len(body) > 0 && json.Valid(body) && r.Header.Get("Content-Type") == "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	b, err := json.Marshal(apigw.Event(r, body, "lift-invoke"))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > 6<<20 {
+		return nil, usage("--data: the event is larger than Lambda's 6 MB synchronous payload limit")
+	}
+	return b, nil
+}
+
 func (e *eventFlags) payload(stdin io.Reader) ([]byte, error) {
+	if (e.data != "" || len(e.headers) > 0) && e.http == "" {
+		return nil, usage("--data and --header go with --http")
+	}
 	switch {
+	case e.http != "":
+		return e.httpPayload()
 	case e.warmup:
 		return controlEvent(contract.ControlWarmup, e.token), nil
 	case e.health:
@@ -146,6 +205,8 @@ duration (its REPORT line), whether this was a cold start and the log tail go
 to stderr. --json prints all of it as one JSON object on stdout. Exits 1 when
 the function answered with an error.`,
 		Example: `  lift invoke shop --event events/hello.json
+  lift invoke shop --http "GET /hello?name=Ada"
+  lift invoke reports --http "POST /reports" --data '{"month":"2026-11"}'
   echo '{"rawPath":"/hello","requestContext":{"http":{"method":"GET"}}}' | lift invoke shop --event -
   lift invoke shop --warmup
   lift invoke reports/worker --health
@@ -179,6 +240,7 @@ the function answered with an error.`,
 	}
 	w.flags(c)
 	ev.flags(c, true)
+	ev.httpFlags(c)
 	c.Flags().BoolVar(&asJSON, "json", false, "print the answer, durations, cold start and log tail as JSON")
 	return c
 }

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/liftcdk/lift/cmd/lift/internal/apigw"
 	"github.com/liftcdk/lift/internal/contract"
 	"github.com/liftcdk/lift/internal/localsvc"
 )
@@ -79,7 +80,7 @@ func (s *service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"message":"Request Entity Too Large"}`, http.StatusRequestEntityTooLarge)
 		return
 	}
-	payload, _ := json.Marshal(httpEvent(r, body, newID()))
+	payload, _ := json.Marshal(apigw.Event(r, body, newID()))
 	out, funcErr, err := invokeAt(r.Context(), b, payload)
 	failed := err != nil || funcErr
 	switch {
@@ -92,7 +93,7 @@ func (s *service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"message":"Internal Server Error"}`))
 	default:
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		writeHTTPResult(rec, out)
+		apigw.WriteResult(rec, out)
 		failed = rec.status >= 500
 	}
 	s.dev.hub.request(s.fn.Service, time.Since(start), failed)

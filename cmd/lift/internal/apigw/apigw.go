@@ -1,4 +1,7 @@
-package dev
+// Package apigw speaks HTTP API (payload 2.0) for the lift command: a plain
+// HTTP request as the event API Gateway would send (lift dev's ports, lift
+// invoke --http), and a function's answer back as an HTTP response.
+package apigw
 
 import (
 	"encoding/base64"
@@ -13,11 +16,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 )
 
-// httpEvent turns a plain HTTP request into the HTTP API (payload 2.0)
+// Event turns a plain HTTP request into the HTTP API (payload 2.0)
 // event API Gateway would send the function, so a handler on lift.Start
 // with events.APIGatewayV2HTTPRequest and one on lift.StartHTTP both answer
 // ordinary requests on the service's port.
-func httpEvent(r *http.Request, body []byte, requestID string) events.APIGatewayV2HTTPRequest {
+func Event(r *http.Request, body []byte, requestID string) events.APIGatewayV2HTTPRequest {
 	headers := map[string]string{}
 	for k, vs := range r.Header {
 		if strings.EqualFold(k, "Cookie") {
@@ -59,10 +62,10 @@ func httpEvent(r *http.Request, body []byte, requestID string) events.APIGateway
 	return ev
 }
 
-// writeHTTPResult writes the function's answer to an HTTP API event as API
+// WriteResult writes the function's answer to an HTTP API event as API
 // Gateway would: a payload 2.0 response as its status, headers, cookies and
 // body; any other JSON as a 200 application/json body.
-func writeHTTPResult(w http.ResponseWriter, payload []byte) {
+func WriteResult(w http.ResponseWriter, payload []byte) {
 	var probe map[string]json.RawMessage
 	if json.Unmarshal(payload, &probe) != nil || probe["statusCode"] == nil {
 		w.Header().Set("Content-Type", "application/json")
