@@ -71,6 +71,7 @@ function's concurrency limit.
 SERVICE/worker is the service's jobs worker (service.Props.Jobs); SERVICE
 alone is always the service's own function.`,
 		Example: `  lift bench shop --event events/hello.json --duration 10s
+  lift bench shop --http "GET /hello?name=Ada" --duration 10s
   lift bench shop --stack Shop --concurrency 20 --duration 1m --json
   lift bench reports/worker --event sqs-batch.json --duration 10s`,
 		Args: exactArgs(1, "the service name"),
