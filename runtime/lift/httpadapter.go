@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"runtime/debug"
 
+	"github.com/liftcdk/lift/runtime/internal/httprec"
 	"github.com/liftcdk/lift/runtime/internal/span"
 )
 
@@ -67,7 +68,7 @@ func (a *httpAdapter) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func unwrapBuffered(w http.ResponseWriter) (*bufferedResponse, bool) {
-	if sw, ok := w.(*statusWriter); ok {
+	if sw, ok := w.(*httprec.Recorder); ok {
 		w = sw.ResponseWriter
 	}
 	b, ok := w.(*bufferedResponse)

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/liftcdk/lift/internal/contract"
+	"github.com/liftcdk/lift/runtime/internal/httprec"
 	"github.com/liftcdk/lift/runtime/internal/span"
 )
 
@@ -127,8 +128,8 @@ func eventTraceparent(payload []byte) string {
 // matched.
 func startRequestSpan(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request, func()) {
 	r, sp := startRequestSpanOnly(r)
-	sw := &statusWriter{ResponseWriter: w}
-	return sw, r, func() { endRequestSpan(sp, r, sw.status, sw.bytes, nil) }
+	sw := &httprec.Recorder{ResponseWriter: w}
+	return sw, r, func() { endRequestSpan(sp, r, sw.Status, sw.Bytes, nil) }
 }
 
 // startRequestSpanOnly is startRequestSpan for a writer that counts its own
@@ -208,32 +209,6 @@ func (s *spanEndingStream) finish(err error) {
 		s.end(err)
 	})
 }
-
-// statusWriter remembers the status a handler wrote and counts the body.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += int64(n)
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the writer underneath.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // localInvocationContext adds what Lambda hands a function about its caller
 // to a local-mode invocation: the X-Ray header and the ClientContext the

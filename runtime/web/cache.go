@@ -14,6 +14,7 @@ import (
 
 	"github.com/liftcdk/lift/runtime/cache"
 	"github.com/liftcdk/lift/runtime/internal/httpbuf"
+	"github.com/liftcdk/lift/runtime/internal/httprec"
 	"github.com/liftcdk/lift/runtime/lift"
 )
 
@@ -257,12 +258,12 @@ func contains(list []string, s string) bool {
 // unsafe runs a state-changing request and, when it succeeded, invalidates
 // its path and the tags its answer names.
 func (rc *responseCache) unsafe(c cache.Cache, tenantKey string, w http.ResponseWriter, r *http.Request, next http.Handler) {
-	rec := &tagStripper{recorder: recorder{ResponseWriter: w}}
+	rec := &tagStripper{Recorder: httprec.Recorder{ResponseWriter: w}}
 	next.ServeHTTP(rec, r)
 	if !rec.headerDone {
 		rec.takeTags()
 	}
-	if rec.statusOrOK() < 400 {
+	if rec.StatusOrOK() < 400 {
 		names := append([]string{pathDep(r.URL.Path)}, tagDeps(rec.tags)...)
 		if err := bump(r.Context(), c, tenantKey, names, rc.now()); err != nil {
 			lift.Logger(r.Context()).Error("web: cache invalidation failed; cached answers may be stale until they expire", "path", r.URL.Path, "error", err.Error())
@@ -273,7 +274,7 @@ func (rc *responseCache) unsafe(c cache.Cache, tenantKey string, w http.Response
 // tagStripper takes Cache-Tag out of an unsafe method's answer as its
 // header is sent.
 type tagStripper struct {
-	recorder
+	httprec.Recorder
 	tags       []string
 	headerDone bool
 }
@@ -289,14 +290,14 @@ func (t *tagStripper) WriteHeader(status int) {
 	if !t.headerDone {
 		t.takeTags()
 	}
-	t.recorder.WriteHeader(status)
+	t.Recorder.WriteHeader(status)
 }
 
 func (t *tagStripper) Write(p []byte) (int, error) {
 	if !t.headerDone {
 		t.takeTags()
 	}
-	return t.recorder.Write(p)
+	return t.Recorder.Write(p)
 }
 
 // Invalidate drops every cached answer under each path prefix ("/items")

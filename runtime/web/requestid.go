@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
+	"github.com/liftcdk/lift/runtime/internal/httprec"
 	"github.com/liftcdk/lift/runtime/lift"
 )
 
@@ -91,9 +92,9 @@ func traceID(tp string) (string, bool) {
 func AccessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &recorder{ResponseWriter: w}
+		rec := &httprec.Recorder{ResponseWriter: w}
 		defer func() {
-			status := rec.statusOrOK()
+			status := rec.StatusOrOK()
 			p := recover()
 			if p != nil { // logged as the 500 it becomes (lift.StartHTTP answers it), then passed on
 				status = http.StatusInternalServerError
@@ -104,7 +105,7 @@ func AccessLog(next http.Handler) http.Handler {
 			}
 			lift.Logger(r.Context()).LogAttrs(r.Context(), slog.LevelInfo, "http request",
 				slog.String("method", r.Method), slog.String("route", route),
-				slog.Int("status", status), slog.Int64("bytes", rec.bytes),
+				slog.Int("status", status), slog.Int64("bytes", rec.Bytes),
 				slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000))
 			if p != nil {
 				panic(p)
