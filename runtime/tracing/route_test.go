@@ -3,10 +3,8 @@ package tracing_test
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"testing"
-	"time"
 
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
@@ -29,16 +27,9 @@ func TestRouteThroughMiddleware(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- h.ServeLocal(ctx, ln, 5*time.Second) }()
-	t.Cleanup(func() { cancel(); <-done })
+	base := serveLocal(t, h)
 
-	resp, err := http.Get("http://" + ln.Addr().String() + "/items/espresso")
+	resp, err := http.Get(base + "/items/espresso")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,16 +87,9 @@ func TestOneTraceAcrossTwoServices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- callee.ServeLocal(ctx, ln, 5*time.Second) }()
-	t.Cleanup(func() { cancel(); <-done })
+	calleeURL := serveLocal(t, callee)
 
-	r, err := discovery.NewResolver(oneInstance{url: "http://" + ln.Addr().String()}, "lift-test")
+	r, err := discovery.NewResolver(oneInstance{url: calleeURL}, "lift-test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +158,21 @@ func TestOneTraceAcrossTwoServices(t *testing.T) {
 	if seen["caller calling"] != traceID.String() || seen["callee answered"] != traceID.String() {
 		t.Fatalf("log lines' trace ids = %v, want both %s", seen, traceID)
 	}
+}
+
+// serveLocal serves h in local mode on a loopback port until the test ends
+// and returns its base URL.
+func serveLocal(t *testing.T, h *lift.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.ServeLocal(ctx, ln, 5*time.Second) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return "http://" + ln.Addr().String()
 }
 
 func names(spans tracetest.SpanStubs) []string {
